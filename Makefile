@@ -1,0 +1,96 @@
+# ipcprobe - see README.md.  `make run` and `make test` are all the set-up there is.
+
+CC       ?= cc
+CXX      ?= c++
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
+PYTHON   ?= python3
+BUILD    ?= build
+OPT      ?= -O2 -g
+SAN      ?=
+WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wno-missing-field-initializers
+CPPFLAGS += -D_GNU_SOURCE -I$(BUILD)/gen -Iprobes/lib -Irunner
+CFLAGS   += -std=c11 $(OPT) $(WARN) $(SAN) -pthread
+CXXFLAGS += -std=c++17 $(OPT) $(WARN) $(SAN) -pthread
+LDFLAGS  += $(SAN) -pthread
+JANSSON  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+YAML     := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+CMOCKA   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+LIBRT    := $(shell printf 'int main(void){return 0;}' | $(CC) -x c - -lrt -o /dev/null 2>/dev/null && echo -lrt)
+
+# Debian packages the project needs (DESIGN.md "Dependencies").
+DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev gnuplot-nox \
+	    libcmocka-dev python3
+
+# Probe families: one file each in probes/.
+PROBES       := capacity
+PROBE_BINS   := $(PROBES:%=$(BUILD)/probes/%)
+LIB_SRC      := $(wildcard probes/lib/*.c)
+LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
+RUNNER_SRC   := $(filter-out runner/main.c,$(wildcard runner/*.c))
+RUNNER_OBJ   := $(RUNNER_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC     := $(wildcard tests/unit/test_*.c)
+UNIT_BINS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TPROBE_SRC   := $(wildcard tests/probes/*.c)
+TPROBE_BINS  := $(TPROBE_SRC:tests/probes/%.c=$(BUILD)/tests/probes/%)
+CONFIG_H     := $(BUILD)/gen/features.h
+
+.PHONY: all deps run test test-unit test-e2e clean check-deps
+all: $(BUILD)/ipcprobe $(PROBE_BINS)
+
+deps:
+	@sh tests/deps.sh $(DEB_PKGS)
+
+$(CONFIG_H): probes/lib/features/configure.sh $(wildcard probes/lib/features/*.c)
+	@mkdir -p $(@D)
+	@sh probes/lib/features/configure.sh $@ $(CC) $(CPPFLAGS) $(CFLAGS)
+
+$(BUILD)/%.o: %.c $(CONFIG_H)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.cc $(CONFIG_H)
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libprobe.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/librunner.a: $(RUNNER_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/probes/%: $(BUILD)/probes/%.o $(BUILD)/libprobe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON) $(LIBRT) -lm
+
+$(BUILD)/ipcprobe: $(BUILD)/runner/main.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(YAML) $(JANSSON) $(LIBRT) -lm
+
+$(BUILD)/tests/probes/%: $(BUILD)/tests/probes/%.o $(BUILD)/libprobe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON) $(LIBRT) -lm
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA) $(YAML) $(JANSSON) $(LIBRT) -lm
+
+run: deps all
+	$(BUILD)/ipcprobe run configs/default.yaml
+
+# Every test: unit tests, then end-to-end tests against the real probes, then the check that
+# nothing was left behind.
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(TPROBE_BINS)
+	@$(MAKE) --no-print-directory test-unit test-e2e
+
+test-unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+
+test-e2e: all $(TPROBE_BINS)
+	@BUILD=$(BUILD) sh tests/run-e2e.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.SECONDARY:

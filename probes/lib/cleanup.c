@@ -1,0 +1,164 @@
+/* cleanup.c - the registry of IPC objects to remove; see cleanup.h. */
+#include "cleanup.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "features.h"
+
+#ifdef HAVE_MQUEUE_H
+#include <mqueue.h>
+#endif
+#ifdef HAVE_SHM_OPEN
+#include <sys/mman.h>
+#endif
+#ifdef HAVE_SYSV_SHM
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#endif
+#ifdef HAVE_SYSV_MSG
+#include <sys/msg.h>
+#endif
+#include <sys/sem.h>
+
+#define MAX_OBJECTS 256
+#define NAME_MAX_LEN 256
+
+struct object {
+	volatile sig_atomic_t used;
+	enum cleanup_kind kind;
+	int id;
+	char name[NAME_MAX_LEN];
+};
+
+static struct object objects[MAX_OBJECTS];
+static pid_t owner;	/* only the registering process removes; children forked later do not */
+static unsigned seq;
+
+const char *ipc_name(char *buf, size_t len)
+{
+	snprintf(buf, len, "/ipcprobe-%ld-%u", (long)getpid(), seq++);
+	return buf;
+}
+
+const char *ipc_path(char *buf, size_t len, const char *suffix)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(buf, len, "%s/ipcprobe-%ld-%u%s", dir, (long)getpid(), seq++,
+		 suffix ? suffix : "");
+	return buf;
+}
+
+static int add(enum cleanup_kind kind, const char *name, int id)
+{
+	owner = getpid();
+	for (int i = 0; i < MAX_OBJECTS; i++) {
+		if (objects[i].used)
+			continue;
+		objects[i].kind = kind;
+		objects[i].id = id;
+		snprintf(objects[i].name, NAME_MAX_LEN, "%s", name ? name : "");
+		objects[i].used = 1;
+		return i;
+	}
+	return -1;
+}
+
+int cleanup_add_name(enum cleanup_kind kind, const char *name)
+{
+	return add(kind, name, -1);
+}
+
+int cleanup_add_id(enum cleanup_kind kind, int id)
+{
+	return add(kind, NULL, id);
+}
+
+/* Remove one object; only async-signal-tolerant calls, since the signal handler runs it. */
+static void remove_object(struct object *o)
+{
+	switch (o->kind) {
+	case CL_PATH:
+		unlink(o->name);
+		break;
+	case CL_SHM:
+#ifdef HAVE_SHM_OPEN
+		shm_unlink(o->name);
+#endif
+		break;
+	case CL_MQ:
+#ifdef HAVE_MQUEUE_H
+		mq_unlink(o->name);
+#endif
+		break;
+	case CL_SYSV_SHM:
+#ifdef HAVE_SYSV_SHM
+		shmctl(o->id, IPC_RMID, NULL);
+#endif
+		break;
+	case CL_SYSV_MSG:
+#ifdef HAVE_SYSV_MSG
+		msgctl(o->id, IPC_RMID, NULL);
+#endif
+		break;
+	case CL_SYSV_SEM:
+		semctl(o->id, 0, IPC_RMID);
+		break;
+	}
+}
+
+void cleanup_remove(int handle)
+{
+	if (handle < 0 || handle >= MAX_OBJECTS || !objects[handle].used)
+		return;
+	remove_object(&objects[handle]);
+	objects[handle].used = 0;
+}
+
+void cleanup_forget(int handle)
+{
+	if (handle >= 0 && handle < MAX_OBJECTS)
+		objects[handle].used = 0;
+}
+
+void cleanup_run(void)
+{
+	if (owner != getpid())
+		return;
+	for (int i = 0; i < MAX_OBJECTS; i++) {
+		if (objects[i].used) {
+			remove_object(&objects[i]);
+			objects[i].used = 0;
+		}
+	}
+}
+
+static void on_signal(int sig)
+{
+	cleanup_run();
+	/* Die of the same signal, so the parent sees what happened. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void cleanup_init(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	/* A write to a closed peer must be an EPIPE the probe can report, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	owner = getpid();
+	atexit(cleanup_run);
+}

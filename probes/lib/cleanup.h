@@ -1,0 +1,38 @@
+/* cleanup.h - every IPC object a probe names is registered here and removed on every exit
+ * path: normal return, error, SIGTERM/SIGINT/SIGHUP.  Names are /ipcprobe-<pid>-<seq> so that
+ * two runs never collide and the runner can sweep what a SIGKILLed probe left behind.
+ */
+#ifndef IPCPROBE_CLEANUP_H
+#define IPCPROBE_CLEANUP_H
+
+#include <stddef.h>
+
+enum cleanup_kind {
+	CL_PATH,	/* a file system path: FIFO, temporary file (unlink) */
+	CL_SHM,		/* a POSIX shm name (shm_unlink) */
+	CL_MQ,		/* a POSIX mq name (mq_unlink) */
+	CL_SYSV_SHM,	/* a SysV shared memory id (shmctl IPC_RMID) */
+	CL_SYSV_MSG,	/* a SysV message queue id (msgctl IPC_RMID) */
+	CL_SYSV_SEM,	/* a SysV semaphore set id (semctl IPC_RMID) */
+};
+
+/* Install the signal handlers; probe_main() calls it before a case runs. */
+void cleanup_init(void);
+
+/* Make a unique IPC name "/ipcprobe-<pid>-<seq>" into buf (POSIX shm and mq style). */
+const char *ipc_name(char *buf, size_t len);
+/* Make a unique path "<TMPDIR or /tmp>/ipcprobe-<pid>-<seq><suffix>" into buf. */
+const char *ipc_path(char *buf, size_t len, const char *suffix);
+
+/* Register an object; returns a handle for cleanup_forget(), or -1 if the table is full. */
+int cleanup_add_name(enum cleanup_kind kind, const char *name);
+int cleanup_add_id(enum cleanup_kind kind, int id);
+/* Remove the object now and forget it. */
+void cleanup_remove(int handle);
+/* Forget it without removing it (someone else removed it). */
+void cleanup_forget(int handle);
+
+/* Remove everything still registered by this process (children inherit nothing). */
+void cleanup_run(void);
+
+#endif

@@ -1,0 +1,19 @@
+/* timing.h - the clock every probe uses: CLOCK_MONOTONIC in nanoseconds, comparable across
+ * processes on one machine (a writer's end time against a reader's start time). */
+#ifndef IPCPROBE_TIMING_H
+#define IPCPROBE_TIMING_H
+
+#include <stdint.h>
+#include <time.h>
+
+static inline int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Sleep for ns nanoseconds (restarting on EINTR). */
+void sleep_ns(int64_t ns);
+
+#endif

@@ -1,0 +1,84 @@
+/* transport.c - the transport table and what every transport shares. */
+#include "transport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+extern const struct transport tr_null;
+extern const struct transport tr_pipe;
+
+/* One line per transport.  Order is the order of reports. */
+const struct transport *const transports[] = {
+	&tr_null,
+	&tr_pipe,
+	NULL,
+};
+
+const struct transport *tr_find(const char *name)
+{
+	for (int i = 0; transports[i]; i++)
+		if (strcmp(transports[i]->name, name) == 0)
+			return transports[i];
+	return NULL;
+}
+
+int tr_open(const struct transport *tr, struct tr_pair *p, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	p->tr = tr;
+	for (int s = 0; s < 2; s++)
+		p->end[s].rfd = p->end[s].wfd = -1;
+	const char *why = tr->unsupported ? tr->unsupported() : NULL;
+	if (why) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	return tr->open(p, err, errlen);
+}
+
+void tr_close(struct tr_pair *p)
+{
+	if (p->tr && p->tr->close)
+		p->tr->close(p);
+}
+
+int tr_set_nonblock(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -1;
+	fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+	return fcntl(fd, F_SETFL, fl);
+}
+
+ssize_t tr_fd_send(struct tr_end *e, const void *buf, size_t len)
+{
+	ssize_t n;
+	do
+		n = write(e->wfd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+ssize_t tr_fd_recv(struct tr_end *e, void *buf, size_t len)
+{
+	ssize_t n;
+	do
+		n = read(e->rfd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* Close every descriptor of side s that is still open. */
+void tr_close_side(struct tr_pair *p, int s)
+{
+	struct tr_end *e = &p->end[s];
+	if (e->rfd >= 0)
+		close(e->rfd);
+	if (e->wfd >= 0 && e->wfd != e->rfd)
+		close(e->wfd);
+	e->rfd = e->wfd = -1;
+}

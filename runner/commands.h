@@ -1,0 +1,19 @@
+/* commands.h - the subcommands of ipcprobe; each returns the process exit status. */
+#ifndef IPCPROBE_COMMANDS_H
+#define IPCPROBE_COMMANDS_H
+
+/* Exit statuses shared by every command. */
+enum {
+	EXIT_ALL_OK = 0,	/* every case measured or unsupported */
+	EXIT_CASE_FAILED = 1,	/* some case failed or timed out (compare: a regression) */
+	EXIT_BAD_INPUT = 2,	/* bad usage, bad config, unreadable results */
+};
+
+int cmd_run(int argc, char **argv);	/* run CONFIG [-o DIR] */
+int cmd_list(int argc, char **argv);	/* list [PROBE] [--json] */
+int cmd_report(int argc, char **argv);	/* report DIR [DIR...] */
+
+/* Generate report.html, report.md and plots/ in a run directory; 0 or -1 with err. */
+int report_write(const char *dir, char *err, size_t errlen);
+
+#endif

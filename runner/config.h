@@ -1,0 +1,46 @@
+/* config.h - a YAML run configuration (read with libyaml), validated against the probes'
+ * --list descriptions and expanded into a plan: one entry per probe case, transport and
+ * combination of list-valued parameters.  See README.md "Config". */
+#ifndef IPCPROBE_CONFIG_H
+#define IPCPROBE_CONFIG_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probes.h"
+
+struct plan_param {
+	char *key;
+	char *text;	/* passed as --param key=text; canonical (sizes in bytes, durations in ns) */
+};
+
+struct plan_case {
+	const struct probe_info *probe;
+	char *case_name;
+	char *transport;		/* NULL when the case takes none */
+	struct plan_param *params;
+	size_t nparams;
+	json_t *params_json;		/* the values as the probe will echo them in records */
+	int64_t timeout_ns;
+	const char *metric, *unit, *direction;	/* the case's headline metric (for failures) */
+	char *label;			/* "capacity/fill_nonblocking pipe chunk=4096" */
+};
+
+struct config {
+	char *path;
+	char *name;
+	int repetitions;
+	int64_t timeout_ns;
+	char *output;		/* results root from the config ("results" when absent) */
+	json_t *json;		/* the config as JSON, for run.json */
+	struct plan_case *cases;
+	size_t ncases;
+};
+
+/* Load, validate and expand path.  Returns 0, or -1 with exactly one message in err of the
+ * form "FILE:LINE:COLUMN: KEY: what was expected, what was found[; did you mean X?]". */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+void config_free(struct config *cfg);
+
+#endif

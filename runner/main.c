@@ -1,0 +1,41 @@
+/* main.c - the ipcprobe command: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "probes.h"
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: ipcprobe run CONFIG [-o DIR]     run a config (results/<UTC time>-<host>/ by default)\n"
+		   "       ipcprobe list [PROBE] [--json]   probes, cases, parameters\n"
+		   "       ipcprobe report DIR [DIR...]     write report.html and report.md for a run\n"
+		   "       ipcprobe help                    this text\n");
+	return f == stderr ? EXIT_BAD_INPUT : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} commands[] = {
+		{ "run", cmd_run },
+		{ "list", cmd_list },
+		{ "report", cmd_report },
+	};
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return usage(stdout);
+	probes_init(argv[0]);
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			int rc = commands[i].fn(argc - 1, argv + 1);
+			probes_free();
+			return rc;
+		}
+	}
+	fprintf(stderr, "ipcprobe: unknown command \"%s\"\n", argv[1]);
+	return usage(stderr);
+}

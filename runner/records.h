@@ -1,0 +1,31 @@
+/* records.h - reading and checking records (DESIGN.md "A record"), for run, report, compare
+ * and export.  Nothing here knows a probe. */
+#ifndef IPCPROBE_RECORDS_H
+#define IPCPROBE_RECORDS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Check that r has the shape of a record: schema 1, probe/case/metric/unit/direction strings,
+ * a known unit, direction and status, a reason whenever status is not ok, a numeric or null
+ * value, params an object.  Returns 0, or -1 with one sentence in err. */
+int record_validate(json_t *r, char *err, size_t errlen);
+
+/* Parse one line of JSON and validate it; returns a new reference or NULL with err. */
+json_t *record_parse_line(const char *line, size_t len, char *err, size_t errlen);
+
+/* Load records.jsonl into an array; a bad line is an error naming path:line.
+ * NULL with err on failure. */
+json_t *records_load(const char *path, char *err, size_t errlen);
+
+/* Build a record the runner writes for a case that produced none of its own: failed or
+ * timeout, with the reason.  params is borrowed (copied). */
+json_t *record_make_status(const char *probe, const char *cas, const char *transport,
+			   json_t *params, const char *metric, const char *unit,
+			   const char *direction, const char *status, const char *reason);
+
+/* The key that identifies what a record measures across runs:
+ * "probe/case/transport/metric {params sorted}".  Caller frees. */
+char *record_key(json_t *r);
+
+#endif

@@ -1,0 +1,32 @@
+/* util.h - files written whole or not at all, directories, and small helpers the runner's
+ * commands share. */
+#ifndef IPCPROBE_UTIL_H
+#define IPCPROBE_UTIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Write data to path through "<path>.tmp-<pid>", fsync, rename.  Returns 0, or -1 with
+ * "path: call: strerror" in err. */
+int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+/* The same for a JSON value, pretty-printed (indent 2) with a final newline. */
+int write_json_atomic(const char *path, json_t *v, char *err, size_t errlen);
+
+/* Read a whole file; the caller frees.  NULL with err on failure.  *len may be NULL. */
+char *read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+/* mkdir -p. */
+int mkdir_p(const char *path, mode_t mode);
+
+/* The directory holding the running executable (for build/probes next to build/ipcprobe). */
+const char *self_dir(const char *argv0);
+
+/* snprintf into a malloc'd string; aborts on allocation failure. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xstrdup(const char *s);
+
+/* Is stdout a terminal that understands \r and ANSI colour (TERM not "dumb", NO_COLOR unset)? */
+int tty_fancy(void);
+
+#endif

@@ -1,0 +1,124 @@
+/* selftest.c - a probe that misbehaves on request, so the runner's handling of every ending
+ * (measured, unsupported, hang, crash, garbage, silence, bad exit) is tested against a real
+ * process.  Built into build/tests/probes/, never installed among the real probes. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "probe.h"
+#include "timing.h"
+#include "transport.h"
+
+static const struct metric_desc m_value[] = {
+	{ "value", "count", "none", "the parameter value, echoed" },
+	{ NULL },
+};
+
+static const struct param_desc p_value[] = {
+	{ "value", PT_INT, "42", "0", "1000000", NULL, "what to echo" },
+	{ "size", PT_SIZE, "4KiB", "1", "1GiB", NULL, "a size, echoed in facts" },
+	{ "wait", PT_DURATION, "1ms", "0ns", "10s", NULL, "a duration, echoed in facts" },
+	{ "mode", PT_ENUM, "a", NULL, NULL, (const char *const[]){ "a", "b", NULL }, "a choice" },
+	{ NULL },
+};
+
+static const struct param_desc p_none[] = { { NULL } };
+
+static int run_ok(struct probe_ctx *ctx)
+{
+	struct rec *r = rec_new(ctx, "value");
+	rec_value(r, (double)param_int(ctx, "value"));
+	rec_fact(r, "size", json_integer(param_int(ctx, "size")));
+	rec_fact(r, "wait", json_integer(param_int(ctx, "wait")));
+	rec_emit(r);
+	return PROBE_OK;
+}
+
+/* Also leaves a child behind in its process group, which the runner must kill too. */
+static int run_hang(struct probe_ctx *ctx)
+{
+	(void)ctx;
+	if (fork() == 0) {
+		for (;;)
+			pause();
+	}
+	for (;;)
+		pause();
+	return PROBE_OK;
+}
+
+static int run_crash(struct probe_ctx *ctx)
+{
+	struct rec *r = rec_new(ctx, "value");
+	rec_value(r, 1);
+	rec_emit(r);
+	raise(SIGSEGV);
+	return PROBE_OK;
+}
+
+static int run_garbage(struct probe_ctx *ctx)
+{
+	(void)ctx;
+	printf("this is not JSON\n");
+	return PROBE_OK;
+}
+
+static int run_silent(struct probe_ctx *ctx)
+{
+	(void)ctx;
+	return PROBE_OK;
+}
+
+static int run_exit1(struct probe_ctx *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "selftest: something went wrong on purpose\n");
+	return PROBE_FAILED;
+}
+
+static int run_unsupported(struct probe_ctx *ctx)
+{
+	return probe_unsupported(ctx, "selftest: this case is never supported (on purpose)");
+}
+
+static int run_transport(struct probe_ctx *ctx)
+{
+	struct tr_pair p;
+	char err[256], buf[64] = "ping";
+	if (tr_open(probe_transport(ctx), &p, err, sizeof(err)) < 0)
+		return probe_failed(ctx, "%s", err);
+	ssize_t n = p.tr->send(&p.end[0], buf, 4);
+	n = n == 4 ? p.tr->recv(&p.end[1], buf, 4) : n;
+	tr_close(&p);
+	struct rec *r = rec_new(ctx, "value");
+	rec_value(r, (double)n);
+	rec_emit(r);
+	return PROBE_OK;
+}
+
+static const struct case_desc cases[] = {
+	{ "ok", "echoes its parameters", m_value, p_value, 0, run_ok },
+	{ "hang", "never returns (and forks a child that never returns)", m_value, p_none, 0,
+	  run_hang },
+	{ "crash", "prints one record, then dies of SIGSEGV", m_value, p_none, 0, run_crash },
+	{ "garbage", "prints a line that is not JSON", m_value, p_none, 0, run_garbage },
+	{ "silent", "exits 0 without a record", m_value, p_none, 0, run_silent },
+	{ "exit1", "exits 1 without a record", m_value, p_none, 0, run_exit1 },
+	{ "unsupported", "reports itself unsupported", m_value, p_none, 0, run_unsupported },
+	{ "transport", "sends 4 bytes over the null transport", m_value, p_none, TR_NULL,
+	  run_transport },
+	{ NULL },
+};
+
+static const struct probe_desc selftest = {
+	.name = "selftest",
+	.help = "a probe that misbehaves on request, for the runner's tests",
+	.cases = cases,
+};
+
+int main(int argc, char **argv)
+{
+	return probe_main(argc, argv, &selftest);
+}
