@@ -1,0 +1,44 @@
+#!/bin/sh
+# run-e2e.sh - run every tests/e2e/test_*.sh against the built tree, then check that nothing
+# was left behind: no /dev/shm or /dev/mqueue name, no SysV object, no FIFO or temporary file
+# of ours, no process of ours.  A test exits 0 (pass), 77 (skip: it prints why) or else (fail).
+BUILD=${BUILD:-build}
+export BUILD
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+
+snapshot() {
+	ls -1 /dev/shm 2>/dev/null | sed 's/^/shm /'
+	ls -1 /dev/mqueue 2>/dev/null | sed 's/^/mq /'
+	ipcs 2>/dev/null | awk '$1 ~ /^0x/ {print "sysv", $1, $2}'
+	ls -1 "${TMPDIR:-/tmp}" 2>/dev/null | grep '^ipcprobe-' | sed 's/^/tmp /'
+	ps -eo pid=,comm= | awk '$2 ~ /^(ipcprobe|capacity|limits|latency|throughput|shm|manager|selftest)$/ {print "proc", $2}'
+}
+
+before=$(mktemp) after=$(mktemp)
+trap 'rm -f "$before" "$after"' EXIT
+snapshot | sort > "$before"
+
+pass=0 fail=0 skip=0 failed=""
+for t in tests/e2e/test_*.sh; do
+	name=$(basename "$t" .sh)
+	echo "== e2e: $name"
+	sh "$t"
+	rc=$?
+	case $rc in
+	0) pass=$((pass + 1)) ;;
+	77) skip=$((skip + 1)); echo "SKIP: $name" ;;
+	*) fail=$((fail + 1)); failed="$failed $name"; echo "FAIL: $name (exit $rc)" >&2 ;;
+	esac
+done
+
+sleep 0.2
+snapshot | sort > "$after"
+if ! cmp -s "$before" "$after"; then
+	echo "FAIL: the tests left IPC objects, files or processes behind:" >&2
+	comm -13 "$before" "$after" >&2
+	fail=$((fail + 1))
+	failed="$failed leftovers"
+fi
+echo "e2e: $pass passed, $skip skipped, $fail failed${failed:+ ($failed )}"
+[ $fail -eq 0 ]
