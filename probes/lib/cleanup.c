@@ -42,8 +42,21 @@ static unsigned seq;
 
 const char *ipc_name(char *buf, size_t len)
 {
-	snprintf(buf, len, "/ipcprobe-%ld-%u", (long)getpid(), seq++);
+	snprintf(buf, len, "/ipcprobe-%ld-%ld-%u", (long)getpgrp(), (long)getpid(), seq++);
 	return buf;
+}
+
+int ipc_key(void)
+{
+	return IPC_KEY_MARK | (int)(((unsigned long)getpgrp() & IPC_KEY_PGID_MASK) << 8) |
+	       (int)(seq++ & 0xff);
+}
+
+long ipc_key_pgid(int key)
+{
+	if ((key & (int)0xc0000000) != IPC_KEY_MARK)
+		return -1;
+	return (key >> 8) & IPC_KEY_PGID_MASK;
 }
 
 const char *ipc_path(char *buf, size_t len, const char *suffix)
@@ -51,7 +64,7 @@ const char *ipc_path(char *buf, size_t len, const char *suffix)
 	const char *dir = getenv("TMPDIR");
 	if (!dir || !*dir)
 		dir = "/tmp";
-	snprintf(buf, len, "%s/ipcprobe-%ld-%u%s", dir, (long)getpid(), seq++,
+	snprintf(buf, len, "%s/ipcprobe-%ld-%ld-%u%s", dir, (long)getpgrp(), (long)getpid(), seq++,
 		 suffix ? suffix : "");
 	return buf;
 }
