@@ -34,7 +34,7 @@ UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TPROBE_SRC   := $(wildcard tests/probes/*.c)
 TPROBE_BINS  := $(TPROBE_SRC:tests/probes/%.c=$(BUILD)/tests/probes/%)
-CONFIG_H     := $(BUILD)/gen/features.h
+CONFIG_H     := $(BUILD)/gen/have.h
 
 .PHONY: all deps run test test-unit test-e2e clean check-deps
 all: $(BUILD)/ipcprobe $(PROBE_BINS)

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "features.h"
+#include "have.h"
 
 #ifdef HAVE_MQUEUE_H
 #include <mqueue.h>

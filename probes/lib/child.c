@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "features.h"
+#include "have.h"
 #include "timing.h"
 
 #ifdef HAVE_PR_SET_PDEATHSIG

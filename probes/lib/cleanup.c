@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "features.h"
+#include "have.h"
 
 #ifdef HAVE_MQUEUE_H
 #include <mqueue.h>

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "features.h"
+#include "have.h"
 #include "transport.h"
 
 /* Side 0 writes p01 and reads p10; side 1 the reverse. */
