@@ -17,6 +17,7 @@ LDFLAGS  += $(SAN) -pthread
 JANSSON  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 YAML     := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CMOCKA   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+BENCHMARK := $(shell pkg-config --libs benchmark 2>/dev/null || echo -lbenchmark)
 LIBRT    := $(shell printf 'int main(void){return 0;}' | $(CC) -x c - -lrt -o /dev/null 2>/dev/null && echo -lrt)
 
 # Debian packages the project needs (DESIGN.md "Dependencies").
@@ -25,6 +26,9 @@ DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev 
 
 # Probe families: one file each in probes/.
 PROBES       := capacity
+# Probe families in C++, for Google Benchmark (libbenchmark-dev 1.7.1); PROBES lists them too.
+PROBES_CXX   := latency throughput
+PROBES       += $(PROBES_CXX)
 PROBE_BINS   := $(PROBES:%=$(BUILD)/probes/%)
 LIB_SRC      := $(wildcard probes/lib/*.c)
 LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -64,6 +68,10 @@ $(BUILD)/librunner.a: $(RUNNER_OBJ)
 
 $(BUILD)/probes/%: $(BUILD)/probes/%.o $(BUILD)/libprobe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON) $(LIBRT) -lm
+
+$(PROBES_CXX:%=$(BUILD)/probes/%): $(BUILD)/probes/%: $(BUILD)/probes/%.o \
+		$(BUILD)/probes/lib/gbench.o $(BUILD)/libprobe.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(BENCHMARK) $(JANSSON) $(LIBRT) -lm
 
 $(BUILD)/ipcprobe: $(BUILD)/runner/main.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(YAML) $(JANSSON) $(LIBRT) -lm

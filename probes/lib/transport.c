@@ -9,11 +9,28 @@
 
 extern const struct transport tr_null;
 extern const struct transport tr_pipe;
+extern const struct transport tr_tcp;
+extern const struct transport tr_udp;
+extern const struct transport tr_posix_mq;
+extern const struct transport tr_sysv_msg;
+extern const struct transport tr_eventfd;
+extern const struct transport tr_signal;
+extern const struct transport tr_shm_futex;
+extern const struct transport tr_shm_spin;
 
 /* One line per transport.  Order is the order of reports. */
 const struct transport *const transports[] = {
 	&tr_null,
 	&tr_pipe,
+	/* fifo and unix-* go here */
+	&tr_tcp,
+	&tr_udp,
+	&tr_posix_mq,
+	&tr_sysv_msg,
+	&tr_eventfd,
+	&tr_signal,
+	&tr_shm_futex,
+	&tr_shm_spin,
 	NULL,
 };
 
@@ -23,6 +40,14 @@ const struct transport *tr_find(const char *name)
 		if (strcmp(transports[i]->name, name) == 0)
 			return transports[i];
 	return NULL;
+}
+
+size_t tr_max_msg(const struct transport *tr, char *why, size_t whylen)
+{
+	if (tr->msg_limit)
+		return tr->msg_limit(why, whylen);
+	snprintf(why, whylen, "%s", tr->help);
+	return tr->max_msg;
 }
 
 int tr_open(const struct transport *tr, struct tr_pair *p, char *err, size_t errlen)

@@ -20,6 +20,11 @@
 #define TR_SOCKBUF	(1u << 5)	/* SO_SNDBUF / SO_RCVBUF apply */
 #define TR_INQ		(1u << 6)	/* FIONREAD on the read end counts the bytes queued */
 #define TR_NULL		(1u << 7)	/* no IPC at all: the harness testing itself */
+#define TR_MSG		(1u << 8)	/* carries a ping-pong message between two processes */
+#define TR_WORD		(1u << 9)	/* a message is one fixed-width word (max_msg bytes): shorter
+					 * ones are zero-padded, so the receiver asks for exactly
+					 * the length it expects; one message in flight per direction */
+#define TR_LOSSY	(1u << 10)	/* may drop messages when the receiver falls behind (udp) */
 
 /* One side's ends.  rfd/wfd are -1 where the transport has no descriptor. */
 struct tr_end {
@@ -49,6 +54,10 @@ struct transport {
 	const char *help;
 	unsigned caps;
 	size_t max_msg;		/* largest message it claims to carry whole; 0 = no limit */
+	/* Optional.  The largest message it carries here when that is only known at run time
+	 * (a sysctl, a resource limit); overrides max_msg.  why gets where the figure comes from
+	 * ("/proc/sys/fs/mqueue/msgsize_max").  Use tr_max_msg(), not the fields. */
+	size_t (*msg_limit)(char *why, size_t whylen);
 
 	/* NULL when usable here, else the reason (a static string). */
 	const char *(*unsupported)(void);
@@ -75,6 +84,9 @@ struct transport {
 extern const struct transport *const transports[];
 
 const struct transport *tr_find(const char *name);
+
+/* The largest message tr carries whole here (0 = no limit); why gets where that comes from. */
+size_t tr_max_msg(const struct transport *tr, char *why, size_t whylen);
 
 /* Open a pair of tr, zeroing p first.  Returns 0 or -1 with err. */
 int tr_open(const struct transport *tr, struct tr_pair *p, char *err, size_t errlen);

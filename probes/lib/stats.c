@@ -1,0 +1,104 @@
+/* stats.c - see stats.h. */
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* LSD radix sort on 16-bit digits, skipping digits every sample shares; timing samples run
+ * to millions, where qsort() would cost the probe seconds.  Falls back to qsort() when the
+ * scratch buffer cannot be had or a sample is negative. */
+static void sort_i64(int64_t *v, size_t n)
+{
+	uint64_t or_all = 0, and_all = ~(uint64_t)0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < 0) {
+			qsort(v, n, sizeof(*v), cmp_i64);
+			return;
+		}
+		or_all |= (uint64_t)v[i];
+		and_all &= (uint64_t)v[i];
+	}
+	int64_t *tmp = n > 64 ? malloc(n * sizeof(*v)) : NULL;
+	if (!tmp) {
+		qsort(v, n, sizeof(*v), cmp_i64);
+		return;
+	}
+	int64_t *src = v, *dst = tmp;
+	for (int shift = 0; shift < 64; shift += 16) {
+		if ((((or_all ^ and_all) >> shift) & 0xffff) == 0)
+			continue;	/* every sample has the same digit here */
+		static size_t count[1 << 16];
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[((uint64_t)src[i] >> shift) & 0xffff]++;
+		size_t sum = 0;
+		for (size_t d = 0; d < (1 << 16); d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[((uint64_t)src[i] >> shift) & 0xffff]++] = src[i];
+		int64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+}
+
+double stats_percentile(const int64_t *sorted, size_t n, double q)
+{
+	if (n == 0)
+		return NAN;
+	double rank = ceil(q * (double)n);
+	size_t i = rank < 1 ? 0 : (size_t)rank - 1;
+	return (double)sorted[i < n ? i : n - 1];
+}
+
+void stats_compute(int64_t *samples, size_t n, struct stats *s)
+{
+	s->n = n;
+	sort_i64(samples, n);
+	s->min = n ? (double)samples[0] : NAN;
+	s->max = n ? (double)samples[n - 1] : NAN;
+	s->p50 = stats_percentile(samples, n, 0.50);
+	s->p90 = stats_percentile(samples, n, 0.90);
+	s->p99 = stats_percentile(samples, n, 0.99);
+	s->p999 = stats_percentile(samples, n, 0.999);
+	double sum = 0, sq = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += (double)samples[i];
+	s->mean = n ? sum / (double)n : NAN;
+	for (size_t i = 0; i < n; i++)
+		sq += ((double)samples[i] - s->mean) * ((double)samples[i] - s->mean);
+	s->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : NAN;
+}
+
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+json_t *stats_json(const struct stats *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "n", json_integer((json_int_t)s->n));
+	json_object_set_new(o, "min", num_or_null(s->min));
+	json_object_set_new(o, "p50", num_or_null(s->p50));
+	json_object_set_new(o, "p90", num_or_null(s->p90));
+	json_object_set_new(o, "p99", num_or_null(s->p99));
+	json_object_set_new(o, "p999", num_or_null(s->p999));
+	json_object_set_new(o, "max", num_or_null(s->max));
+	json_object_set_new(o, "mean", num_or_null(s->mean));
+	json_object_set_new(o, "stddev", num_or_null(s->stddev));
+	return o;
+}
