@@ -94,7 +94,7 @@ static long long pipe_setcap(struct tr_pair *p, long long want, char *err, size_
 const struct transport tr_pipe = {
 	.name = "pipe",
 	.help = "pipe(2), one per direction",
-	.caps = TR_STREAM | TR_FD | TR_FILL | TR_INQ | TR_PIPESZ,
+	.caps = TR_STREAM | TR_FD | TR_FILL | TR_INQ | TR_PIPESZ | TR_MSG,
 	.open = pipe_open,
 	.keep = pipe_keep,
 	.send = tr_fd_send,
