@@ -1,0 +1,126 @@
+#!/bin/sh
+# test_latency_probe.sh - build/probes/latency and build/probes/throughput run directly with a
+# tiny min_time over a few transports and sizes: every record is valid JSON with the right
+# unit and direction, ok or unsupported with a reason, a consistent distribution, and its
+# Google Benchmark entry; a size above a transport's maximum is unsupported; nothing is left
+# in /dev/shm, /dev/mqueue or SysV IPC.  No timing assertions.
+set -u
+BUILD=${BUILD:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "test_latency_probe: $*" >&2; exit 1; }
+for p in latency throughput; do
+	[ -x "$BUILD/probes/$p" ] || fail "$BUILD/probes/$p is not built"
+done
+
+ipc_state() {
+	ls -1 /dev/shm 2>/dev/null | grep ipcprobe
+	ls -1 /dev/mqueue 2>/dev/null | grep ipcprobe
+	ipcs -q 2>/dev/null | awk '$1 ~ /^0x4/ {print $1}'
+}
+ipc_state > "$tmp/before"
+
+# probe, then its arguments; the records go to $tmp/records, one file per run
+n=0
+run() {
+	n=$((n + 1))
+	"$BUILD/probes/$@" > "$tmp/rec.$n" 2> "$tmp/err.$n"
+	rc=$?
+	case $rc in
+	0|3) ;;
+	*) cat "$tmp/err.$n" >&2; fail "$* exited $rc" ;;
+	esac
+	echo "$rc $*" > "$tmp/cmd.$n"
+}
+
+quick="--param min_time=5ms --param warmup=1ms"
+for t in pipe tcp posix-mq shm-spin shm-futex eventfd; do
+	for s in 1 64; do
+		run latency --case roundtrip --transport "$t" --param size=$s $quick
+	done
+done
+run latency --case roundtrip --transport sysv-msg --param size=4KiB --param placement=unpinned \
+	$quick
+run latency --case roundtrip --transport signal --param size=4 --param placement=same_core $quick
+run latency --case floor_cacheline $quick
+# above the maximum: eventfd carries 8 bytes, a POSIX queue msgsize_max, udp 65507
+run latency --case roundtrip --transport eventfd --param size=9 $quick
+run latency --case roundtrip --transport udp --param size=65508 $quick
+run latency --case roundtrip --transport posix-mq --param size=1MiB $quick
+
+tq="--param min_time=5ms"
+for t in pipe tcp shm-spin; do
+	run throughput --case stream --transport "$t" --param chunk=4KiB --param verify=true $tq
+done
+run throughput --case stream --transport posix-mq --param chunk=64 --param total=64KiB
+run throughput --case stream --transport udp $tq
+run throughput --case floor_memcpy --param size=1MiB $tq
+
+python3 - "$tmp" "$n" <<'PY' || exit 1
+import json, math, os, sys
+tmp, n = sys.argv[1], int(sys.argv[2])
+want = {"rtt": ("ns", "lower"), "bandwidth": ("bytes_per_s", "higher")}
+for i in range(1, n + 1):
+    rc, cmd = open(os.path.join(tmp, "cmd.%d" % i)).read().split(" ", 1)
+    lines = [l for l in open(os.path.join(tmp, "rec.%d" % i)) if l.strip()]
+    assert len(lines) == 1, (cmd, "expected one record, got %d" % len(lines))
+    r = json.loads(lines[0], parse_constant=lambda c: sys.exit("%s: %s in a record" % (cmd, c)))
+    where = cmd.strip()
+    assert r["schema"] == 1 and r["probe"] in ("latency", "throughput"), where
+    assert (r["unit"], r["direction"]) == want[r["metric"]], (where, r["unit"], r["direction"])
+    assert r["status"] in ("ok", "unsupported"), (where, r["status"], r["reason"])
+    assert (rc == "0") == (r["status"] == "ok"), (where, rc, r["status"])
+    if r["status"] == "unsupported":
+        assert isinstance(r["reason"], str) and r["reason"], where
+        assert r["value"] is None, where
+        continue
+    assert r["reason"] is None and r["value"] > 0, where
+    g = r["facts"]["gbench"]
+    assert g["run_type"] == "iteration" and g["iterations"] >= 1, (where, g)
+    assert not g.get("error_occurred", False), (where, g)
+    assert isinstance(r["facts"]["gbench_context"], dict), where
+    assert "num_cpus" in r["facts"]["gbench_context"], where
+    if r["metric"] == "rtt":
+        d = r["dist"]
+        assert set(d) == {"n", "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev"}, d
+        assert d["n"] == r["facts"]["iterations"] == g["iterations"], (where, d["n"], g)
+        assert d["min"] <= d["p50"] <= d["p90"] <= d["p99"] <= d["p999"] <= d["max"], (where, d)
+        assert r["value"] == d["p50"] == g["ipcprobe_p50_ns"], where
+        assert all(v is None or math.isfinite(v) for v in d.values()), where
+        if r["case"] == "roundtrip":
+            assert r["facts"]["bytes_carried"] == r["params"]["size"], where
+            assert r["facts"]["placement"] == r["params"]["placement"], where
+    else:
+        f = r["facts"]
+        assert f["bytes_total"] > 0, where
+        if r["case"] == "stream":
+            assert f["bytes_total"] == f["chunks"] * r["params"]["chunk"], (where, f)
+            assert f["receiver_checked"] == ("byte count and content" if r["params"]["verify"]
+                                             else "byte count"), where
+            if r["params"]["total"]:
+                assert f["bytes_total"] == r["params"]["total"], (where, f)
+
+def status(probe, case, tr, **params):
+    for i in range(1, n + 1):
+        r = json.loads(open(os.path.join(tmp, "rec.%d" % i)).readline())
+        if (r["probe"], r["case"], r["transport"]) == (probe, case, tr) and \
+           all(r["params"].get(k) == v for k, v in params.items()):
+            return r["status"], r["reason"]
+    raise AssertionError("no record for %s/%s/%s %s" % (probe, case, tr, params))
+
+mq_max = int(open("/proc/sys/fs/mqueue/msgsize_max").read()) if os.path.exists(
+    "/proc/sys/fs/mqueue/msgsize_max") else None
+for tr, size in (("eventfd", 9), ("udp", 65508)) + ((("posix-mq", 1 << 20),) if mq_max and mq_max < (1 << 20) else ()):
+    st, why = status("latency", "roundtrip", tr, size=size)
+    assert st == "unsupported" and "above" in why, (tr, size, st, why)
+st, why = status("throughput", "stream", "udp")
+assert st == "unsupported" and "drops" in why, (st, why)
+for tr in ("pipe", "tcp", "shm-spin"):
+    if os.path.exists("/proc/self"):	# Linux: all of these exist
+        assert status("latency", "roundtrip", tr, size=64)[0] == "ok", tr
+PY
+
+sleep 0.1
+ipc_state > "$tmp/after"
+cmp -s "$tmp/before" "$tmp/after" || { diff "$tmp/before" "$tmp/after" >&2; fail "IPC objects left behind"; }
+exit 0

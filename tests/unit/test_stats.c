@@ -1,0 +1,120 @@
+/* test_stats.c - the distribution module: percentiles on known data, undefined figures as
+ * null (never NaN), the sort behind them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "stats.h"
+
+static void test_stats_percentiles_on_known_data(void **state)
+{
+	int64_t v[100];
+	struct stats s;
+	(void)state;
+	/* 1..100 in a scrambled order: 37 is coprime with 100 */
+	for (int i = 0; i < 100; i++)
+		v[i] = (i * 37) % 100 + 1;
+	stats_compute(v, 100, &s);
+	assert_int_equal(s.n, 100);
+	assert_true(s.min == 1 && s.max == 100);
+	assert_true(s.p50 == 50 && s.p90 == 90 && s.p99 == 99 && s.p999 == 100);
+	assert_true(s.mean == 50.5);
+	assert_true(s.stddev > 29.0114919 && s.stddev < 29.0114920);
+	for (int i = 1; i < 100; i++)
+		assert_true(v[i - 1] <= v[i]);
+}
+
+static void test_stats_percentile_is_nearest_rank(void **state)
+{
+	int64_t v[] = { 10, 20, 30, 40 };
+	(void)state;
+	assert_true(stats_percentile(v, 4, 0.50) == 20);
+	assert_true(stats_percentile(v, 4, 0.51) == 30);
+	assert_true(stats_percentile(v, 4, 1.0) == 40);
+	assert_true(stats_percentile(v, 4, 0.001) == 10);
+}
+
+static void assert_no_nan(json_t *j)
+{
+	char *text = json_dumps(j, JSON_ALLOW_NUL);
+	assert_non_null(text);
+	assert_null(strstr(text, "NaN"));
+	assert_null(strstr(text, "nan"));
+	free(text);
+}
+
+static void test_stats_empty_gives_nulls(void **state)
+{
+	struct stats s;
+	const char *keys[] = { "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev" };
+	(void)state;
+	stats_compute(NULL, 0, &s);
+	json_t *j = stats_json(&s);
+	assert_int_equal(json_integer_value(json_object_get(j, "n")), 0);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		assert_true(json_is_null(json_object_get(j, keys[i])));
+	assert_no_nan(j);
+	json_decref(j);
+}
+
+static void test_stats_one_sample_has_no_stddev(void **state)
+{
+	int64_t v[] = { 4812 };
+	struct stats s;
+	(void)state;
+	stats_compute(v, 1, &s);
+	json_t *j = stats_json(&s);
+	assert_int_equal(json_integer_value(json_object_get(j, "n")), 1);
+	assert_true(json_real_value(json_object_get(j, "p50")) == 4812.0);
+	assert_true(json_real_value(json_object_get(j, "p999")) == 4812.0);
+	assert_true(json_real_value(json_object_get(j, "mean")) == 4812.0);
+	assert_true(json_is_null(json_object_get(j, "stddev")));
+	assert_no_nan(j);
+	json_decref(j);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Enough samples, spread over several 16-bit digits, to take the radix path. */
+static void test_stats_sorts_many_samples_like_qsort(void **state)
+{
+	size_t n = 200000;
+	int64_t *v = malloc(n * sizeof(*v)), *w = malloc(n * sizeof(*w));
+	struct stats s;
+	uint64_t x = 88172645463325252ull;
+	(void)state;
+	assert_non_null(v);
+	assert_non_null(w);
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		v[i] = w[i] = (int64_t)(x >> (i % 3 ? 30 : 12));
+	}
+	qsort(w, n, sizeof(*w), cmp_i64);
+	stats_compute(v, n, &s);
+	assert_memory_equal(v, w, n * sizeof(*v));
+	assert_true(s.min == (double)w[0] && s.max == (double)w[n - 1]);
+	assert_true(s.p50 == (double)w[n / 2 - 1]);
+	free(v);
+	free(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stats_percentiles_on_known_data),
+		cmocka_unit_test(test_stats_percentile_is_nearest_rank),
+		cmocka_unit_test(test_stats_empty_gives_nulls),
+		cmocka_unit_test(test_stats_one_sample_has_no_stddev),
+		cmocka_unit_test(test_stats_sorts_many_samples_like_qsort),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
