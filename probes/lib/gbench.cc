@@ -65,8 +65,8 @@ const char *gbench_error(json_t *entry)
 
 void gbench_attach(struct rec *r, json_t *context, json_t *entry)
 {
-	rec_fact(r, "gbench", entry);
-	rec_fact(r, "gbench_context", context);
+	rec_set(r, "gbench", entry);
+	rec_set(r, "gbench_context", context);
 }
 
 void gbench_dist_counters(benchmark::State &st, const struct stats *s)

@@ -129,6 +129,20 @@ void rec_dist(struct rec *r, json_t *dist)
 	json_object_set_new(r->obj, "dist", dist);
 }
 
+void rec_set(struct rec *r, const char *key, json_t *v)
+{
+	static const char *const fixed[] = { "schema", "probe", "case", "transport", "params",
+					     "metric", "unit", "direction", "status", "reason",
+					     "value", "dist", "os_reported", "facts", "rep", NULL };
+	for (int i = 0; fixed[i]; i++) {
+		if (strcmp(fixed[i], key) == 0) {
+			fprintf(stderr, "rec_set(%s): a fixed key (a bug in the probe)\n", key);
+			abort();
+		}
+	}
+	json_object_set_new(r->obj, key, v ? v : json_null());
+}
+
 void rec_emit(struct rec *r)
 {
 	char *line = json_dumps(r->obj, JSON_COMPACT | JSON_REAL_PRECISION(17));

@@ -77,6 +77,9 @@ void rec_os_reported(struct rec *r, const char *source, double value);
 /* Further facts of the measurement, under "facts": the record takes ownership of v. */
 void rec_fact(struct rec *r, const char *key, json_t *v);
 void rec_dist(struct rec *r, json_t *dist);	/* takes ownership */
+/* A top-level key beyond the fixed ones (e.g. "gbench": Google Benchmark's own entry); the
+ * record takes ownership of v.  The fixed keys of DESIGN.md are refused (abort: a bug). */
+void rec_set(struct rec *r, const char *key, json_t *v);
 void rec_emit(struct rec *r);
 
 /* Emit one record with status "unsupported" for the case's headline metric and return

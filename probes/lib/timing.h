@@ -13,6 +13,10 @@ static inline int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* What one now_ns() call costs, as seen between two back-to-back calls (the median of many):
+ * every individually timed figure includes it once; records say so. */
+int64_t timer_overhead_ns(void);
+
 /* Sleep for ns nanoseconds (restarting on EINTR). */
 void sleep_ns(int64_t ns);
 

@@ -75,11 +75,11 @@ for i in range(1, n + 1):
         assert r["value"] is None, where
         continue
     assert r["reason"] is None and r["value"] > 0, where
-    g = r["facts"]["gbench"]
+    g = r["gbench"]
     assert g["run_type"] == "iteration" and g["iterations"] >= 1, (where, g)
     assert not g.get("error_occurred", False), (where, g)
-    assert isinstance(r["facts"]["gbench_context"], dict), where
-    assert "num_cpus" in r["facts"]["gbench_context"], where
+    assert isinstance(r["gbench_context"], dict), where
+    assert "num_cpus" in r["gbench_context"], where
     if r["metric"] == "rtt":
         d = r["dist"]
         assert set(d) == {"n", "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev"}, d
