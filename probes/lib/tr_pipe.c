@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "have.h"
+#include "tr_pipe.h"
 #include "transport.h"
 
 /* Side 0 writes p01 and reads p10; side 1 the reverse. */
@@ -40,16 +41,15 @@ static void pipe_close(struct tr_pair *p)
 	tr_close_side(p, 1);
 }
 
-/* The pipe's write end as side 0 sees it, or its read end once side 0 is gone. */
-static int pipe_fd01(const struct tr_pair *p)
+int tr_pipe_fd01(const struct tr_pair *p)
 {
 	return p->end[0].wfd >= 0 ? p->end[0].wfd : p->end[1].rfd;
 }
 
 #ifdef HAVE_F_SETPIPE_SZ
-static int pipe_oscap(struct tr_pair *p, struct tr_oscap *out, char *err, size_t errlen)
+int tr_pipe_oscap(struct tr_pair *p, struct tr_oscap *out, char *err, size_t errlen)
 {
-	int n = fcntl(pipe_fd01(p), F_GETPIPE_SZ);
+	int n = fcntl(tr_pipe_fd01(p), F_GETPIPE_SZ);
 	if (n < 0) {
 		snprintf(err, errlen, "fcntl(F_GETPIPE_SZ): %s (%d)", strerror(errno), errno);
 		return -1;
@@ -60,9 +60,9 @@ static int pipe_oscap(struct tr_pair *p, struct tr_oscap *out, char *err, size_t
 	return 0;
 }
 
-static long long pipe_setcap(struct tr_pair *p, long long want, char *err, size_t errlen)
+long long tr_pipe_setcap(struct tr_pair *p, long long want, char *err, size_t errlen)
 {
-	int n = fcntl(pipe_fd01(p), F_SETPIPE_SZ, (int)want);
+	int n = fcntl(tr_pipe_fd01(p), F_SETPIPE_SZ, (int)want);
 	if (n < 0) {
 		int e = errno;
 		snprintf(err, errlen, "fcntl(F_SETPIPE_SZ, %lld): %s (%d)%s", want, strerror(e), e,
@@ -75,14 +75,14 @@ static long long pipe_setcap(struct tr_pair *p, long long want, char *err, size_
 	return n;
 }
 #else
-static int pipe_oscap(struct tr_pair *p, struct tr_oscap *out, char *err, size_t errlen)
+int tr_pipe_oscap(struct tr_pair *p, struct tr_oscap *out, char *err, size_t errlen)
 {
 	(void)p, (void)out;
 	snprintf(err, errlen, "F_GETPIPE_SZ: not available on this platform (no such fcntl)");
 	return -1;
 }
 
-static long long pipe_setcap(struct tr_pair *p, long long want, char *err, size_t errlen)
+long long tr_pipe_setcap(struct tr_pair *p, long long want, char *err, size_t errlen)
 {
 	(void)p, (void)want;
 	snprintf(err, errlen, "F_SETPIPE_SZ: not available on this platform (no such fcntl); "
@@ -100,6 +100,6 @@ const struct transport tr_pipe = {
 	.send = tr_fd_send,
 	.recv = tr_fd_recv,
 	.close = pipe_close,
-	.oscap = pipe_oscap,
-	.setcap = pipe_setcap,
+	.oscap = tr_pipe_oscap,
+	.setcap = tr_pipe_setcap,
 };

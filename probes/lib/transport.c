@@ -9,6 +9,10 @@
 
 extern const struct transport tr_null;
 extern const struct transport tr_pipe;
+extern const struct transport tr_fifo;
+extern const struct transport tr_unix_stream;
+extern const struct transport tr_unix_dgram;
+extern const struct transport tr_unix_seqpacket;
 extern const struct transport tr_tcp;
 extern const struct transport tr_udp;
 extern const struct transport tr_posix_mq;
@@ -22,7 +26,10 @@ extern const struct transport tr_shm_spin;
 const struct transport *const transports[] = {
 	&tr_null,
 	&tr_pipe,
-	/* fifo and unix-* go here */
+	&tr_fifo,
+	&tr_unix_stream,
+	&tr_unix_dgram,
+	&tr_unix_seqpacket,
 	&tr_tcp,
 	&tr_udp,
 	&tr_posix_mq,

@@ -1,0 +1,483 @@
+/* capacity.c - how much a pipe, FIFO or socketpair holds before the writer blocks, measured by
+ * filling it, and set beside what the OS says (F_GETPIPE_SZ, SO_SNDBUF/SO_RCVBUF). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "probe.h"
+#include "timing.h"
+#include "transport.h"
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+
+static const char *errno_name(int e)
+{
+	switch (e) {
+	case EAGAIN:
+		return "EAGAIN";
+	case ENOBUFS:
+		return "ENOBUFS";
+	case EMSGSIZE:
+		return "EMSGSIZE";
+	case EPIPE:
+		return "EPIPE";
+	case ENOMEM:
+		return "ENOMEM";
+	case EINVAL:
+		return "EINVAL";
+	case EPERM:
+		return "EPERM";
+	case EBUSY:
+		return "EBUSY";
+	default:
+		return "other";
+	}
+}
+
+/* Read a number from a /proc/sys file; -1 when absent (not Linux) or unreadable. */
+static long long read_sysctl(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long long v = -1;
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+struct fill {
+	long long bytes;	/* accepted in total */
+	long long chunk_bytes;	/* accepted by whole chunks */
+	long long writes;	/* successful write calls */
+	int ended_by;		/* errno of the refusing write */
+};
+
+/* Write chunk-byte messages into fd (non-blocking) until the kernel refuses one; on a byte
+ * stream go on with 1-byte writes, so the figure is exact to the byte rather than rounded
+ * down to the chunk.  Stops with ended_by = 0 past limit bytes. */
+static void fill(int fd, size_t chunk, int stream, long long limit, struct fill *f)
+{
+	static char buf[1 << 20];
+	ssize_t n;
+	memset(f, 0, sizeof(*f));
+	while (f->bytes <= limit) {
+		n = write(fd, buf, chunk);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			f->ended_by = errno;
+			break;
+		}
+		f->bytes += n;
+		f->writes++;
+	}
+	f->chunk_bytes = f->bytes;
+	if (!stream || chunk == 1 || f->ended_by == 0)
+		return;
+	while (f->bytes <= limit && (n = write(fd, buf, 1)) == 1) {
+		f->bytes++;
+		f->writes++;
+	}
+}
+
+/* Open a pair with side 0's write end non-blocking; PROBE_OK or the record already emitted. */
+static int open_nonblocking(struct probe_ctx *ctx, struct tr_pair *p)
+{
+	char err[512];
+	if (tr_open(probe_transport(ctx), p, err, sizeof(err)) < 0)
+		return probe_failed(ctx, "%s", err);
+	if (tr_set_nonblock(p->end[0].wfd, 1) < 0) {
+		int e = errno;
+		tr_close(p);
+		return probe_failed(ctx, "fcntl(O_NONBLOCK): %s (%d)", strerror(e), e);
+	}
+	return PROBE_OK;
+}
+
+/* Fill p from side 0 and emit the capacity record (and, for datagrams, the messages record),
+ * with what the OS reports beside it.  extra (may be NULL) is merged into the facts. */
+static int fill_and_report(struct probe_ctx *ctx, struct tr_pair *p, json_t *extra)
+{
+	const struct transport *tr = p->tr;
+	size_t chunk = (size_t)param_int(ctx, "chunk");
+	long long limit = param_int(ctx, "limit");
+	int stream = (tr->caps & TR_STREAM) != 0;
+	struct tr_oscap os = { 0 };
+	char oserr[256] = "";
+	int have_os = tr->oscap && tr->oscap(p, &os, oserr, sizeof(oserr)) == 0;
+	if (!tr->oscap)
+		snprintf(oserr, sizeof(oserr), "%s reports no capacity", tr->name);
+
+	struct fill f;
+	fill(p->end[0].wfd, chunk, stream, limit, &f);
+	if (f.ended_by == 0) {
+		json_decref(extra);
+		return probe_failed(ctx, "accepted %lld bytes without refusing a write; stopped at "
+					 "the limit (raise the limit parameter to go on)", f.bytes);
+	}
+	if (f.ended_by != EAGAIN && f.ended_by != EWOULDBLOCK && f.ended_by != ENOBUFS) {
+		json_decref(extra);
+		return probe_failed(ctx, "write(%zu bytes) after %lld bytes: %s (%d), not EAGAIN",
+				    chunk, f.bytes, strerror(f.ended_by), f.ended_by);
+	}
+	struct rec *r = rec_new(ctx, "capacity");
+	rec_value(r, (double)f.bytes);
+	if (have_os)
+		rec_os_reported(r, os.source, (double)os.value);
+	else
+		rec_fact(r, "os_reported_unavailable", json_string(oserr));
+	rec_fact(r, "writes", json_integer(f.writes));
+	rec_fact(r, "chunk_bytes_accepted", json_integer(f.chunk_bytes));
+	rec_fact(r, "ended_by", json_string(errno_name(f.ended_by)));
+	if (have_os && os.sndbuf >= 0) {
+		rec_fact(r, "so_sndbuf", json_integer(os.sndbuf));
+		rec_fact(r, "so_rcvbuf", json_integer(os.rcvbuf));
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(extra, key, v)
+		rec_fact(r, key, json_incref(v));
+	rec_emit(r);
+	if (!stream) {
+		r = rec_new(ctx, "messages");
+		rec_value(r, (double)f.writes);
+		rec_fact(r, "message_size", json_integer((json_int_t)chunk));
+		rec_emit(r);
+	}
+	json_decref(extra);
+	return PROBE_OK;
+}
+
+/* ---- cases ------------------------------------------------------------------------------- */
+
+static int run_fill_nonblocking(struct probe_ctx *ctx)
+{
+	struct tr_pair p;
+	int rc = open_nonblocking(ctx, &p);
+	if (rc != PROBE_OK)
+		return rc;
+	rc = fill_and_report(ctx, &p, NULL);
+	tr_close(&p);
+	return rc;
+}
+
+/* The most an unprivileged process may ask for, and where that limit comes from. */
+static long long unprivileged_max(const struct transport *tr, const char **source)
+{
+	if (tr->caps & TR_PIPESZ) {
+		*source = "/proc/sys/fs/pipe-max-size";
+		return read_sysctl(*source);
+	}
+	*source = "/proc/sys/net/core/wmem_max";
+	long long w = read_sysctl(*source);
+	long long r = read_sysctl("/proc/sys/net/core/rmem_max");
+	if (w >= 0 && r >= 0 && r < w) {
+		*source = "/proc/sys/net/core/rmem_max";
+		return r;
+	}
+	return w;
+}
+
+static int run_fill_raised(struct probe_ctx *ctx)
+{
+	const struct transport *tr = probe_transport(ctx);
+	const char *source;
+	char err[512];
+	if (!tr->setcap)
+		return probe_unsupported(ctx, "%s: its capacity cannot be changed", tr->name);
+	long long want = unprivileged_max(tr, &source);
+	if (want < 0)
+		return probe_unsupported(ctx, "%s: cannot read %s, so the unprivileged maximum is "
+					      "unknown here", tr->name, source);
+	struct tr_pair p;
+	int rc = open_nonblocking(ctx, &p);
+	if (rc != PROBE_OK)
+		return rc;
+	long long granted = tr->setcap(&p, want, err, sizeof(err));
+	if (granted < 0) {
+		tr_close(&p);
+		return errno == ENOSYS || strstr(err, "not available") ?
+			       probe_unsupported(ctx, "%s", err) :
+			       probe_failed(ctx, "%s", err);
+	}
+	rc = fill_and_report(ctx, &p,
+			     json_pack("{s:I, s:I, s:s, s:I}", "requested", (json_int_t)want,
+				       "granted", (json_int_t)granted, "limit_source", source,
+				       "limit_value", (json_int_t)want));
+	tr_close(&p);
+	return rc;
+}
+
+/* F_SETPIPE_SZ allocates only the pipe's slot array, not its pages, so asking for a large
+ * size is cheap: nothing here is ever filled. */
+static int run_max_granted(struct probe_ctx *ctx)
+{
+	const struct transport *tr = probe_transport(ctx);
+	long long limit = param_int(ctx, "limit");
+	long long max_size = read_sysctl("/proc/sys/fs/pipe-max-size");
+	long long granted = -1, refused_at = -1, want;
+	int refused_errno = 0;
+	char err[512] = "";
+	struct tr_pair p;
+	if (tr_open(tr, &p, err, sizeof(err)) < 0)
+		return probe_failed(ctx, "%s", err);
+	for (want = max_size > 0 ? max_size : 65536; want <= limit; want *= 2) {
+		long long g = tr->setcap(&p, want, err, sizeof(err));
+		if (g < 0) {
+			refused_errno = errno;
+			refused_at = want;
+			break;
+		}
+		granted = g;
+	}
+	tr_close(&p);
+	if (granted < 0 && strstr(err, "not available"))
+		return probe_unsupported(ctx, "%s", err);
+	if (granted < 0)
+		return probe_failed(ctx, "the first request was refused: %s", err);
+	struct rec *r = rec_new(ctx, "max_granted");
+	rec_value(r, (double)granted);
+	rec_fact(r, "refused_at", refused_at >= 0 ? json_integer(refused_at) : json_null());
+	rec_fact(r, "refused_errno",
+		 refused_at >= 0 ? json_string(errno_name(refused_errno)) : json_null());
+	rec_fact(r, "refused_reason", refused_at >= 0 ? json_string(err) : json_null());
+	rec_fact(r, "bounded_by_limit", json_boolean(refused_at < 0));
+	rec_fact(r, "euid", json_integer(geteuid()));
+	rec_fact(r, "pipe_max_size", max_size >= 0 ? json_integer(max_size) : json_null());
+	long long soft = read_sysctl("/proc/sys/fs/pipe-user-pages-soft");
+	rec_fact(r, "pipe_user_pages_soft", soft >= 0 ? json_integer(soft) : json_null());
+	rec_emit(r);
+	return PROBE_OK;
+}
+
+static int run_pipe_buf(struct probe_ctx *ctx)
+{
+	struct tr_pair p;
+	char err[512];
+	if (tr_open(probe_transport(ctx), &p, err, sizeof(err)) < 0)
+		return probe_failed(ctx, "%s", err);
+	errno = 0;
+	long v = fpathconf(p.end[0].wfd, _PC_PIPE_BUF);
+	int e = errno;
+	tr_close(&p);
+	if (v < 0)
+		return e ? probe_failed(ctx, "fpathconf(_PC_PIPE_BUF): %s (%d)", strerror(e), e) :
+			   probe_unsupported(ctx, "fpathconf(_PC_PIPE_BUF): no limit reported");
+	struct rec *r = rec_new(ctx, "pipe_buf");
+	rec_value(r, (double)v);
+	rec_os_reported(r, "PIPE_BUF (limits.h)", (double)PIPE_BUF);
+	rec_fact(r, "source", json_string("fpathconf(_PC_PIPE_BUF)"));
+	rec_emit(r);
+	return PROBE_OK;
+}
+
+static long long queued(int fd)
+{
+	int n = 0;
+	return ioctl(fd, FIONREAD, &n) < 0 ? -1 : n;
+}
+
+/* The writer: one blocking write of size bytes; then it reports, through the status pipe,
+ * what write() returned and when (CLOCK_MONOTONIC, comparable with the parent's clock). */
+static void blocking_writer(struct tr_pair *p, int status_fd, size_t size)
+{
+	char *buf = malloc(size);
+	if (!buf)
+		_exit(2);
+	memset(buf, 'w', size);
+	p->tr->keep(p, 0);
+	size_t done = 0;
+	while (done < size) {
+		ssize_t n = write(p->end[0].wfd, buf + done, size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	int64_t report[2] = { (int64_t)done, now_ns() };
+	if (write(status_fd, report, sizeof(report)) != (ssize_t)sizeof(report))
+		_exit(3);
+	_exit(done == size ? 0 : 1);
+}
+
+/* Wait until the bytes queued at fd stop growing for settle ns; returns them (or -1). */
+static long long wait_until_blocked(int fd, int64_t settle)
+{
+	long long last = -1;
+	int64_t since = now_ns();
+	for (;;) {
+		long long q = queued(fd);
+		if (q < 0)
+			return -1;
+		if (q != last) {
+			last = q;
+			since = now_ns();
+		} else if (now_ns() - since >= settle) {
+			return q;
+		}
+		sleep_ns(1000000);
+	}
+}
+
+static int run_blocking_writer(struct probe_ctx *ctx)
+{
+	size_t size = (size_t)param_int(ctx, "size");
+	int64_t settle = param_int(ctx, "settle");
+	struct tr_pair p;
+	char err[512], what[64];
+	int status[2], rc = PROBE_OK;
+	if (tr_open(probe_transport(ctx), &p, err, sizeof(err)) < 0)
+		return probe_failed(ctx, "%s", err);
+	struct tr_oscap os = { 0 };
+	int have_os = p.tr->oscap && p.tr->oscap(&p, &os, err, sizeof(err)) == 0;
+	if (pipe(status) < 0) {
+		rc = probe_failed(ctx, "pipe(): %s (%d)", strerror(errno), errno);
+		goto close_pair;
+	}
+	pid_t pid = child_fork();
+	if (pid < 0) {
+		rc = probe_failed(ctx, "fork: %s (%d)", strerror(errno), errno);
+		goto close_status;
+	}
+	if (pid == 0) {
+		close(status[0]);
+		blocking_writer(&p, status[1], size);
+	}
+	close(status[1]);
+	status[1] = -1;
+	p.tr->keep(&p, 1);
+
+	long long before = wait_until_blocked(p.end[1].rfd, settle);
+	if (before < 0) {
+		rc = probe_failed(ctx, "ioctl(FIONREAD): %s (%d)", strerror(errno), errno);
+		child_reap(pid, 0, NULL);
+		goto close_status;
+	}
+	/* Now read everything; the writer's write() returns once the rest has gone in. */
+	static char buf[1 << 16];
+	size_t got = 0;
+	int64_t t0 = now_ns();
+	while (got < size) {
+		ssize_t n = read(p.end[1].rfd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	int64_t report[2] = { -1, 0 };
+	ssize_t rn = read(status[0], report, sizeof(report));
+	int st = child_reap(pid, 10LL * 1000000000, NULL);
+	if (got != size || rn != (ssize_t)sizeof(report) || report[0] != (int64_t)size) {
+		rc = probe_failed(ctx, "the reader got %zu of %zu bytes; the writer wrote %lld (%s)",
+				  got, size, (long long)report[0],
+				  child_status_str(st, what, sizeof(what)));
+		goto close_status;
+	}
+	struct rec *r = rec_new(ctx, "bytes_before_block");
+	rec_value(r, (double)before);
+	if (have_os)
+		rec_os_reported(r, os.source, (double)os.value);
+	rec_fact(r, "settle_ns", json_integer(settle));
+	rec_emit(r);
+	r = rec_new(ctx, "drain_time");
+	rec_value(r, (double)(report[1] - t0));
+	rec_fact(r, "bytes_after_block", json_integer((json_int_t)(size - (size_t)before)));
+	rec_emit(r);
+close_status:
+	close(status[0]);
+	if (status[1] >= 0)
+		close(status[1]);
+close_pair:
+	tr_close(&p);
+	return rc;
+}
+
+/* ---- the tables -------------------------------------------------------------------------- */
+
+static const struct metric_desc m_fill[] = {
+	{ "capacity", "bytes", "none",
+	  "bytes a non-blocking writer got in before the kernel refused (EAGAIN), with nobody "
+	  "reading; chunk-sized writes, then single bytes on a stream" },
+	{ "messages", "count", "none", "datagrams of chunk bytes accepted before EAGAIN" },
+	{ NULL },
+};
+
+static const struct param_desc p_fill[] = {
+	{ "chunk", PT_SIZE, "4KiB", "1", "1MiB", NULL,
+	  "bytes per write; on datagram transports the message size" },
+	{ "limit", PT_SIZE, "256MiB", "4KiB", "4GiB", NULL,
+	  "give up (failed) when this much went in without a refusal" },
+	{ NULL },
+};
+
+static const struct metric_desc m_max[] = {
+	{ "max_granted", "bytes", "none",
+	  "the largest pipe size F_SETPIPE_SZ granted, doubling from pipe-max-size until refused "
+	  "or the limit (root may exceed pipe-max-size)" },
+	{ NULL },
+};
+
+static const struct param_desc p_max[] = {
+	{ "limit", PT_SIZE, "1GiB", "64KiB", "16GiB", NULL, "stop asking beyond this size" },
+	{ NULL },
+};
+
+static const struct metric_desc m_pipe_buf[] = {
+	{ "pipe_buf", "bytes", "none",
+	  "PIPE_BUF as fpathconf reports it for this pipe (writes up to it are atomic); the "
+	  "limits.h constant beside it" },
+	{ NULL },
+};
+
+static const struct param_desc p_none[] = { { NULL } };
+
+static const struct metric_desc m_blocking[] = {
+	{ "bytes_before_block", "bytes", "none",
+	  "bytes queued when a single blocking write of size bytes, with no reader, stopped "
+	  "making progress for settle" },
+	{ "drain_time", "ns", "lower",
+	  "from the reader's start until the writer's write() returned" },
+	{ NULL },
+};
+
+static const struct param_desc p_blocking[] = {
+	{ "size", PT_SIZE, "2MiB", "1", "1GiB", NULL, "bytes in the writer's one write()" },
+	{ "settle", PT_DURATION, "100ms", "1ms", "10s", NULL,
+	  "how long the queue must stay still to count the writer as blocked" },
+	{ NULL },
+};
+
+static const struct case_desc cases[] = {
+	{ "fill_nonblocking", "bytes (and datagrams) accepted before EAGAIN, at the default size",
+	  m_fill, p_fill, TR_FILL, run_fill_nonblocking },
+	{ "fill_raised", "the same, raised first as far as an unprivileged process may "
+			 "(pipe-max-size; net.core.wmem_max/rmem_max)",
+	  m_fill, p_fill, TR_FILL, run_fill_raised },
+	{ "max_granted", "the largest size F_SETPIPE_SZ grants", m_max, p_max, TR_PIPESZ,
+	  run_max_granted },
+	{ "pipe_buf", "PIPE_BUF for this pipe", m_pipe_buf, p_none, TR_PIPESZ, run_pipe_buf },
+	{ "blocking_writer", "what a blocking writer with no reader lives through", m_blocking,
+	  p_blocking, TR_STREAM | TR_INQ, run_blocking_writer },
+	{ NULL },
+};
+
+static const struct probe_desc capacity = {
+	.name = "capacity",
+	.help = "how much each transport holds before the writer blocks, measured and reported",
+	.cases = cases,
+};
+
+int main(int argc, char **argv)
+{
+	return probe_main(argc, argv, &capacity);
+}
