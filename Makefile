@@ -25,11 +25,15 @@ DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev 
 	    libcmocka-dev python3
 
 # Probe families: one file each in probes/.
-PROBES       := capacity
+PROBES       := capacity manager
 # Probe families in C++, for Google Benchmark (libbenchmark-dev 1.7.1); PROBES lists them too.
 PROBES_CXX   := latency throughput
 PROBES       += $(PROBES_CXX)
 PROBE_BINS   := $(PROBES:%=$(BUILD)/probes/%)
+# The Python-layer probe: a copy of probes/python/python_probe.py, not built from a .o.
+PROBES_PY    := python
+PY_PROBE_BINS := $(PROBES_PY:%=$(BUILD)/probes/%)
+PROBES_ALL   := $(PROBES) $(PROBES_PY)
 LIB_SRC      := $(wildcard probes/lib/*.c)
 LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
 RUNNER_SRC   := $(filter-out runner/main.c,$(wildcard runner/*.c))
@@ -41,7 +45,7 @@ TPROBE_BINS  := $(TPROBE_SRC:tests/probes/%.c=$(BUILD)/tests/probes/%)
 CONFIG_H     := $(BUILD)/gen/have.h
 
 .PHONY: all deps run test test-unit test-e2e clean check-deps
-all: $(BUILD)/ipcprobe $(PROBE_BINS)
+all: $(BUILD)/ipcprobe $(PROBE_BINS) $(PY_PROBE_BINS)
 
 deps:
 	@sh tests/deps.sh $(DEB_PKGS)
@@ -62,6 +66,9 @@ $(BUILD)/libprobe.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# The runner knows the probes it was built with, and runs nothing else.
+$(BUILD)/runner/probes.o: CPPFLAGS += -DIPCPROBE_PROBES='"$(PROBES_ALL)"'
+
 $(BUILD)/librunner.a: $(RUNNER_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -72,6 +79,11 @@ $(BUILD)/probes/%: $(BUILD)/probes/%.o $(BUILD)/libprobe.a
 $(PROBES_CXX:%=$(BUILD)/probes/%): $(BUILD)/probes/%: $(BUILD)/probes/%.o \
 		$(BUILD)/probes/lib/gbench.o $(BUILD)/libprobe.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(BENCHMARK) $(JANSSON) $(LIBRT) -lm
+
+$(BUILD)/probes/python: probes/python/python_probe.py
+	@mkdir -p $(@D)
+	cp $< $@
+	chmod +x $@
 
 $(BUILD)/ipcprobe: $(BUILD)/runner/main.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(YAML) $(JANSSON) $(LIBRT) -lm

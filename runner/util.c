@@ -146,6 +146,10 @@ const char *self_dir(const char *argv0)
 {
 	static char dir[PATH_MAX];
 	char path[PATH_MAX];
+	if (!argv0 && dir[0])
+		return dir;
+	if (!argv0)
+		argv0 = ".";
 	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
 	if (n > 0) {
 		path[n] = '\0';

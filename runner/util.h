@@ -19,7 +19,8 @@ char *read_file(const char *path, size_t *len, char *err, size_t errlen);
 /* mkdir -p. */
 int mkdir_p(const char *path, mode_t mode);
 
-/* The directory holding the running executable (for build/probes next to build/ipcprobe). */
+/* The directory holding the running executable (for build/probes next to build/ipcprobe);
+ * argv0 may be NULL after the first call (the answer is kept). */
 const char *self_dir(const char *argv0);
 
 /* snprintf into a malloc'd string; aborts on allocation failure. */

@@ -246,13 +246,14 @@ json_t *probe_describe(const struct probe_desc *desc)
 static int usage(const struct probe_desc *desc, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", desc->name);
+	/* The usage first and the error last: the runner quotes a probe's last line. */
+	fprintf(stderr, "usage: %s --list\n       %s --case NAME [--transport T] "
+			"[--param KEY=VALUE]...\n%s: ",
+		desc->name, desc->name, desc->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: %s --list\n       %s --case NAME [--transport T] "
-			"[--param KEY=VALUE]...\n",
-		desc->name, desc->name);
+	fputc('\n', stderr);
 	return PROBE_USAGE;
 }
 

@@ -1,0 +1,595 @@
+/* report.c - `ipcprobe report DIR`: report.html (one self-contained file, charts inline) and
+ * report.md (charts beside it) from a run directory.  Measuring is the probes' business;
+ * this only reads records, writes the data files gnuplot draws, and lays out tables. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "param.h"
+#include "records.h"
+#include "report.h"
+#include "util.h"
+
+/* ---- a growing string ------------------------------------------------------------------ */
+
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		char *t = realloc(b->s, cap);
+		if (!t)
+			abort();
+		b->s = t;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void sb_vprintf(struct sbuf *b, const char *fmt, va_list ap)
+{
+	char *s = NULL;
+	int n = vasprintf(&s, fmt, ap);
+	if (n < 0)
+		abort();
+	sb_add(b, s, (size_t)n);
+	free(s);
+}
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+static void sb_html(struct sbuf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': sb_puts(b, "&lt;"); break;
+		case '>': sb_puts(b, "&gt;"); break;
+		case '&': sb_puts(b, "&amp;"); break;
+		case '"': sb_puts(b, "&quot;"); break;
+		default: sb_add(b, s, 1);
+		}
+	}
+}
+
+static void sb_md(struct sbuf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|')
+			sb_puts(b, "\\|");
+		else if (*s == '\n')
+			sb_puts(b, " ");
+		else
+			sb_add(b, s, 1);
+	}
+}
+
+/* ---- the document ------------------------------------------------------------------------ */
+
+struct doc {
+	struct sbuf html, md;
+	int ncols;
+};
+
+void doc_h2(struct doc *d, const char *title)
+{
+	sb_puts(&d->html, "<h2>");
+	sb_html(&d->html, title);
+	sb_puts(&d->html, "</h2>\n");
+	sb_printf(&d->md, "\n## %s\n\n", title);
+}
+
+void doc_h3(struct doc *d, const char *title)
+{
+	sb_puts(&d->html, "<h3>");
+	sb_html(&d->html, title);
+	sb_puts(&d->html, "</h3>\n");
+	sb_printf(&d->md, "\n### %s\n\n", title);
+}
+
+void doc_p(struct doc *d, const char *fmt, ...)
+{
+	struct sbuf t = { 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&t, fmt, ap);
+	va_end(ap);
+	sb_puts(&d->html, "<p>");
+	sb_html(&d->html, t.s);
+	sb_puts(&d->html, "</p>\n");
+	sb_printf(&d->md, "%s\n\n", t.s);
+	free(t.s);
+}
+
+void doc_table(struct doc *d, int ncols, const char *const *headers)
+{
+	d->ncols = ncols;
+	sb_puts(&d->html, "<table>\n<tr>");
+	sb_puts(&d->md, "|");
+	for (int i = 0; i < ncols; i++) {
+		sb_puts(&d->html, "<th>");
+		sb_html(&d->html, headers[i]);
+		sb_puts(&d->html, "</th>");
+		sb_puts(&d->md, " ");
+		sb_md(&d->md, headers[i]);
+		sb_puts(&d->md, " |");
+	}
+	sb_puts(&d->html, "</tr>\n");
+	sb_puts(&d->md, "\n|");
+	for (int i = 0; i < ncols; i++)
+		sb_puts(&d->md, "---|");
+	sb_puts(&d->md, "\n");
+}
+
+void doc_row(struct doc *d, const char *const *cells)
+{
+	sb_puts(&d->html, "<tr>");
+	sb_puts(&d->md, "|");
+	for (int i = 0; i < d->ncols; i++) {
+		const char *c = cells[i] && *cells[i] ? cells[i] : "—";
+		const char *cls = !strcmp(c, "ok") ? " class=ok" :
+				  !strcmp(c, "unsupported") ? " class=unsup" :
+				  (!strcmp(c, "failed") || !strcmp(c, "timeout")) ? " class=bad" : "";
+		sb_printf(&d->html, "<td%s>", cls);
+		sb_html(&d->html, c);
+		sb_puts(&d->html, "</td>");
+		sb_puts(&d->md, " ");
+		sb_md(&d->md, c);
+		sb_puts(&d->md, " |");
+	}
+	sb_puts(&d->html, "</tr>\n");
+	sb_puts(&d->md, "\n");
+}
+
+void doc_table_end(struct doc *d)
+{
+	sb_puts(&d->html, "</table>\n");
+	sb_puts(&d->md, "\n");
+}
+
+void doc_chart(struct doc *d, const char *dir, const char *name, const char *alt)
+{
+	char path[PATH_MAX], err[256];
+	snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, name);
+	char *svg = read_file(path, NULL, err, sizeof(err));
+	char *start = svg ? strstr(svg, "<svg") : NULL;
+	if (start) {
+		sb_puts(&d->html, "<figure>");
+		sb_puts(&d->html, start);
+		sb_puts(&d->html, "<figcaption>");
+		sb_html(&d->html, alt);
+		sb_puts(&d->html, "</figcaption></figure>\n");
+		sb_printf(&d->md, "![%s](plots/%s.png)\n\n", alt, name);
+	} else {
+		doc_p(d, "(chart %s not drawn: gnuplot is missing or failed; run make deps)", name);
+	}
+	free(svg);
+}
+
+/* ---- records ----------------------------------------------------------------------------- */
+
+static int str_is(json_t *o, const char *key, const char *want)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return want == NULL || (s && strcmp(s, want) == 0);
+}
+
+json_t *report_select(json_t *records, const char *probe, const char *cas,
+		      const char *transport, const char *metric)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(records, i, r) {
+		if (str_is(r, "probe", probe) && str_is(r, "case", cas) &&
+		    str_is(r, "transport", transport) && str_is(r, "metric", metric) &&
+		    str_is(r, "status", "ok"))
+			json_array_append(out, r);
+	}
+	return out;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double report_median(json_t *recs)
+{
+	size_t n = json_array_size(recs), k = 0, i;
+	json_t *r;
+	if (n == 0)
+		return NAN;
+	double *v = malloc(n * sizeof(*v));
+	json_array_foreach(recs, i, r)
+		if (json_is_number(json_object_get(r, "value")))
+			v[k++] = json_number_value(json_object_get(r, "value"));
+	double m = NAN;
+	if (k) {
+		qsort(v, k, sizeof(*v), cmp_double);
+		m = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+	}
+	free(v);
+	return m;
+}
+
+const char *report_fmt(double v, const char *unit, char *buf, size_t len)
+{
+	if (isnan(v))
+		snprintf(buf, len, "—");
+	else if (!strcmp(unit, "bytes"))
+		fmt_size((int64_t)llround(v), buf, len);
+	else if (!strcmp(unit, "ns"))
+		fmt_duration((int64_t)llround(v), buf, len);
+	else if (!strcmp(unit, "bytes_per_s"))
+		snprintf(buf, len, v >= 1e9 ? "%.3g GB/s" : "%.3g MB/s", v >= 1e9 ? v / 1e9 : v / 1e6);
+	else if (!strcmp(unit, "ops_per_s"))
+		snprintf(buf, len, "%.3g ops/s", v);
+	else if (!strcmp(unit, "ratio"))
+		snprintf(buf, len, "%.3gx", v);
+	else
+		snprintf(buf, len, "%.6g", v);
+	return buf;
+}
+
+json_t *report_transports(json_t *recs)
+{
+	json_t *out = json_array(), *r, *t;
+	size_t i, k;
+	json_array_foreach(recs, i, r) {
+		const char *tr = json_string_value(json_object_get(r, "transport"));
+		int seen = 0;
+		if (!tr)
+			continue;
+		json_array_foreach(out, k, t)
+			seen |= !strcmp(json_string_value(t), tr);
+		if (!seen)
+			json_array_append_new(out, json_string(tr));
+	}
+	return out;
+}
+
+int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data)
+{
+	char plots[PATH_MAX], dat[PATH_MAX + 64], out[PATH_MAX + 64], gp[PATH_MAX], e[512];
+	char exprs[4 * PATH_MAX + 256];
+	snprintf(plots, sizeof(plots), "%s/plots", ctx->dir);
+	snprintf(dat, sizeof(dat), "%s/%s.dat", plots, name);
+	snprintf(out, sizeof(out), "%s/%s", plots, name);
+	snprintf(gp, sizeof(gp), "%s/../plots/%s.gp", self_dir(NULL), script);
+	if (mkdir_p(plots, 0755) < 0 || write_file_atomic(dat, data, strlen(data), e, sizeof(e))) {
+		if (!ctx->err[0])
+			snprintf(ctx->err, sizeof(ctx->err), "%s", e);
+		return -1;
+	}
+	if (strchr(ctx->dir, '\'')) {
+		if (!ctx->err[0])
+			snprintf(ctx->err, sizeof(ctx->err), "charts: the run directory's name "
+							     "contains a quote; gnuplot cannot be told it");
+		return -1;
+	}
+	char stylepath[PATH_MAX];
+	snprintf(stylepath, sizeof(stylepath), "%s/../plots/style.gp", self_dir(NULL));
+	snprintf(exprs, sizeof(exprs), "datafile='%s'; outbase='%s'; style='%s'", dat, out,
+		 stylepath);
+	fflush(NULL);	/* the child must not print our buffered output again */
+	pid_t pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stdout);
+		execlp("gnuplot", "gnuplot", "-e", exprs, gp, (char *)NULL);
+		_exit(127);
+	}
+	int st = -1;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		if (!ctx->err[0])
+			snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.900s: %s", gp,
+				 WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
+					 "gnuplot is not installed; run make deps" :
+					 "failed (see its message above)");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the generic parts ------------------------------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	static char buf[4][64];
+	static int k;
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		k = (k + 1) % 4;
+		snprintf(buf[k], sizeof(buf[k]), "%lld", (long long)json_integer_value(v));
+		return buf[k];
+	}
+	if (json_is_real(v)) {
+		k = (k + 1) % 4;
+		snprintf(buf[k], sizeof(buf[k]), "%.3f", json_real_value(v));
+		return buf[k];
+	}
+	if (json_is_boolean(v))
+		return json_is_true(v) ? "true" : "false";
+	return "";
+}
+
+static void write_header(struct report_ctx *ctx, struct sbuf *h, struct sbuf *m)
+{
+	json_t *meta = ctx->meta, *plat = json_object_get(meta, "platform");
+	const char *status = jstr(meta, "status");
+	int incomplete = strcmp(status, "complete") != 0;
+	char title[512];
+	snprintf(title, sizeof(title), "ipcprobe: %s on %s", jstr(meta, "name")[0] ? jstr(meta, "name") : "run",
+		 jstr(meta, "host")[0] ? jstr(meta, "host") : "?");
+	sb_puts(h, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>");
+	sb_html(h, title);
+	sb_puts(h, "</title>\n<style>\nbody{font:15px/1.45 system-ui,sans-serif;max-width:1100px;"
+		   "margin:2em auto;padding:0 1em;color:#222}\ntable{border-collapse:collapse;"
+		   "margin:.5em 0 1.5em;font-size:13px}\nth,td{border:1px solid #ccc;padding:3px 8px;"
+		   "text-align:left;vertical-align:top}\nth{background:#f2f2f2}\ntd.ok{color:#1a7f37}"
+		   "\ntd.unsup{color:#9a6700}\ntd.bad{color:#cf222e;font-weight:600}\n"
+		   ".warn{background:#fff8c5;border:1px solid #d4a72c;padding:.5em 1em}\n"
+		   "figure{margin:1em 0}figure svg{max-width:100%;height:auto}\n"
+		   "pre{background:#f6f8fa;padding:1em;overflow:auto}\n</style></head><body>\n<h1>");
+	sb_html(h, title);
+	sb_puts(h, "</h1>\n");
+	sb_printf(m, "# %s\n\n", title);
+	doc_p(ctx->doc, "Started %s, %s %s, kernel %s, %s, %s CPUs (%s).", jstr(meta, "started"),
+	      jstr(plat, "os"), jstr(plat, "os_release"), jstr(plat, "kernel"), jstr(plat, "arch"),
+	      jstr(plat, "cpu_count"), jstr(plat, "cpu_model"));
+	if (incomplete) {
+		sb_puts(&ctx->doc->html, "<p class=warn>");
+		sb_printf(&ctx->doc->md, "> **");
+		char msg[512];
+		snprintf(msg, sizeof(msg), "This run is incomplete (%s): %s",
+			 status[0] ? status : "no run.json",
+			 jstr(meta, "reason")[0] ? jstr(meta, "reason") :
+			 !strcmp(status, "running") ? "the runner was killed before it finished" :
+						      "no reason recorded");
+		sb_html(&ctx->doc->html, msg);
+		sb_puts(&ctx->doc->html, "</p>\n");
+		sb_printf(&ctx->doc->md, "%s**\n\n", msg);
+	}
+	json_t *w = json_object_get(meta, "warnings"), *v;
+	size_t i;
+	json_array_foreach(w, i, v) {
+		sb_puts(&ctx->doc->html, "<p class=warn>Warning: ");
+		sb_html(&ctx->doc->html, json_string_value(v));
+		sb_puts(&ctx->doc->html, "</p>\n");
+		sb_printf(&ctx->doc->md, "> Warning: %s\n\n", json_string_value(v));
+	}
+}
+
+static void write_summary(struct report_ctx *ctx)
+{
+	json_t *cases = json_object_get(ctx->meta, "cases"), *c;
+	size_t i;
+	doc_h2(ctx->doc, "Summary");
+	json_t *s = json_object_get(ctx->meta, "summary");
+	if (json_is_object(s))
+		doc_p(ctx->doc, "%s ok, %s unsupported, %s failed, %s timed out, of %zu case runs.",
+		      jstr(s, "ok"), jstr(s, "unsupported"), jstr(s, "failed"), jstr(s, "timeout"),
+		      json_array_size(cases));
+	static const char *const hd[] = { "case", "rep", "status", "value", "reason / exit",
+					  "time (s)" };
+	doc_table(ctx->doc, 6, hd);
+	json_array_foreach(cases, i, c) {
+		const char *why = jstr(c, "reason");
+		const char *cells[6] = { jstr(c, "label"), jstr(c, "rep"), jstr(c, "status"),
+					 jstr(c, "value"), why[0] ? why : jstr(c, "exit"),
+					 jstr(c, "duration_s") };
+		doc_row(ctx->doc, cells);
+	}
+	doc_table_end(ctx->doc);
+}
+
+/* Records of probes without a section of their own, so a new family shows at once. */
+static void write_generic(struct report_ctx *ctx, const char *probe)
+{
+	json_t *r;
+	size_t i;
+	static const char *const hd[] = { "case", "transport", "params", "metric", "rep",
+					   "status", "value", "dist p50 / p99", "reason" };
+	doc_table(ctx->doc, 9, hd);
+	json_array_foreach(ctx->records, i, r) {
+		if (!str_is(r, "probe", probe))
+			continue;
+		char *params = json_dumps(json_object_get(r, "params"), JSON_COMPACT);
+		char val[64], p50[64], p99[64], dist[160] = "";
+		const char *unit = jstr(r, "unit");
+		json_t *d = json_object_get(r, "dist");
+		json_t *v = json_object_get(r, "value");
+		report_fmt(json_is_number(v) ? json_number_value(v) : NAN, unit, val, sizeof(val));
+		if (json_is_object(d) && json_is_number(json_object_get(d, "p50")))
+			snprintf(dist, sizeof(dist), "%s / %s",
+				 report_fmt(json_number_value(json_object_get(d, "p50")), unit, p50,
+					    sizeof(p50)),
+				 report_fmt(json_is_number(json_object_get(d, "p99")) ?
+						    json_number_value(json_object_get(d, "p99")) :
+						    NAN, unit, p99, sizeof(p99)));
+		const char *cells[9] = { jstr(r, "case"), jstr(r, "transport"), params ? params : "",
+					 jstr(r, "metric"), jstr(r, "rep"), jstr(r, "status"), val,
+					 dist, jstr(r, "reason") };
+		doc_row(ctx->doc, cells);
+		free(params);
+	}
+	doc_table_end(ctx->doc);
+}
+
+static void write_facts(struct report_ctx *ctx, const char *title, json_t *obj)
+{
+	const char *k;
+	json_t *v;
+	static const char *const hd[] = { "fact", "value" };
+	if (!json_is_object(obj))
+		return;
+	doc_h3(ctx->doc, title);
+	doc_table(ctx->doc, 2, hd);
+	json_object_foreach(obj, k, v) {
+		const char *cells[2] = { k, json_is_null(v) ? "unknown" : jstr(obj, k) };
+		doc_row(ctx->doc, cells);
+	}
+	doc_table_end(ctx->doc);
+}
+
+static const struct report_section sections[] = {
+	{ "capacity", "Capacity: what a transport holds before the writer blocks", report_capacity },
+};
+
+static int has_section(const char *probe)
+{
+	for (unsigned i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (!strcmp(sections[i].probe, probe))
+			return 1;
+	return 0;
+}
+
+static json_t *load_meta(const char *dir)
+{
+	char path[PATH_MAX];
+	json_error_t je;
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	json_t *m = json_load_file(path, 0, &je);
+	return json_is_object(m) ? m : (json_decref(m), json_object());
+}
+
+static json_t *load_records(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/records.jsonl", dir);
+	if (stat(path, &st) < 0)
+		snprintf(path, sizeof(path), "%s/records.jsonl.partial", dir);
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: no records.jsonl (nor a .partial one): not a run "
+				      "directory?", dir);
+		return NULL;
+	}
+	return records_load(path, err, errlen);
+}
+
+int report_write(const char *dir, char *err, size_t errlen)
+{
+	struct doc doc = { 0 };
+	struct sbuf head = { 0 }, mhead = { 0 };
+	struct report_ctx ctx = { .dir = dir, .doc = &doc };
+	ctx.records = load_records(dir, err, errlen);
+	if (!ctx.records)
+		return -1;
+	ctx.meta = load_meta(dir);
+	write_header(&ctx, &head, &mhead);
+	write_summary(&ctx);
+
+	json_t *probes = json_array(), *r, *p;
+	size_t i, k;
+	json_array_foreach(ctx.records, i, r) {
+		int seen = 0;
+		json_array_foreach(probes, k, p)
+			seen |= str_is(r, "probe", json_string_value(p));
+		if (!seen)
+			json_array_append_new(probes, json_string(jstr(r, "probe")));
+	}
+	for (unsigned s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
+		json_array_foreach(probes, k, p) {
+			if (strcmp(json_string_value(p), sections[s].probe))
+				continue;
+			doc_h2(&doc, sections[s].title);
+			sections[s].write(&ctx);
+		}
+	}
+	json_array_foreach(probes, k, p) {
+		if (has_section(json_string_value(p)))
+			continue;
+		char title[128];
+		snprintf(title, sizeof(title), "Probe %s: all records", json_string_value(p));
+		doc_h2(&doc, title);
+		write_generic(&ctx, json_string_value(p));
+	}
+	json_decref(probes);
+
+	doc_h2(&doc, "Platform");
+	write_facts(&ctx, "Machine", json_object_get(ctx.meta, "platform"));
+	write_facts(&ctx, "Kernel limits that decide IPC behaviour", json_object_get(ctx.meta, "limits"));
+	json_t *cfg = json_object_get(ctx.meta, "config");
+	if (json_is_string(json_object_get(cfg, "text"))) {
+		doc_h3(&doc, "Config");
+		sb_puts(&doc.html, "<pre>");
+		sb_html(&doc.html, json_string_value(json_object_get(cfg, "text")));
+		sb_puts(&doc.html, "</pre>\n");
+		sb_printf(&doc.md, "```yaml\n%s\n```\n", json_string_value(json_object_get(cfg, "text")));
+	}
+	sb_puts(&doc.html, "</body></html>\n");
+	sb_puts(&head, doc.html.s);
+	sb_puts(&mhead, doc.md.s);
+
+	char path[PATH_MAX + 16];
+	int rc = 0;
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	if (write_file_atomic(path, head.s, head.len, err, errlen) < 0)
+		rc = -1;
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	if (rc == 0 && write_file_atomic(path, mhead.s, mhead.len, err, errlen) < 0)
+		rc = -1;
+	if (rc == 0 && ctx.err[0]) {
+		snprintf(err, errlen, "%s", ctx.err);
+		rc = -1;
+	}
+	free(head.s);
+	free(mhead.s);
+	free(doc.html.s);
+	free(doc.md.s);
+	json_decref(ctx.records);
+	json_decref(ctx.meta);
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	char err[1024];
+	if (argc < 2) {
+		fprintf(stderr, "usage: ipcprobe report DIR\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (argc > 2) {
+		fprintf(stderr, "ipcprobe report: one run directory at a time for now; a report "
+				"across several runs is not built yet\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (report_write(argv[1], err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcprobe report: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	printf("%s/report.html\n%s/report.md\n", argv[1], argv[1]);
+	return EXIT_ALL_OK;
+}

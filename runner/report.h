@@ -1,0 +1,52 @@
+/* report.h - what report sections share: a document written as HTML and Markdown at once,
+ * look-ups in the records, and gnuplot.  Each probe family's section is one file,
+ * runner/report_<probe>.c, and one row in the section table of report.c. */
+#ifndef IPCPROBE_REPORT_H
+#define IPCPROBE_REPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct doc;
+
+struct report_ctx {
+	const char *dir;	/* the run directory */
+	json_t *meta;		/* run.json (an empty object when absent) */
+	json_t *records;	/* every record */
+	struct doc *doc;
+	char err[1024];		/* the first chart that could not be drawn */
+};
+
+struct report_section {
+	const char *probe;
+	const char *title;
+	void (*write)(struct report_ctx *ctx);
+};
+
+/* The document: each call writes both formats. */
+void doc_h2(struct doc *d, const char *title);
+void doc_h3(struct doc *d, const char *title);
+void doc_p(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void doc_table(struct doc *d, int ncols, const char *const *headers);
+void doc_row(struct doc *d, const char *const *cells);
+void doc_table_end(struct doc *d);
+/* plots/<name>.svg inline in HTML, plots/<name>.png in Markdown. */
+void doc_chart(struct doc *d, const char *dir, const char *name, const char *alt);
+
+/* Records of probe/case/metric (transport NULL: any) with status ok, as a new array. */
+json_t *report_select(json_t *records, const char *probe, const char *cas,
+		      const char *transport, const char *metric);
+/* The median of the values of recs (NAN if none). */
+double report_median(json_t *recs);
+/* A value with its unit for humans ("64 KiB", "12.3 us", "1.85 GB/s"). */
+const char *report_fmt(double v, const char *unit, char *buf, size_t len);
+/* Ordered transport names appearing in recs (a new array of strings). */
+json_t *report_transports(json_t *recs);
+
+/* Write data to <dir>/plots/<name>.dat and run plots/<script>.gp on it, making
+ * plots/<name>.svg and .png.  0, or -1 with the reason in ctx->err (first failure kept). */
+int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data);
+
+void report_capacity(struct report_ctx *ctx);
+
+#endif

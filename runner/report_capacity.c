@@ -1,0 +1,112 @@
+/* report_capacity.c - the capacity section: measured against reported, default and raised. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* The median of case/metric on transport, preferring records whose params.chunk is 4 KiB
+ * (the default) when several chunk sizes were run. */
+static double pick(json_t *records, const char *cas, const char *tr, const char *metric,
+		   int reported)
+{
+	json_t *all = report_select(records, "capacity", cas, tr, metric), *sel = json_array(), *r;
+	size_t i;
+	json_array_foreach(all, i, r) {
+		json_t *chunk = json_object_get(json_object_get(r, "params"), "chunk");
+		if (!chunk || json_integer_value(chunk) == 4096)
+			json_array_append(sel, r);
+	}
+	if (json_array_size(sel) == 0)
+		json_array_extend(sel, all);
+	double v = NAN;
+	if (reported) {
+		json_t *vals = json_array();
+		json_array_foreach(sel, i, r) {
+			json_t *os = json_object_get(json_object_get(r, "os_reported"), "value");
+			if (json_is_number(os))
+				json_array_append_new(vals, json_pack("{s:O}", "value", os));
+		}
+		v = report_median(vals);
+		json_decref(vals);
+	} else {
+		v = report_median(sel);
+	}
+	json_decref(all);
+	json_decref(sel);
+	return v;
+}
+
+static void dat(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%.0f", v);
+}
+
+void report_capacity(struct report_ctx *ctx)
+{
+	json_t *recs = report_select(ctx->records, "capacity", NULL, NULL, NULL);
+	json_t *trs = report_transports(recs), *t;
+	size_t i;
+	char *data = NULL;
+	size_t dlen = 0;
+	FILE *f = open_memstream(&data, &dlen);
+	fprintf(f, "# transport default_measured default_reported raised_measured "
+		   "raised_reported (bytes; ? = not measured)\n");
+	static const char *const hd[] = { "transport", "default: measured", "OS reports",
+					  "raised: measured", "OS reports", "max F_SETPIPE_SZ",
+					  "PIPE_BUF", "writer's bytes before blocking",
+					  "drain time" };
+	doc_p(ctx->doc, "Bytes a non-blocking writer gets in before EAGAIN with nobody reading "
+			"(4 KiB writes, then single bytes), beside what the OS reports for the same "
+			"channel (F_GETPIPE_SZ; SO_SNDBUF + SO_RCVBUF for sockets). \"Raised\" is "
+			"after asking for the most an unprivileged process may have "
+			"(pipe-max-size; net.core.wmem_max / rmem_max). Medians over repetitions.");
+	doc_table(ctx->doc, 9, hd);
+	json_array_foreach(trs, i, t) {
+		const char *tr = json_string_value(t);
+		double dm = pick(ctx->records, "fill_nonblocking", tr, "capacity", 0);
+		double dr = pick(ctx->records, "fill_nonblocking", tr, "capacity", 1);
+		double rm = pick(ctx->records, "fill_raised", tr, "capacity", 0);
+		double rr = pick(ctx->records, "fill_raised", tr, "capacity", 1);
+		double mg = pick(ctx->records, "max_granted", tr, "max_granted", 0);
+		double pb = pick(ctx->records, "pipe_buf", tr, "pipe_buf", 0);
+		double bb = pick(ctx->records, "blocking_writer", tr, "bytes_before_block", 0);
+		double dt = pick(ctx->records, "blocking_writer", tr, "drain_time", 0);
+		char c[9][64], a[4][32];
+		report_fmt(dm, "bytes", c[1], sizeof(c[1]));
+		report_fmt(dr, "bytes", c[2], sizeof(c[2]));
+		if (!isnan(dm) && !isnan(dr) && dm != dr)
+			snprintf(c[2] + strlen(c[2]), sizeof(c[2]) - strlen(c[2]), " (measured %.0f%%)",
+				 100.0 * dm / dr);
+		report_fmt(rm, "bytes", c[3], sizeof(c[3]));
+		report_fmt(rr, "bytes", c[4], sizeof(c[4]));
+		if (!isnan(rm) && !isnan(rr) && rm != rr)
+			snprintf(c[4] + strlen(c[4]), sizeof(c[4]) - strlen(c[4]), " (measured %.0f%%)",
+				 100.0 * rm / rr);
+		report_fmt(mg, "bytes", c[5], sizeof(c[5]));
+		report_fmt(pb, "bytes", c[6], sizeof(c[6]));
+		report_fmt(bb, "bytes", c[7], sizeof(c[7]));
+		report_fmt(dt, "ns", c[8], sizeof(c[8]));
+		const char *cells[9] = { tr, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8] };
+		doc_row(ctx->doc, cells);
+		dat(a[0], sizeof(a[0]), dm);
+		dat(a[1], sizeof(a[1]), dr);
+		dat(a[2], sizeof(a[2]), rm);
+		dat(a[3], sizeof(a[3]), rr);
+		fprintf(f, "%s %s %s %s %s\n", tr, a[0], a[1], a[2], a[3]);
+	}
+	doc_table_end(ctx->doc);
+	fclose(f);
+	if (json_array_size(trs) &&
+	    report_plot(ctx, "capacity", "capacity", data) == 0)
+		doc_chart(ctx->doc, ctx->dir, "capacity",
+			  "Capacity per transport: measured (solid) and OS-reported (light), at the "
+			  "default size and raised to the unprivileged maximum; log scale");
+	free(data);
+	json_decref(trs);
+	json_decref(recs);
+}

@@ -1,0 +1,592 @@
+/* run.c - `ipcprobe run CONFIG [-o DIR]`: run every case of the plan, repetitions interleaved,
+ * each probe in its own process group under its deadline; keep every record and every
+ * ending; write the run directory so that each file is complete or absent. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "config.h"
+#include "exec.h"
+#include "param.h"
+#include "platform.h"
+#include "records.h"
+#include "sweep.h"
+#include "timing.h"
+#include "util.h"
+
+#define MAX_LINE (1 << 20)
+#define IPCPROBE_VERSION "0.1.0"
+
+struct run {
+	struct config cfg;
+	char dir[PATH_MAX];
+	char partial[PATH_MAX + 32];
+	FILE *records;		/* records.jsonl.partial */
+	json_t *meta;		/* run.json */
+	json_t *cases;		/* run.json "cases" */
+	int counts[4];		/* ok, unsupported, failed, timeout */
+	int64_t t0;
+	int fancy;
+};
+
+static const char *const status_names[] = { "ok", "unsupported", "failed", "timeout" };
+
+static int status_index(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, status_names[i]) == 0)
+			return i;
+	return 2;
+}
+
+static void on_signal(int sig)
+{
+	exec_stop_signal = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Now, UTC, as ISO 8601 (iso) or as a directory stamp. */
+static void utc_now(char *buf, size_t len, int iso)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	if (iso)
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+/* The project's git commit, asked of git by argv (never a shell); null when unknown. */
+static json_t *git_commit(const char *srcdir, int *dirty)
+{
+	int fds[2];
+	char buf[128] = "";
+	*dirty = 0;
+	if (pipe(fds) < 0)
+		return json_null();
+	fflush(NULL);	/* the child must not print our buffered output again */
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 2);
+		close(fds[0]);
+		execlp("git", "git", "-C", srcdir, "describe", "--always", "--dirty", "--abbrev=40",
+		       (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	ssize_t n = pid > 0 ? read(fds[0], buf, sizeof(buf) - 1) : -1;
+	close(fds[0]);
+	int st = 1;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return json_null();
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	char *d = strstr(buf, "-dirty");
+	if (d) {
+		*d = '\0';
+		*dirty = 1;
+	}
+	return json_string(buf);
+}
+
+/* ---- the run directory ------------------------------------------------------------------- */
+
+/* Choose and create the run directory: -o DIR must not exist or be empty. */
+static int make_run_dir(struct run *R, const char *opt_dir)
+{
+	if (opt_dir) {
+		snprintf(R->dir, sizeof(R->dir), "%s", opt_dir);
+		struct stat st;
+		if (stat(R->dir, &st) == 0) {
+			if (!S_ISDIR(st.st_mode)) {
+				fprintf(stderr, "ipcprobe run: %s exists and is not a directory; choose "
+						"another -o DIR\n", R->dir);
+				return -1;
+			}
+			/* An empty directory is taken (removed and made again); anything else
+			 * is refused: results are never written over. */
+			if (rmdir(R->dir) < 0 && errno != ENOENT) {
+				fprintf(stderr, "ipcprobe run: %s: %s; results are never written over: "
+						"choose a new -o DIR\n", R->dir,
+					errno == ENOTEMPTY || errno == EEXIST ? "not empty" :
+										strerror(errno));
+				return -1;
+			}
+		}
+	} else {
+		char stamp[64], host[128] = "host";
+		utc_now(stamp, sizeof(stamp), 0);
+		gethostname(host, sizeof(host) - 1);
+		host[strcspn(host, ".")] = '\0';
+		snprintf(R->dir, sizeof(R->dir), "%s/%s-%s", R->cfg.output, stamp, host);
+	}
+	char logs[PATH_MAX + 8];
+	snprintf(logs, sizeof(logs), "%s/logs", R->dir);
+	if (mkdir_p(R->dir, 0755) < 0 || mkdir_p(logs, 0755) < 0) {
+		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", logs, strerror(errno));
+		return -1;
+	}
+	snprintf(R->partial, sizeof(R->partial), "%s/records.jsonl.partial", R->dir);
+	R->records = fopen(R->partial, "w");
+	if (!R->records) {
+		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", R->partial, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int write_meta(struct run *R)
+{
+	char path[PATH_MAX + 16], err[512];
+	snprintf(path, sizeof(path), "%s/run.json", R->dir);
+	if (write_json_atomic(path, R->meta, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcprobe run: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *start_meta(struct run *R, const char *argv0)
+{
+	char stamp[64], err[256], src[PATH_MAX];
+	int dirty;
+	utc_now(stamp, sizeof(stamp), 1);
+	snprintf(src, sizeof(src), "%s/..", self_dir(argv0));
+	char *text = read_file(R->cfg.path, NULL, err, sizeof(err));
+	json_t *commit = git_commit(src, &dirty);
+	json_t *facts = platform_facts();
+	json_t *m = json_pack("{s:i, s:s, s:s, s:n, s:s, s:n, s:n, s:O, s:s, s:{s:s, s:o, s:b}, "
+			      "s:o, s:o, s:o, s:{s:s, s:s?, s:O}, s:{s:I, s:i}, s:n, s:[]}",
+			      "schema", 1, "name", R->cfg.name, "status", "running", "reason",
+			      "started", stamp, "ended", "duration_s", "host",
+			      json_object_get(facts, "hostname"), "run_dir", R->dir, "ipcprobe",
+			      "version", IPCPROBE_VERSION, "git_commit", commit, "git_dirty", dirty,
+			      "platform", facts, "limits", platform_limits(), "warnings",
+			      platform_warnings(), "config", "path", R->cfg.path, "text", text,
+			      "parsed", R->cfg.json, "plan", "cases", (json_int_t)R->cfg.ncases,
+			      "repetitions", R->cfg.repetitions, "summary", "cases");
+	free(text);
+	return m;
+}
+
+/* ---- one case ---------------------------------------------------------------------------- */
+
+struct case_run {
+	struct run *R;
+	const struct plan_case *pc;
+	int rep;
+	int nrecords;
+	char bad[700];		/* the first malformed line's problem */
+	int lineno;
+	json_t *first_ok;	/* the first ok record, for the summary table */
+	json_t *status_rec;	/* an unsupported/failed record the probe printed itself */
+};
+
+static int same_str(json_t *v, const char *s)
+{
+	if (!s)
+		return json_is_null(v);
+	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
+}
+
+static void append_record(struct run *R, json_t *r)
+{
+	char *line = json_dumps(r, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	if (line) {
+		fputs(line, R->records);
+		fputc('\n', R->records);
+		free(line);
+	}
+}
+
+/* A line of the probe's stdout: a record, checked, stamped with the repetition, appended. */
+static int on_line(void *arg, const char *line, size_t len)
+{
+	struct case_run *C = arg;
+	char err[512];
+	C->lineno++;
+	if (len == 0)
+		return 0;
+	json_t *r = record_parse_line(line, len, err, sizeof(err));
+	if (r && (!same_str(json_object_get(r, "probe"), C->pc->probe->name) ||
+		  !same_str(json_object_get(r, "case"), C->pc->case_name) ||
+		  !same_str(json_object_get(r, "transport"), C->pc->transport))) {
+		snprintf(err, sizeof(err), "the record is for another probe, case or transport");
+		json_decref(r);
+		r = NULL;
+	}
+	if (!r) {
+		snprintf(C->bad, sizeof(C->bad), "probe printed a malformed record on line %d: %s",
+			 C->lineno, err);
+		return 1;
+	}
+	json_object_set_new(r, "rep", json_integer(C->rep));
+	append_record(C->R, r);
+	C->nrecords++;
+	const char *st = json_string_value(json_object_get(r, "status"));
+	if (strcmp(st, "ok") == 0) {
+		if (!C->first_ok)
+			C->first_ok = json_incref(r);
+	} else if (!C->status_rec) {
+		C->status_rec = json_incref(r);
+	}
+	json_decref(r);
+	return 0;
+}
+
+/* The last non-empty line of a log file (what a failing probe said last). */
+static void last_line(const char *path, char *buf, size_t len)
+{
+	char e[128];
+	size_t n;
+	char *text = read_file(path, &n, e, sizeof(e));
+	buf[0] = '\0';
+	if (!text)
+		return;
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	char *nl = strrchr(text, '\n');
+	snprintf(buf, len, "%s", nl ? nl + 1 : text);
+	free(text);
+}
+
+/* Decide the case's status and reason from how the probe ended and what it printed. */
+static const char *verdict(struct case_run *C, const struct exec_outcome *o, const char *log,
+			   char *reason, size_t len)
+{
+	char said[300], how[96];
+	last_line(log, said, sizeof(said));
+	reason[0] = '\0';
+	if (o->stopped) {
+		snprintf(reason, len, "interrupted by signal %d (%s) to the runner",
+			 (int)exec_stop_signal, strsignal((int)exec_stop_signal));
+		return "failed";
+	}
+	if (o->timed_out) {
+		snprintf(reason, len, "no result within %s; killed (SIGTERM, then SIGKILL)",
+			 fmt_duration(C->pc->timeout_ns, how, sizeof(how)));
+		return "timeout";
+	}
+	if (C->bad[0]) {
+		snprintf(reason, len, "%s", C->bad);
+		return "failed";
+	}
+	if (o->line_too_long) {
+		snprintf(reason, len, "probe printed a line longer than %d bytes", MAX_LINE);
+		return "failed";
+	}
+	if (WIFSIGNALED(o->status)) {
+		int s = WTERMSIG(o->status);
+		snprintf(reason, len, "killed by signal %d (SIG%s)%s%s", s, sigabbrev_np(s) ?: "?",
+			 said[0] ? ": " : "", said);
+		return "failed";
+	}
+	int code = WEXITSTATUS(o->status);
+	if (code == 0 && C->nrecords > 0)
+		return "ok";
+	if (code == 0) {
+		snprintf(reason, len, "exited 0 without a record");
+		return "failed";
+	}
+	if (code == 3) {
+		snprintf(reason, len, "%s", said[0] ? said : "unsupported on this platform");
+		return "unsupported";
+	}
+	if (code == 2) {
+		snprintf(reason, len, "bad arguments: %s", said[0] ? said : "(no message)");
+		return "failed";
+	}
+	snprintf(reason, len, "exit %d%s%s", code, said[0] ? ": " : "", said);
+	return "failed";
+}
+
+static char **build_argv(const struct plan_case *pc)
+{
+	size_t n = 0;
+	char **argv = calloc(6 + 2 * pc->nparams, sizeof(char *));
+	argv[n++] = pc->probe->path;
+	argv[n++] = "--case";
+	argv[n++] = pc->case_name;
+	if (pc->transport) {
+		argv[n++] = "--transport";
+		argv[n++] = pc->transport;
+	}
+	for (size_t k = 0; k < pc->nparams; k++) {
+		argv[n++] = "--param";
+		argv[n++] = xasprintf("%s=%s", pc->params[k].key, pc->params[k].text);
+	}
+	return argv;
+}
+
+static void free_argv(char **argv, const struct plan_case *pc)
+{
+	size_t first = pc->transport ? 5 : 3;
+	for (size_t k = 0; k < pc->nparams; k++)
+		free(argv[first + 2 * k + 1]);
+	free(argv);
+}
+
+static void describe_value(json_t *r, char *buf, size_t len)
+{
+	json_t *v = json_object_get(r, "value");
+	const char *unit = json_string_value(json_object_get(r, "unit"));
+	double d = json_number_value(v);
+	if (!json_is_number(v))
+		snprintf(buf, len, "-");
+	else if (strcmp(unit, "bytes") == 0)
+		fmt_size((int64_t)d, buf, len);
+	else if (strcmp(unit, "ns") == 0)
+		fmt_duration((int64_t)d, buf, len);
+	else if (strcmp(unit, "bytes_per_s") == 0)
+		snprintf(buf, len, d >= 1e9 ? "%.3g GB/s" : "%.3g MB/s", d >= 1e9 ? d / 1e9 : d / 1e6);
+	else if (strcmp(unit, "ops_per_s") == 0)
+		snprintf(buf, len, "%.3g ops/s", d);
+	else
+		snprintf(buf, len, "%.6g %s", d, unit);
+}
+
+/* Run plan case i, repetition rep; returns its status index. */
+static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
+{
+	const struct plan_case *pc = &R->cfg.cases[i];
+	struct case_run C = { .R = R, .pc = pc, .rep = rep };
+	char log_rel[PATH_MAX], log[PATH_MAX * 2], reason[1024], err[256];
+	snprintf(log_rel, sizeof(log_rel), "logs/%03zu-%s-%s%s%s-r%d.log", i, pc->probe->name,
+		 pc->case_name, pc->transport ? "-" : "", pc->transport ? pc->transport : "", rep);
+	snprintf(log, sizeof(log), "%s/%s", R->dir, log_rel);
+
+	if (R->fancy) {
+		double el = (double)(now_ns() - R->t0) / 1e9;
+		printf("\r\033[K[%3zu/%zu] %s  rep %d/%d  elapsed %.1fs", done + 1, total, pc->label,
+		       rep + 1, R->cfg.repetitions, el);
+		if (done > 0)
+			printf("  eta ~%.0fs", el / (double)done * (double)(total - done));
+		fflush(stdout);
+	}
+	char **argv = build_argv(pc);
+	struct exec_spec spec = { .argv = argv, .stderr_path = log, .timeout_ns = pc->timeout_ns,
+				  .max_line = MAX_LINE, .on_line = on_line, .arg = &C };
+	struct exec_outcome o;
+	const char *status;
+	if (exec_probe(&spec, &o, err, sizeof(err)) < 0) {
+		snprintf(reason, sizeof(reason), "could not start the probe: %s", err);
+		status = "failed";
+	} else {
+		status = verdict(&C, &o, log, reason, sizeof(reason));
+	}
+	free_argv(argv, pc);
+	/* A probe killed before its own clean-up leaves names carrying its group id. */
+	json_t *swept = json_array();
+	if (o.pid > 0)
+		sweep_group(o.pid, swept);
+
+	/* Every case says how it ended: when the probe's own records do not, the runner adds
+	 * one (and, for a probe that reported unsupported itself, its record stands). */
+	int own_status_ok = C.status_rec && strcmp(status, "unsupported") == 0;
+	if (strcmp(status, "ok") != 0 && !own_status_ok) {
+		json_t *r = record_make_status(pc->probe->name, pc->case_name, pc->transport,
+					       pc->params_json, pc->metric, pc->unit, pc->direction,
+					       status, reason);
+		json_object_set_new(r, "rep", json_integer(rep));
+		append_record(R, r);
+		json_decref(r);
+	}
+	if (own_status_ok)
+		snprintf(reason, sizeof(reason), "%s",
+			 json_string_value(json_object_get(C.status_rec, "reason")));
+	fflush(R->records);
+	fsync(fileno(R->records));
+
+	char how[96], value[64] = "-";
+	if (o.pid > 0 && !o.spawn_failed) {
+		if (o.timed_out)
+			snprintf(how, sizeof(how), "timeout");
+		else if (WIFSIGNALED(o.status))
+			snprintf(how, sizeof(how), "killed by signal %d (SIG%s)", WTERMSIG(o.status),
+				 sigabbrev_np(WTERMSIG(o.status)) ?: "?");
+		else
+			snprintf(how, sizeof(how), "exit %d", WEXITSTATUS(o.status));
+	} else {
+		snprintf(how, sizeof(how), "not started");
+	}
+	if (C.first_ok)
+		describe_value(C.first_ok, value, sizeof(value));
+	json_t *entry = json_pack("{s:I, s:i, s:s, s:s, s:s, s:o, s:O, s:s, s:s?, s:s, s:f, s:i, "
+				  "s:s, s:s, s:o}",
+				  "index", (json_int_t)i, "rep", rep, "label", pc->label, "probe",
+				  pc->probe->name, "case", pc->case_name, "transport",
+				  pc->transport ? json_string(pc->transport) : json_null(), "params",
+				  pc->params_json, "status", status, "reason",
+				  strcmp(status, "ok") ? reason : NULL, "exit", how, "duration_s",
+				  (double)o.duration_ns / 1e9, "records", C.nrecords, "log", log_rel,
+				  "value", value, "swept", swept);
+	json_array_append_new(R->cases, entry);
+	json_decref(C.first_ok);
+	json_decref(C.status_rec);
+
+	if (!R->fancy) {
+		printf("[%zu/%zu] %s rep %d/%d: %s%s%s (%.2f s)\n", done + 1, total, pc->label,
+		       rep + 1, R->cfg.repetitions, status, strcmp(status, "ok") ? ": " : " ",
+		       strcmp(status, "ok") ? reason : value, (double)o.duration_ns / 1e9);
+		fflush(stdout);
+	} else if (strcmp(status, "ok") && strcmp(status, "unsupported")) {
+		printf("\r\033[K%s rep %d: \033[31m%s\033[0m: %s\n", pc->label, rep + 1, status,
+		       reason);
+	}
+	return status_index(status);
+}
+
+/* ---- the end ----------------------------------------------------------------------------- */
+
+static void print_summary(struct run *R)
+{
+	size_t n = json_array_size(R->cases);
+	int width = 10;
+	json_t *e;
+	size_t i;
+	if (R->fancy)
+		printf("\r\033[K");
+	json_array_foreach(R->cases, i, e) {
+		int l = (int)strlen(json_string_value(json_object_get(e, "label")));
+		if (l > width)
+			width = l;
+	}
+	if (width > 70)
+		width = 70;
+	printf("\n%-*s  %-4s  %-11s  %s\n", width, "case", "rep", "status", "value / reason");
+	json_array_foreach(R->cases, i, e) {
+		const char *st = json_string_value(json_object_get(e, "status"));
+		const char *col = !R->fancy ? "" : !strcmp(st, "ok") ? "\033[32m" :
+						 !strcmp(st, "unsupported") ? "\033[33m" : "\033[31m";
+		const char *why = json_string_value(json_object_get(e, "reason"));
+		printf("%-*.*s  %-4lld  %s%-11s%s  %.100s\n", width, width,
+		       json_string_value(json_object_get(e, "label")),
+		       (long long)json_integer_value(json_object_get(e, "rep")), col, st,
+		       R->fancy ? "\033[0m" : "",
+		       why ? why : json_string_value(json_object_get(e, "value")));
+	}
+	printf("\n%zu case runs: %d ok, %d unsupported, %d failed, %d timeout\n", n, R->counts[0],
+	       R->counts[1], R->counts[2], R->counts[3]);
+}
+
+/* Close records.jsonl (rename the partial file) and write run.json with the final status. */
+static int finish(struct run *R, const char *status, const char *reason)
+{
+	char stamp[64], path[PATH_MAX + 16];
+	int rc = 0;
+	utc_now(stamp, sizeof(stamp), 1);
+	fflush(R->records);
+	fsync(fileno(R->records));
+	fclose(R->records);
+	R->records = NULL;
+	snprintf(path, sizeof(path), "%s/records.jsonl", R->dir);
+	if (rename(R->partial, path) < 0) {
+		fprintf(stderr, "ipcprobe run: rename %s: %s\n", R->partial, strerror(errno));
+		rc = -1;
+	}
+	json_object_set_new(R->meta, "status", json_string(status));
+	json_object_set_new(R->meta, "reason", reason ? json_string(reason) : json_null());
+	json_object_set_new(R->meta, "ended", json_string(stamp));
+	json_object_set_new(R->meta, "duration_s", json_real((double)(now_ns() - R->t0) / 1e9));
+	json_object_set_new(R->meta, "summary",
+			    json_pack("{s:i, s:i, s:i, s:i}", "ok", R->counts[0], "unsupported",
+				      R->counts[1], "failed", R->counts[2], "timeout",
+				      R->counts[3]));
+	if (write_meta(R) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: ipcprobe run CONFIG [-o DIR]\n");
+	return EXIT_BAD_INPUT;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run R;
+	const char *config = NULL, *out = NULL;
+	char err[2048];
+	memset(&R, 0, sizeof(R));
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (argv[i][0] != '-' && !config)
+			config = argv[i];
+		else
+			return usage();
+	}
+	if (!config)
+		return usage();
+	if (config_load(config, &R.cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	install_signals();
+	if (make_run_dir(&R, out) < 0) {
+		config_free(&R.cfg);
+		return EXIT_BAD_INPUT;
+	}
+	R.t0 = now_ns();
+	R.fancy = tty_fancy();
+	R.meta = start_meta(&R, argv[0]);
+	R.cases = json_object_get(R.meta, "cases");
+	if (write_meta(&R) < 0) {
+		config_free(&R.cfg);
+		return EXIT_BAD_INPUT;
+	}
+	size_t total = R.cfg.ncases * (size_t)R.cfg.repetitions, done = 0;
+	printf("ipcprobe: %s: %zu cases x %d repetitions into %s\n", R.cfg.name, R.cfg.ncases,
+	       R.cfg.repetitions, R.dir);
+	/* Repetitions interleave the cases: each repetition is an independent process run, and
+	 * slow drifts of the machine spread over all cases rather than landing on one. */
+	for (int rep = 0; rep < R.cfg.repetitions && !exec_stop_signal; rep++)
+		for (size_t i = 0; i < R.cfg.ncases && !exec_stop_signal; i++)
+			R.counts[run_case(&R, i, rep, done++, total)]++;
+
+	char why[128] = "";
+	if (exec_stop_signal)
+		snprintf(why, sizeof(why), "interrupted by signal %d (%s) after %zu of %zu case runs",
+			 (int)exec_stop_signal, strsignal((int)exec_stop_signal), done, total);
+	int rc = finish(&R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
+	print_summary(&R);
+	if (why[0])
+		printf("run incomplete: %s\n", why);
+	if (report_write(R.dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcprobe run: report: %s\n", err);
+		rc = -1;
+	}
+	printf("results: %s/records.jsonl\nrun:     %s/run.json\nreport:  %s/report.html\n", R.dir,
+	       R.dir, R.dir);
+	json_decref(R.meta);
+	config_free(&R.cfg);
+	if (exec_stop_signal)
+		return 128 + (int)exec_stop_signal;
+	return rc < 0 || R.counts[2] || R.counts[3] ? EXIT_CASE_FAILED : EXIT_ALL_OK;
+}
