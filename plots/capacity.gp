@@ -6,11 +6,12 @@ set ylabel "bytes (log scale)"
 set logscale y 2
 @bytes_tics
 set yrange [1024:*]
+set offsets 0, 0, graph 0.05, 0
 set style data histograms
 set style histogram clustered gap 1.5
 set boxwidth 0.9
 set xtics rotate by -20
-set key top left
+set key outside top center horizontal
 do for [fmt in "svg png"] {
 	if (fmt eq "svg") { @svg_term } else { @png_term }
 	set output outbase.".".fmt
