@@ -633,6 +633,32 @@ static int load_top(struct loader *L, yaml_node_t *root)
 	return 0;
 }
 
+/* Where the first invalid UTF-8 sequence in text is (1-based line and column), for libyaml
+ * reports encoding errors at the wrong place.  Returns 0 when the text is valid. */
+static int find_bad_utf8(const unsigned char *t, size_t len, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < len;) {
+		unsigned c = t[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			   (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (n == 0 || i + n > len)
+			return -1;
+		for (size_t k = 1; k < n; k++)
+			if ((t[i + k] & 0xc0) != 0x80)
+				return -1;
+		if (c == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+		i += n;
+	}
+	return 0;
+}
+
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 {
 	struct loader L = { .path = path, .err = err, .errlen = errlen, .cfg = cfg };
@@ -652,8 +678,10 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &L.doc)) {
-		const yaml_mark_t *m = &parser.problem_mark;
-		snprintf(err, errlen, "%s:%zu:%zu: (YAML): %s%s%s", path, m->line + 1, m->column + 1,
+		size_t line = parser.problem_mark.line + 1, col = parser.problem_mark.column + 1;
+		if (parser.error == YAML_READER_ERROR)
+			find_bad_utf8((const unsigned char *)text, len, &line, &col);
+		snprintf(err, errlen, "%s:%zu:%zu: (YAML): %s%s%s", path, line, col,
 			 parser.problem ? parser.problem : "syntax error",
 			 parser.context ? " " : "", parser.context ? parser.context : "");
 		goto delete_parser;

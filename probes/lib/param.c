@@ -232,6 +232,21 @@ static const char *fmt_typed(enum param_type t, int64_t v, char *buf, size_t len
 	return buf;
 }
 
+/* "a size", "a duration", "an integer": the type as a message names what it expected. */
+static const char *type_phrase(enum param_type t)
+{
+	switch (t) {
+	case PT_INT:
+		return "an integer";
+	case PT_SIZE:
+		return "a size";
+	case PT_DURATION:
+		return "a duration";
+	default:
+		return "a value";
+	}
+}
+
 static void describe_choices(const char *const *choices, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -285,15 +300,15 @@ int param_parse(const struct param_desc *d, const char *text, struct param_value
 	if (out->i < lo || out->i > hi) {
 		char a[48], b[48];
 		if (d->min && d->max)
-			snprintf(err, errlen, "expected a %s between %s and %s, got %s",
-				 param_type_name(d->type), fmt_typed(d->type, lo, a, sizeof(a)),
+			snprintf(err, errlen, "expected %s between %s and %s, got %s",
+				 type_phrase(d->type), fmt_typed(d->type, lo, a, sizeof(a)),
 				 fmt_typed(d->type, hi, b, sizeof(b)), text);
 		else if (d->min)
-			snprintf(err, errlen, "expected a %s of at least %s, got %s",
-				 param_type_name(d->type), fmt_typed(d->type, lo, a, sizeof(a)), text);
+			snprintf(err, errlen, "expected %s of at least %s, got %s",
+				 type_phrase(d->type), fmt_typed(d->type, lo, a, sizeof(a)), text);
 		else
-			snprintf(err, errlen, "expected a %s of at most %s, got %s",
-				 param_type_name(d->type), fmt_typed(d->type, hi, b, sizeof(b)), text);
+			snprintf(err, errlen, "expected %s of at most %s, got %s",
+				 type_phrase(d->type), fmt_typed(d->type, hi, b, sizeof(b)), text);
 		return -1;
 	}
 	return 0;
