@@ -1,0 +1,85 @@
+#!/bin/sh
+# test_runner.sh - the runner against a probe that misbehaves on request (tests/probes/
+# selftest.c): every ending gets its named status and reason, the run goes on, the exit
+# status says what happened, and nothing of the probes survives.
+set -u
+BUILD=${BUILD:-build}
+IPCPROBE_PROBE_DIR=$(pwd)/$BUILD/tests/probes
+export IPCPROBE_PROBE_DIR
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "test_runner: $*" >&2; exit 1; }
+
+cat > "$tmp/all.yaml" <<YAML
+name: selftest-all
+timeout: 1s
+probes:
+  - probe: selftest
+    cases: [ok, unsupported, crash, garbage, silent, exit1, hang]
+  - probe: selftest
+    cases: [ok]
+    params:
+      value: [1, 2]
+YAML
+"$BUILD/ipcprobe" run "$tmp/all.yaml" -o "$tmp/run" > "$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { cat "$tmp/out"; fail "a run with failures exited $rc, not 1"; }
+python3 - "$tmp/run" <<'PY' || exit 1
+import json, os, sys
+run = sys.argv[1]
+meta = json.load(open(os.path.join(run, "run.json")))
+assert meta["status"] == "complete", meta["status"]
+assert meta["summary"] == {"ok": 3, "unsupported": 1, "failed": 4, "timeout": 1}, meta["summary"]
+lines = open(os.path.join(run, "records.jsonl")).read().splitlines()
+recs = [json.loads(l) for l in lines]
+by = {}
+for r in recs:
+    assert r["rep"] == 0 and r["schema"] == 1, r
+    by.setdefault(r["case"], []).append(r)
+def status(case):
+    return [(r["status"], r["reason"]) for r in by[case]]
+assert [r["value"] for r in by["ok"]] == [42.0, 1.0, 2.0], by["ok"]
+assert status("unsupported") == [("unsupported", "selftest: this case is never supported (on purpose)")], status("unsupported")
+crash = status("crash")
+assert crash[0][0] == "ok" and crash[1][0] == "failed" and "SIGSEGV" in crash[1][1], crash
+assert status("garbage")[0][0] == "failed" and "malformed record on line 1" in status("garbage")[0][1], status("garbage")
+assert status("silent") == [("failed", "exited 0 without a record")], status("silent")
+assert status("exit1")[0][0] == "failed" and status("exit1")[0][1].startswith("exit 1: "), status("exit1")
+hang = status("hang")
+assert hang[0][0] == "timeout" and "no result within 1 s" in hang[0][1], hang
+for c in meta["cases"]:
+    assert os.path.exists(os.path.join(run, c["log"])), c
+print("test_runner: statuses and reasons as expected; %d records" % len(recs))
+PY
+grep -q "SIGSEGV" "$tmp/out" || fail "the summary does not show the crash"
+# The hang case's child (same process group) is gone too.
+# SIGKILL is delivered at once, but a process takes a moment to be gone.
+i=0
+while [ $i -lt 40 ] && ps -eo comm= | grep -qx selftest; do sleep 0.05; i=$((i + 1)); done
+ps -eo comm= | grep -qx selftest && fail "a selftest process survived the run"
+
+# Only measured and unsupported cases: exit 0, reports there.
+cat > "$tmp/ok.yaml" <<YAML
+probes:
+  - probe: selftest
+    cases: [ok, unsupported, transport]
+YAML
+"$BUILD/ipcprobe" run "$tmp/ok.yaml" -o "$tmp/ok" > "$tmp/ok.out" 2>&1 ||
+	{ cat "$tmp/ok.out"; fail "ok and unsupported cases did not exit 0"; }
+[ -s "$tmp/ok/report.html" ] && [ -s "$tmp/ok/report.md" ] || fail "no report for the ok run"
+
+# -o at a directory that holds something: refused, nothing touched.
+mkdir "$tmp/full" && echo keep > "$tmp/full/file"
+"$BUILD/ipcprobe" run "$tmp/ok.yaml" -o "$tmp/full" > "$tmp/full.out" 2>&1
+[ $? -eq 2 ] || fail "-o at a non-empty directory did not exit 2"
+grep -q "not empty" "$tmp/full.out" || fail "the message does not say the directory is not empty"
+[ "$(ls "$tmp/full")" = file ] || fail "the non-empty directory was changed"
+
+# Bad usage exits 2.
+"$BUILD/ipcprobe" run > /dev/null 2>&1; [ $? -eq 2 ] || fail "run without a config did not exit 2"
+"$BUILD/ipcprobe" frobnicate > /dev/null 2>&1; [ $? -eq 2 ] || fail "an unknown command did not exit 2"
+"$BUILD/ipcprobe" list capacity > "$tmp/list" || fail "ipcprobe list capacity failed"
+grep -q "fill_nonblocking" "$tmp/list" || fail "list does not show the capacity cases"
+"$BUILD/ipcprobe" list capacty > /dev/null 2> "$tmp/list.err"; [ $? -eq 2 ] || fail "list of an unknown probe did not exit 2"
+grep -q "did you mean capacity" "$tmp/list.err" || fail "list gives no suggestion"
+echo "test_runner: ok"

@@ -1,0 +1,46 @@
+#!/bin/sh
+# test_signals.sh - SIGINT during a run stops the current probe, keeps what was measured,
+# marks the run incomplete, and leaves no process behind.
+set -u
+BUILD=${BUILD:-build}
+IPCPROBE_PROBE_DIR=$(pwd)/$BUILD/tests/probes
+export IPCPROBE_PROBE_DIR
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "test_signals: $*" >&2; exit 1; }
+
+cat > "$tmp/c.yaml" <<YAML
+timeout: 60s
+probes:
+  - probe: selftest
+    cases: [ok, hang]
+  - probe: selftest
+    cases: [ok]
+YAML
+"$BUILD/ipcprobe" run "$tmp/c.yaml" -o "$tmp/run" > "$tmp/out" 2>&1 &
+pid=$!
+# Wait until the hang case is running (its log exists), then interrupt.
+i=0
+while [ $i -lt 100 ] && ! ls "$tmp/run/logs" 2>/dev/null | grep -q hang; do sleep 0.05; i=$((i + 1)); done
+sleep 0.2
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] || { cat "$tmp/out"; fail "an interrupted run exited $rc, not 130"; }
+python3 - "$tmp/run" <<'PY' || exit 1
+import json, os, sys
+run = sys.argv[1]
+meta = json.load(open(os.path.join(run, "run.json")))
+assert meta["status"] == "incomplete" and "interrupted by signal 2" in meta["reason"], meta
+recs = [json.loads(l) for l in open(os.path.join(run, "records.jsonl"))]
+assert recs[0]["case"] == "ok" and recs[0]["status"] == "ok", recs
+assert recs[1]["case"] == "hang" and recs[1]["status"] == "failed", recs
+assert len(recs) == 2, recs
+assert not os.path.exists(os.path.join(run, "records.jsonl.partial"))
+PY
+grep -q "incomplete" "$tmp/run/report.html" || fail "the report does not say the run is incomplete"
+# SIGKILL is delivered at once, but a process takes a moment to be gone.
+i=0
+while [ $i -lt 40 ] && ps -eo comm= | grep -qx selftest; do sleep 0.05; i=$((i + 1)); done
+ps -eo comm= | grep -qx selftest && fail "a selftest process survived the interrupted run"
+echo "test_signals: ok"
