@@ -301,8 +301,12 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 		 stylepath);
 	fflush(NULL);	/* the child must not print our buffered output again */
 	pid_t pid = fork();
+	char log[PATH_MAX + 64];
+	snprintf(log, sizeof(log), "%s/%s.log", plots, name);
 	if (pid == 0) {
-		freopen("/dev/null", "w", stdout);
+		/* gnuplot's chatter (empty ranges and the like) goes beside the chart. */
+		if (!freopen("/dev/null", "w", stdout) || !freopen(log, "w", stderr))
+			_exit(126);
 		execlp("gnuplot", "gnuplot", "-e", exprs, gp, (char *)NULL);
 		_exit(127);
 	}
@@ -311,10 +315,10 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 		waitpid(pid, &st, 0);
 	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		if (!ctx->err[0])
-			snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.900s: %s", gp,
+			snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.900s: %s%.1000s", gp,
 				 WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
 					 "gnuplot is not installed; run make deps" :
-					 "failed (see its message above)");
+					 "failed; its messages are in ", log);
 		return -1;
 	}
 	return 0;
@@ -465,6 +469,9 @@ static void write_facts(struct report_ctx *ctx, const char *title, json_t *obj)
 
 static const struct report_section sections[] = {
 	{ "capacity", "Capacity: what a transport holds before the writer blocks", report_capacity },
+	{ "latency", "Latency: round trips by message size", report_latency },
+	{ "throughput", "Throughput: bytes per second by chunk size", report_throughput },
+	{ "manager", "Manager: what a broker process costs", report_manager },
 };
 
 static int has_section(const char *probe)

@@ -48,5 +48,8 @@ json_t *report_transports(json_t *recs);
 int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data);
 
 void report_capacity(struct report_ctx *ctx);
+void report_latency(struct report_ctx *ctx);
+void report_throughput(struct report_ctx *ctx);
+void report_manager(struct report_ctx *ctx);
 
 #endif

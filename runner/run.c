@@ -494,6 +494,39 @@ static void print_summary(struct run *R)
 	       R->counts[1], R->counts[2], R->counts[3]);
 }
 
+/* gbench.json: Google Benchmark's own JSON for the cases it timed, as its tools (compare.py)
+ * read it: the context of the first such record and every record's entry.  Absent when no
+ * probe ran under Google Benchmark. */
+static int write_gbench(struct run *R, const char *records_path)
+{
+	char err[512], path[PATH_MAX + 16];
+	json_t *recs = records_load(records_path, err, sizeof(err)), *r;
+	json_t *context = NULL, *benchmarks = json_array();
+	size_t i;
+	int rc = 0;
+	json_array_foreach(recs, i, r) {
+		json_t *g = json_object_get(r, "gbench");
+		if (!json_is_object(g))
+			continue;
+		if (!context && json_is_object(json_object_get(r, "gbench_context")))
+			context = json_object_get(r, "gbench_context");
+		json_array_append(benchmarks, g);
+	}
+	if (json_array_size(benchmarks)) {
+		json_t *doc = json_pack("{s:O, s:O}", "context", context ? context : json_object(),
+					"benchmarks", benchmarks);
+		snprintf(path, sizeof(path), "%s/gbench.json", R->dir);
+		if (write_json_atomic(path, doc, err, sizeof(err)) < 0) {
+			fprintf(stderr, "ipcprobe run: %s\n", err);
+			rc = -1;
+		}
+		json_decref(doc);
+	}
+	json_decref(benchmarks);
+	json_decref(recs);
+	return rc;
+}
+
 /* Close records.jsonl (rename the partial file) and write run.json with the final status. */
 static int finish(struct run *R, const char *status, const char *reason)
 {
@@ -507,6 +540,8 @@ static int finish(struct run *R, const char *status, const char *reason)
 	snprintf(path, sizeof(path), "%s/records.jsonl", R->dir);
 	if (rename(R->partial, path) < 0) {
 		fprintf(stderr, "ipcprobe run: rename %s: %s\n", R->partial, strerror(errno));
+		rc = -1;
+	} else if (write_gbench(R, path) < 0) {
 		rc = -1;
 	}
 	json_object_set_new(R->meta, "status", json_string(status));

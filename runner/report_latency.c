@@ -1,0 +1,279 @@
+/* report_latency.c - the latency and throughput sections: figures by size per transport,
+ * each also as a multiple of the machine's own floor (a cache line bounced between two
+ * cores; memcpy bandwidth), which makes them comparable across machines. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* The median over repetitions of dist.<key> (or of value when key is NULL). */
+static double median_of(json_t *recs, const char *key)
+{
+	json_t *vals = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		json_t *v = key ? json_object_get(json_object_get(r, "dist"), key) :
+				  json_object_get(r, "value");
+		if (json_is_number(v))
+			json_array_append_new(vals, json_pack("{s:O}", "value", v));
+	}
+	double m = report_median(vals);
+	json_decref(vals);
+	return m;
+}
+
+/* The records of recs whose params.<param> equals v. */
+static json_t *with_param(json_t *recs, const char *param, json_int_t v)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r)
+		if (json_integer_value(json_object_get(json_object_get(r, "params"), param)) == v)
+			json_array_append(out, r);
+	return out;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	json_int_t x = *(const json_int_t *)a, y = *(const json_int_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The distinct values of params.<param> in recs, sorted; returns the count (at most max). */
+static int param_values(json_t *recs, const char *param, json_int_t *out, int max)
+{
+	json_t *r;
+	size_t i;
+	int n = 0;
+	json_array_foreach(recs, i, r) {
+		json_int_t v = json_integer_value(json_object_get(json_object_get(r, "params"), param));
+		int seen = 0;
+		for (int k = 0; k < n; k++)
+			seen |= out[k] == v;
+		if (!seen && n < max)
+			out[n++] = v;
+	}
+	qsort(out, (size_t)n, sizeof(*out), cmp_int);
+	return n;
+}
+
+static void ratio(char *buf, size_t len, double v, double floor)
+{
+	if (isnan(v) || isnan(floor) || floor <= 0)
+		snprintf(buf, len, "—");
+	else
+		snprintf(buf, len, "%.1fx", v / floor);
+}
+
+void report_latency(struct report_ctx *ctx)
+{
+	json_t *all = report_select(ctx->records, "latency", "roundtrip", NULL, "rtt");
+	json_t *floor_recs = report_select(ctx->records, "latency", "floor_cacheline", NULL, "rtt");
+	json_t *trs = report_transports(all), *t;
+	double floor = median_of(floor_recs, NULL);
+	json_int_t sizes[64];
+	int nsizes = param_values(all, "size", sizes, 64);
+	size_t i;
+	char fl[64], fl99[64];
+	doc_p(ctx->doc, "Round trips between two processes (ping-pong), every message checked on "
+			"arrival; the distribution of individual round trips, medians over "
+			"repetitions. The floor is one cache line bounced between two cores through "
+			"shared memory: %s p50 (p99 %s) on this machine.",
+	      report_fmt(floor, "ns", fl, sizeof(fl)),
+	      report_fmt(median_of(floor_recs, "p99"), "ns", fl99, sizeof(fl99)));
+	static const char *const hd[] = { "transport", "size", "p50", "p99", "p99.9", "min",
+					  "round trips", "p50 × floor" };
+	doc_table(ctx->doc, 8, hd);
+	char *data = NULL, *cdf = NULL;
+	size_t dlen = 0, clen = 0;
+	FILE *f = open_memstream(&data, &dlen), *c = open_memstream(&cdf, &clen);
+	/* The size for the percentile chart: 64 bytes when measured, else the smallest. */
+	json_int_t cdf_size = nsizes ? sizes[0] : 0;
+	for (int k = 0; k < nsizes; k++)
+		if (sizes[k] == 64)
+			cdf_size = 64;
+	json_array_foreach(trs, i, t) {
+		json_t *tr_recs = report_select(all, "latency", "roundtrip", json_string_value(t),
+						"rtt");
+		fprintf(f, "%s size p50 p99\n", json_string_value(t));
+		for (int k = 0; k < nsizes; k++) {
+			json_t *sel = with_param(tr_recs, "size", sizes[k]);
+			if (json_array_size(sel) == 0) {
+				json_decref(sel);
+				continue;
+			}
+			double p50 = median_of(sel, NULL), p99 = median_of(sel, "p99");
+			char c1[32], c2[32], c3[32], c4[32], c5[32], c6[32], c7[32];
+			snprintf(c1, sizeof(c1), "%lld", (long long)sizes[k]);
+			report_fmt((double)sizes[k], "bytes", c1, sizeof(c1));
+			report_fmt(p50, "ns", c2, sizeof(c2));
+			report_fmt(p99, "ns", c3, sizeof(c3));
+			report_fmt(median_of(sel, "p999"), "ns", c4, sizeof(c4));
+			report_fmt(median_of(sel, "min"), "ns", c5, sizeof(c5));
+			snprintf(c6, sizeof(c6), "%.0f", median_of(sel, "n"));
+			ratio(c7, sizeof(c7), p50, floor);
+			const char *cells[8] = { json_string_value(t), c1, c2, c3, c4, c5, c6, c7 };
+			doc_row(ctx->doc, cells);
+			fprintf(f, "%lld %.1f %.1f\n", (long long)sizes[k], p50, p99);
+			if (sizes[k] == cdf_size) {
+				static const char *const pk[] = { "min", "p50", "p90", "p99", "p999",
+								   "max" };
+				fprintf(c, "%s x ns\n", json_string_value(t));
+				for (int q = 0; q < 6; q++)
+					fprintf(c, "%d %.1f\n", q, median_of(sel, pk[q]));
+				fprintf(c, "\n\n");
+			}
+			json_decref(sel);
+		}
+		fprintf(f, "\n\n");
+		json_decref(tr_recs);
+	}
+	doc_table_end(ctx->doc);
+	if (!isnan(floor))
+		fprintf(f, "cache-line-floor size p50 p99\n1 %.1f %.1f\n1048576 %.1f %.1f\n\n\n", floor,
+			floor, floor, floor);
+	fclose(f);
+	fclose(c);
+	if (json_array_size(trs) && report_plot(ctx, "latency", "latency", data) == 0)
+		doc_chart(ctx->doc, ctx->dir, "latency",
+			  "Round-trip latency by message size: p50 with a whisker to p99, one line "
+			  "per transport, the cache-line floor for reference; log-log");
+	if (json_array_size(trs) && report_plot(ctx, "percentiles", "latency_percentiles", cdf) == 0) {
+		char sz[32];
+		char alt[160];
+		snprintf(alt, sizeof(alt), "The distribution of round trips at %s: min, p50, p90, "
+					   "p99, p99.9 and max per transport; log scale",
+			 report_fmt((double)cdf_size, "bytes", sz, sizeof(sz)));
+		doc_chart(ctx->doc, ctx->dir, "latency_percentiles", alt);
+	}
+	free(data);
+	free(cdf);
+	json_decref(trs);
+	json_decref(all);
+	json_decref(floor_recs);
+}
+
+void report_throughput(struct report_ctx *ctx)
+{
+	json_t *all = report_select(ctx->records, "throughput", "stream", NULL, "bandwidth");
+	json_t *floor_recs = report_select(ctx->records, "throughput", "floor_memcpy", NULL,
+					   "bandwidth");
+	json_t *trs = report_transports(all), *t;
+	double floor = median_of(floor_recs, NULL);
+	json_int_t chunks[64];
+	int n = param_values(all, "chunk", chunks, 64);
+	size_t i;
+	char fl[64];
+	doc_p(ctx->doc, "Bytes per second in one direction, the receiver counting every byte; "
+			"medians over repetitions. The floor is memcpy bandwidth between two large "
+			"private buffers: %s on this machine.",
+	      report_fmt(floor, "bytes_per_s", fl, sizeof(fl)));
+	static const char *const hd[] = { "transport", "chunk", "bandwidth", "share of memcpy" };
+	doc_table(ctx->doc, 4, hd);
+	char *data = NULL;
+	size_t dlen = 0;
+	FILE *f = open_memstream(&data, &dlen);
+	json_array_foreach(trs, i, t) {
+		json_t *tr_recs = report_select(all, "throughput", "stream", json_string_value(t),
+						"bandwidth");
+		fprintf(f, "%s chunk bandwidth\n", json_string_value(t));
+		for (int k = 0; k < n; k++) {
+			json_t *sel = with_param(tr_recs, "chunk", chunks[k]);
+			if (json_array_size(sel)) {
+				double bw = median_of(sel, NULL);
+				char c1[32], c2[32], c3[32];
+				report_fmt((double)chunks[k], "bytes", c1, sizeof(c1));
+				report_fmt(bw, "bytes_per_s", c2, sizeof(c2));
+				if (isnan(floor) || isnan(bw))
+					snprintf(c3, sizeof(c3), "—");
+				else
+					snprintf(c3, sizeof(c3), "%.0f%%", 100 * bw / floor);
+				const char *cells[4] = { json_string_value(t), c1, c2, c3 };
+				doc_row(ctx->doc, cells);
+				fprintf(f, "%lld %.1f\n", (long long)chunks[k], bw);
+			}
+			json_decref(sel);
+		}
+		fprintf(f, "\n\n");
+		json_decref(tr_recs);
+	}
+	doc_table_end(ctx->doc);
+	if (!isnan(floor))
+		fprintf(f, "memcpy-floor chunk bandwidth\n64 %.1f\n1048576 %.1f\n\n\n", floor, floor);
+	fclose(f);
+	if (json_array_size(trs) && report_plot(ctx, "throughput", "throughput", data) == 0)
+		doc_chart(ctx->doc, ctx->dir, "throughput",
+			  "One-way bandwidth by chunk size, one line per transport, memcpy for "
+			  "reference; log-log");
+	free(data);
+	json_decref(trs);
+	json_decref(all);
+	json_decref(floor_recs);
+}
+
+/* The manager: per-operation latency and throughput by client count and mode, and the
+ * broker's overhead as a multiple of touching shared memory directly. */
+void report_manager(struct report_ctx *ctx)
+{
+	static const char *const modes[] = { "broker", "shared_mutex", "atomic" };
+	json_t *lat = report_select(ctx->records, "manager", "ops", NULL, "op_latency");
+	json_t *tput = report_select(ctx->records, "manager", "ops", NULL, "throughput");
+	json_int_t clients[32];
+	int n = param_values(lat, "clients", clients, 32);
+	doc_p(ctx->doc, "A broker process owns a table of counters; clients get, set or increment "
+			"over AF_UNIX stream sockets. Beside it the same operations on shared memory "
+			"under a process-shared mutex, and with atomic instructions. After every run "
+			"the counters equal the increments sent (checked by the probe). Medians over "
+			"repetitions.");
+	static const char *const hd[] = { "op", "clients", "mode", "latency p50", "p99",
+					  "throughput", "broker ÷ shared_mutex (p50)" };
+	doc_table(ctx->doc, 7, hd);
+	static const char *const ops[] = { "get", "set", "incr" };
+	for (int o = 0; o < 3; o++) {
+		for (int k = 0; k < n; k++) {
+			double mutex_p50 = NAN;
+			for (int m = 2; m >= 0; m--) {
+				json_t *sel = json_array(), *r;
+				size_t i;
+				json_array_foreach(lat, i, r) {
+					json_t *p = json_object_get(r, "params");
+					if (json_integer_value(json_object_get(p, "clients")) == clients[k] &&
+					    !strcmp(json_string_value(json_object_get(p, "mode")), modes[m]) &&
+					    !strcmp(json_string_value(json_object_get(p, "op")), ops[o]))
+						json_array_append(sel, r);
+				}
+				if (json_array_size(sel) == 0) {
+					json_decref(sel);
+					continue;
+				}
+				json_t *tsel = json_array();
+				json_array_foreach(tput, i, r) {
+					json_t *p = json_object_get(r, "params");
+					if (json_equal(p, json_object_get(json_array_get(sel, 0), "params")))
+						json_array_append(tsel, r);
+				}
+				double p50 = median_of(sel, NULL);
+				if (m == 1)
+					mutex_p50 = p50;
+				char c1[16], c2[32], c3[32], c4[32], c5[32];
+				snprintf(c1, sizeof(c1), "%lld", (long long)clients[k]);
+				report_fmt(p50, "ns", c2, sizeof(c2));
+				report_fmt(median_of(sel, "p99"), "ns", c3, sizeof(c3));
+				report_fmt(median_of(tsel, NULL), "ops_per_s", c4, sizeof(c4));
+				if (m == 0)
+					ratio(c5, sizeof(c5), p50, mutex_p50);
+				else
+					c5[0] = '\0';
+				const char *cells[7] = { ops[o], c1, modes[m], c2, c3, c4, c5 };
+				doc_row(ctx->doc, cells);
+				json_decref(sel);
+				json_decref(tsel);
+			}
+		}
+	}
+	doc_table_end(ctx->doc);
+	json_decref(lat);
+	json_decref(tput);
+}
