@@ -315,7 +315,7 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 		waitpid(pid, &st, 0);
 	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		if (!ctx->err[0])
-			snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.900s: %s%.1000s", gp,
+			snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.400s: %s%.500s", gp,
 				 WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
 					 "gnuplot is not installed; run make deps" :
 					 "failed; its messages are in ", log);
