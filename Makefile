@@ -44,7 +44,7 @@ TPROBE_SRC   := $(wildcard tests/probes/*.c)
 TPROBE_BINS  := $(TPROBE_SRC:tests/probes/%.c=$(BUILD)/tests/probes/%)
 CONFIG_H     := $(BUILD)/gen/have.h
 
-.PHONY: all deps run test test-unit test-e2e clean check-deps
+.PHONY: all deps run test test-unit test-e2e test-asan clean
 all: $(BUILD)/ipcprobe $(PROBE_BINS) $(PY_PROBE_BINS)
 
 deps:
@@ -109,8 +109,15 @@ test-unit: $(UNIT_BINS)
 test-e2e: all $(TPROBE_BINS)
 	@BUILD=$(BUILD) sh tests/run-e2e.sh
 
+# The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer into its own
+# tree.  Any report fails the run.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+test-asan: deps
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" SAN="$(SAN_FLAGS)" test
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .SECONDARY:

@@ -4,11 +4,11 @@ load style
 set title "Round-trip latency between two processes"
 set xlabel "message size"
 set ylabel "round trip (ns, log scale)"
-set logscale xy 2
-set format y "%.0s%c"
+set logscale x 2
+@time_tics
 set xtics ("1 B" 1, "16 B" 16, "256 B" 256, "4 KiB" 4096, "64 KiB" 65536, "1 MiB" 1048576)
 set key outside right top
-set offsets graph 0.02, graph 0.02, 0, 0
+set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
 do for [fmt in "svg png"] {
 	if (fmt eq "svg") { @svg_term } else { @png_term }
 	set output outbase.".".fmt

@@ -3,10 +3,10 @@
 load style
 set title "How the round trips are distributed"
 set ylabel "round trip (ns, log scale)"
-set logscale y 2
-set format y "%.0s%c"
+@time_tics
 set xtics ("min" 0, "p50" 1, "p90" 2, "p99" 3, "p99.9" 4, "max" 5)
 set xrange [-0.3:5.3]
+set offsets 0, 0, graph 0.05, graph 0.05
 set key outside right top
 do for [fmt in "svg png"] {
 	if (fmt eq "svg") { @svg_term } else { @png_term }

@@ -4,11 +4,11 @@ load style
 set title "One-way bandwidth between two processes"
 set xlabel "chunk size"
 set ylabel "bytes per second (log scale)"
-set logscale xy 2
-set format y "%.0s%cB/s"
+set logscale x 2
+@rate_tics
 set xtics ("64 B" 64, "256 B" 256, "1 KiB" 1024, "4 KiB" 4096, "16 KiB" 16384, "64 KiB" 65536, "256 KiB" 262144, "1 MiB" 1048576)
 set key outside right top
-set offsets graph 0.02, graph 0.02, 0, 0
+set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.05
 do for [fmt in "svg png"] {
 	if (fmt eq "svg") { @svg_term } else { @png_term }
 	set output outbase.".".fmt
