@@ -1,0 +1,54 @@
+#!/bin/sh
+# test_sweep.sh - a probe SIGKILLed mid-run cannot clean up after itself; the runner removes
+# what it left (its SysV message queue here, whose key carries the probe's process group),
+# records the kill, and goes on.
+set -u
+BUILD=${BUILD:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "test_sweep: $*" >&2; exit 1; }
+[ -r /proc/sysvipc/msg ] || { echo "no /proc/sysvipc/msg: cannot watch SysV queues here"; exit 77; }
+
+cat > "$tmp/c.yaml" <<YAML
+timeout: 60s
+probes:
+  - probe: latency
+    cases: [roundtrip]
+    transports: [sysv-msg]
+    params:
+      placement: unpinned
+      warmup: 0ns
+      min_time: 30s
+  - probe: capacity
+    cases: [pipe_buf]
+    transports: [pipe]
+YAML
+"$BUILD/ipcprobe" run "$tmp/c.yaml" -o "$tmp/run" > "$tmp/out" 2>&1 &
+runner=$!
+# Wait for the probe's queue to exist (a key with our mark, 0x40000000), then kill the probe.
+i=0
+while [ $i -lt 200 ]; do
+	pid=$(pgrep -x -P $runner latency)
+	[ -n "$pid" ] && awk 'NR > 1 && $1 >= 1073741824 && $1 < 2147483648' /proc/sysvipc/msg | grep -q . && break
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -n "$pid" ] || { kill $runner; fail "the latency probe never started"; }
+awk 'NR > 1 && $1 >= 1073741824 && $1 < 2147483648' /proc/sysvipc/msg | grep -q . ||
+	{ kill $runner; fail "the probe's SysV queue never appeared"; }
+kill -KILL "$pid"
+wait $runner
+rc=$?
+[ $rc -eq 1 ] || { cat "$tmp/out"; fail "the runner exited $rc, not 1, after a probe was killed"; }
+awk 'NR > 1 && $1 >= 1073741824 && $1 < 2147483648' /proc/sysvipc/msg | grep -q . &&
+	fail "the killed probe's SysV queue is still there"
+python3 - "$tmp/run" <<'PY' || exit 1
+import json, os, sys
+meta = json.load(open(os.path.join(sys.argv[1], "run.json")))
+lat, cap = meta["cases"]
+assert lat["status"] == "failed" and "SIGKILL" in lat["reason"], lat
+assert [s["kind"] for s in lat["swept"]] == ["msg"], lat["swept"]
+assert cap["status"] == "ok", cap
+print("test_sweep: the killed probe's queue was swept: %s" % lat["swept"][0]["name"])
+PY
+echo "test_sweep: ok"
