@@ -17,6 +17,8 @@ static int cmp_i64(const void *a, const void *b)
 static void sort_i64(int64_t *v, size_t n)
 {
 	uint64_t or_all = 0, and_all = ~(uint64_t)0;
+	if (n < 2)	/* nothing to sort, and qsort() must not see a NULL array */
+		return;
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] < 0) {
 			qsort(v, n, sizeof(*v), cmp_i64);
