@@ -146,6 +146,10 @@ int exec_probe(const struct exec_spec *spec, struct exec_outcome *out, char *err
 		spec->on_line(spec->arg, lb.buf, lb.len);
 	}
 	close(fds[0]);
+	/* Reap the group: the runner is a subreaper (run.c), so a peer whose parent died is ours
+	 * to wait for, and no zombie of the probe outlives its case. */
+	while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
+		;
 	free(lb.buf);
 	out->duration_ns = now_ns() - t0;
 	return 0;

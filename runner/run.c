@@ -13,6 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "have.h"
+#ifdef HAVE_PR_SET_PDEATHSIG
+#include <sys/prctl.h>
+#endif
+
 #include "commands.h"
 #include "config.h"
 #include "exec.h"
@@ -584,6 +589,10 @@ int cmd_run(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	install_signals();
+#ifdef PR_SET_CHILD_SUBREAPER
+	/* Orphaned peers of a killed probe become ours, so exec_probe() can reap them. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
 	if (make_run_dir(&R, out) < 0) {
 		config_free(&R.cfg);
 		return EXIT_BAD_INPUT;
