@@ -12,7 +12,8 @@ snapshot() {
 	ls -1 /dev/mqueue 2>/dev/null | sed 's/^/mq /'
 	ipcs 2>/dev/null | awk '$1 ~ /^0x/ {print "sysv", $1, $2}'
 	ls -1 "${TMPDIR:-/tmp}" 2>/dev/null | grep '^ipcprobe-' | sed 's/^/tmp /'
-	ps -eo pid=,comm= | awk '$2 ~ /^(ipcprobe|capacity|limits|latency|throughput|shm|manager|selftest)$/ {print "proc", $2}'
+	# Zombies are excluded: they are dead, and this sandbox's init may never reap an orphan.
+	ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 ~ /^(ipcprobe|capacity|limits|latency|throughput|shm|manager|selftest)$/ {print "proc", $2}'
 }
 
 before=$(mktemp) after=$(mktemp)
