@@ -68,6 +68,7 @@ $(BUILD)/libprobe.a: $(LIB_OBJ)
 
 # The runner knows the probes it was built with, and runs nothing else.
 $(BUILD)/runner/probes.o: CPPFLAGS += -DIPCPROBE_PROBES='"$(PROBES_ALL)"'
+$(BUILD)/runner/probes.o: Makefile
 
 $(BUILD)/librunner.a: $(RUNNER_OBJ)
 	@rm -f $@
