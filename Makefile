@@ -25,7 +25,7 @@ DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev 
 	    libcmocka-dev python3
 
 # Probe families: one file each in probes/.
-PROBES       := capacity manager shm
+PROBES       := capacity manager shm limits
 # Probe families in C++, for Google Benchmark (libbenchmark-dev 1.7.1); PROBES lists them too.
 PROBES_CXX   := latency throughput
 PROBES       += $(PROBES_CXX)

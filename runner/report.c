@@ -469,6 +469,8 @@ static void write_facts(struct report_ctx *ctx, const char *title, json_t *obj)
 
 static const struct report_section sections[] = {
 	{ "capacity", "Capacity: what a transport holds before the writer blocks", report_capacity },
+	{ "limits", "Limits: how large one message may be, and what happens past it",
+	  report_limits },
 	{ "latency", "Latency: round trips by message size", report_latency },
 	{ "throughput", "Throughput: bytes per second by chunk size", report_throughput },
 	{ "manager", "Manager: what a broker process costs", report_manager },

@@ -51,5 +51,6 @@ void report_capacity(struct report_ctx *ctx);
 void report_latency(struct report_ctx *ctx);
 void report_throughput(struct report_ctx *ctx);
 void report_manager(struct report_ctx *ctx);
+void report_limits(struct report_ctx *ctx);
 
 #endif

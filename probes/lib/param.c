@@ -325,12 +325,14 @@ const char *fmt_size(int64_t bytes, char *buf, size_t len)
 		u++;
 	}
 	if (u == 0 && bytes >= 10240) {
+		/* Not a whole number of any unit: the exact bytes first, the rounded figure only
+		 * as a reading aid, so a limit of 212960 never shows as "208.0 KiB". */
 		double d = (double)bytes;
 		while (u < 4 && d >= 1024) {
 			d /= 1024;
 			u++;
 		}
-		snprintf(buf, len, "%.1f %s", d, names[u]);
+		snprintf(buf, len, "%" PRId64 " B (~%.1f %s)", bytes, d, names[u]);
 		return buf;
 	}
 	snprintf(buf, len, "%" PRId64 " %s", v, names[u]);

@@ -1,0 +1,663 @@
+/* limits.c - how large one message may be on each transport, found by trying, and what
+ * happens just past the limit, beside every limit the OS reports.  Every search is bounded
+ * in memory and says so when it stopped at its bound rather than at a limit. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "cleanup.h"
+#include "have.h"
+#include "probe.h"
+#include "timing.h"
+#include "transport.h"
+
+#ifdef HAVE_MQUEUE_H
+#include <mqueue.h>
+#endif
+#ifdef HAVE_SYSV_MSG
+#include <sys/msg.h>
+#endif
+
+static long long read_sysctl(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long long v = -1;
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static json_t *errno_json(int e)
+{
+	return json_pack("{s:s, s:i, s:s}", "errno", strerrorname_np(e) ? strerrorname_np(e) : "?",
+			 "errno_num", e, "message", strerror(e));
+}
+
+/* ---- a bounded search -------------------------------------------------------------------- */
+
+/* try(size, arg) returns 0 when size works, else an errno (or -1 for "did not arrive whole"). */
+typedef int (*try_fn)(long long size, void *arg);
+
+struct search {
+	long long best;		/* largest size that worked, or 0 */
+	long long first_bad;	/* smallest size that failed, or -1 */
+	int bad_err;		/* what try() returned for first_bad */
+	int steps;
+	int bounded;		/* the bound was reached without a failure */
+};
+
+/* Double from lo until a size fails or bound is passed, then bisect between the last success
+ * and the first failure. */
+static void search(try_fn try, void *arg, long long lo, long long bound, struct search *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->first_bad = -1;
+	long long good = 0, bad = -1;
+	int bad_err = 0;
+	for (long long n = lo; ; n = n * 2 > bound && n < bound ? bound : n * 2) {
+		int e = try(n, arg);
+		s->steps++;
+		if (e) {
+			bad = n;
+			bad_err = e;
+			break;
+		}
+		good = n;
+		if (n >= bound)
+			break;
+	}
+	while (bad > 0 && bad - good > 1) {
+		long long mid = good + (bad - good) / 2;
+		int e = try(mid, arg);
+		s->steps++;
+		if (e) {
+			bad = mid;
+			bad_err = e;
+		} else {
+			good = mid;
+		}
+	}
+	s->best = good;
+	s->first_bad = bad;
+	s->bad_err = bad_err;
+	s->bounded = bad < 0;
+}
+
+static void search_facts(struct rec *r, const struct search *s, long long bound)
+{
+	rec_fact(r, "search", json_pack("{s:I, s:o, s:i, s:I, s:b}", "largest_ok", s->best,
+					"first_failing",
+					s->first_bad >= 0 ? json_integer(s->first_bad) : json_null(),
+					"steps", s->steps, "bound", bound, "bounded", s->bounded));
+	if (s->bounded)
+		rec_fact(r, "past_limit", json_pack("{s:s}", "behaviour",
+						    "not reached: the search stopped at its bound"));
+	else if (s->bad_err > 0)
+		rec_fact(r, "past_limit", errno_json(s->bad_err));
+	else
+		rec_fact(r, "past_limit", json_pack("{s:s}", "behaviour",
+						    "did not arrive whole (truncated or split)"));
+}
+
+/* ---- pipe_atomic ------------------------------------------------------------------------- */
+
+/* Writer w writes n records of size bytes, each filled with its tag. */
+static void atomic_writer(int fd, int w, size_t size, long n)
+{
+	char *buf = malloc(size);
+	if (!buf)
+		_exit(2);
+	memset(buf, 'A' + w, size);
+	for (long i = 0; i < n; i++) {
+		size_t done = 0;
+		while (done < size) {
+			ssize_t k = write(fd, buf + done, size - done);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				_exit(3);
+			done += (size_t)k;
+		}
+	}
+	_exit(0);
+}
+
+/* Run writers concurrently into one pipe of tr; count records the reader finds mixed. */
+static int interleavings(const struct transport *tr, size_t size, int writers, long n,
+			 long *mixed, char *err, size_t el)
+{
+	struct tr_pair p;
+	pid_t pids[64];
+	if (tr_open(tr, &p, err, el) < 0)
+		return -1;
+	for (int w = 0; w < writers; w++) {
+		pids[w] = child_fork();
+		if (pids[w] == 0) {
+			close(p.end[1].rfd);
+			atomic_writer(p.end[0].wfd, w, size, n);
+		}
+	}
+	close(p.end[0].wfd);
+	p.end[0].wfd = -1;
+	char *rec = malloc(size);
+	long total = (long)writers * n;
+	*mixed = 0;
+	for (long i = 0; i < total && rec; i++) {
+		size_t got = 0;
+		while (got < size) {
+			ssize_t k = read(p.end[1].rfd, rec + got, size - got);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			got += (size_t)k;
+		}
+		if (got < size)
+			break;
+		for (size_t b = 1; b < size; b++) {
+			if (rec[b] != rec[0]) {
+				(*mixed)++;
+				break;
+			}
+		}
+	}
+	free(rec);
+	for (int w = 0; w < writers; w++)
+		child_reap(pids[w], 10LL * 1000000000, NULL);
+	tr_close(&p);
+	return 0;
+}
+
+static int run_pipe_atomic(struct probe_ctx *ctx)
+{
+	const struct transport *tr = probe_transport(ctx);
+	int writers = (int)param_int(ctx, "writers");
+	long n = (long)param_int(ctx, "records");
+	struct tr_pair p;
+	char err[512];
+	if (tr_open(tr, &p, err, sizeof(err)) < 0)
+		return probe_failed(ctx, "%s", err);
+	long pipe_buf = fpathconf(p.end[0].wfd, _PC_PIPE_BUF);
+	tr_close(&p);
+	if (pipe_buf <= 0)
+		return probe_unsupported(ctx, "fpathconf(_PC_PIPE_BUF) gives no limit here");
+	size_t sizes[] = { (size_t)pipe_buf / 2, (size_t)pipe_buf, (size_t)pipe_buf + 1,
+			   2 * (size_t)pipe_buf, 16 * (size_t)pipe_buf };
+	json_t *trials = json_array();
+	long long largest = 0, first_mixed = -1;
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		long mixed;
+		if (interleavings(tr, sizes[i], writers, n, &mixed, err, sizeof(err)) < 0) {
+			json_decref(trials);
+			return probe_failed(ctx, "%s", err);
+		}
+		json_array_append_new(trials, json_pack("{s:I, s:I, s:I}", "size",
+							(json_int_t)sizes[i], "records",
+							(json_int_t)writers * n, "mixed",
+							(json_int_t)mixed));
+		if (mixed && first_mixed < 0)
+			first_mixed = (long long)sizes[i];
+		if (!mixed && first_mixed < 0)
+			largest = (long long)sizes[i];
+	}
+	struct rec *r = rec_new(ctx, "atomic_write_max");
+	rec_value(r, (double)largest);
+	rec_os_reported(r, "fpathconf(_PC_PIPE_BUF)", (double)pipe_buf);
+	rec_fact(r, "pipe_buf_constant", json_integer(PIPE_BUF));
+	rec_fact(r, "first_size_interleaved",
+		 first_mixed >= 0 ? json_integer(first_mixed) : json_null());
+	rec_fact(r, "trials", trials);
+	rec_fact(r, "past_limit",
+		 first_mixed >= 0 ?
+			 json_pack("{s:s}", "behaviour", "writes split and interleaved with "
+							 "other writers'") :
+			 json_pack("{s:s}", "behaviour", "no interleaving seen in these trials "
+							 "(evidence, not proof)"));
+	rec_emit(r);
+	return PROBE_OK;
+}
+
+/* ---- max_datagram ------------------------------------------------------------------------ */
+
+struct dgram_try {
+	struct tr_pair *p;
+	char *out, *in;
+};
+
+/* Send one message of size bytes from side 0 and receive it on side 1, whole. */
+static int try_dgram(long long size, void *arg)
+{
+	struct dgram_try *d = arg;
+	size_t n = (size_t)size;
+	for (size_t i = 0; i < n; i += 4093)
+		d->out[i] = (char)(i / 4093 + size);
+	ssize_t k = d->p->tr->send(&d->p->end[0], d->out, n);
+	if (k < 0)
+		return errno == EAGAIN ? EAGAIN : errno;
+	if ((size_t)k != n)
+		return -1;
+	ssize_t got = d->p->tr->recv(&d->p->end[1], d->in, n + 1);
+	if (got != k || memcmp(d->in, d->out, n) != 0)
+		return -1;
+	return 0;
+}
+
+static int run_max_datagram(struct probe_ctx *ctx)
+{
+	const struct transport *tr = probe_transport(ctx);
+	long long bound = param_int(ctx, "limit");
+	int raise = (int)param_int(ctx, "raise");
+	struct tr_pair p;
+	char err[512];
+	if (tr_open(tr, &p, err, sizeof(err)) < 0)
+		return probe_failed(ctx, "%s", err);
+	tr_set_nonblock(p.end[0].wfd, 1);	/* a send that would block is an answer, not a hang */
+	tr_set_nonblock(p.end[1].rfd, 1);
+	long long granted = -1, wmem_max = read_sysctl("/proc/sys/net/core/wmem_max");
+	if (raise) {
+		if (!tr->setcap || wmem_max < 0) {
+			tr_close(&p);
+			return probe_unsupported(ctx, "%s: its buffers cannot be raised here%s",
+						 tr->name, wmem_max < 0 ? " (no net.core.wmem_max)" : "");
+		}
+		granted = tr->setcap(&p, wmem_max, err, sizeof(err));
+	}
+	struct tr_oscap os = { 0 };
+	int have_os = tr->oscap && tr->oscap(&p, &os, err, sizeof(err)) == 0;
+	struct dgram_try d = { .p = &p, .out = malloc((size_t)bound + 1),
+			       .in = malloc((size_t)bound + 2) };
+	if (!d.out || !d.in) {
+		free(d.out);
+		free(d.in);
+		tr_close(&p);
+		return probe_failed(ctx, "cannot allocate two %lld-byte buffers; lower limit", bound);
+	}
+	struct search s;
+	search(try_dgram, &d, 1, bound, &s);
+	free(d.out);
+	free(d.in);
+	tr_close(&p);
+	struct rec *r = rec_new(ctx, "max_datagram");
+	rec_value(r, (double)s.best);
+	char why[256];
+	size_t claimed = tr_max_msg(tr, why, sizeof(why));
+	if (!strcmp(tr->name, "udp"))
+		rec_os_reported(r, "IPv4 UDP bound: 65535 - 20 (IP) - 8 (UDP)", 65507);
+	else if (have_os && os.sndbuf >= 0)
+		rec_os_reported(r, "SO_SNDBUF", (double)os.sndbuf);
+	if (claimed)
+		rec_fact(r, "transport_claims", json_integer((json_int_t)claimed));
+	if (have_os && os.sndbuf >= 0) {
+		rec_fact(r, "so_sndbuf", json_integer(os.sndbuf));
+		rec_fact(r, "so_rcvbuf", json_integer(os.rcvbuf));
+	}
+	if (raise) {
+		rec_fact(r, "requested", json_integer(wmem_max));
+		rec_fact(r, "granted", json_integer(granted));
+	}
+	search_facts(r, &s, bound);
+	rec_emit(r);
+	return PROBE_OK;
+}
+
+/* ---- posix_mq ---------------------------------------------------------------------------- */
+
+#ifdef HAVE_MQUEUE_H
+struct mq_try {
+	int field;	/* 0: msgsize with maxmsg 1; 1: maxmsg with msgsize 1 */
+};
+
+static int try_mq(long long v, void *arg)
+{
+	struct mq_try *t = arg;
+	struct mq_attr a = { .mq_maxmsg = t->field ? (long)v : 1, .mq_msgsize = t->field ? 1 : (long)v };
+	char name[96];
+	mqd_t q = mq_open(ipc_name(name, sizeof(name)), O_RDWR | O_CREAT | O_EXCL, 0600, &a);
+	if (q == (mqd_t)-1)
+		return errno;
+	mq_unlink(name);
+	mq_close(q);
+	return 0;
+}
+
+/* Search both limits in this process; four numbers and two errnos into out[]. */
+static void mq_limits(long long bound_size, long long bound_count, long long out[6])
+{
+	struct search s;
+	struct mq_try t = { 0 };
+	search(try_mq, &t, 1, bound_size, &s);
+	out[0] = s.best, out[1] = s.bounded ? 0 : s.bad_err, out[4] = s.bounded;
+	t.field = 1;
+	search(try_mq, &t, 1, bound_count, &s);
+	out[2] = s.best, out[3] = s.bounded ? 0 : s.bad_err, out[5] = s.bounded;
+}
+
+/* The same in a child that has dropped root (uid/gid 65534), reported through a pipe. */
+static int mq_limits_unprivileged(long long bs, long long bc, long long out[6])
+{
+	int fds[2];
+	if (pipe(fds) < 0)
+		return -1;
+	pid_t pid = child_fork();
+	if (pid == 0) {
+		close(fds[0]);
+		if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+			_exit(2);
+		long long v[6];
+		mq_limits(bs, bc, v);
+		_exit(write(fds[1], v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 3);
+	}
+	close(fds[1]);
+	ssize_t n = read(fds[0], out, 6 * sizeof(long long));
+	close(fds[0]);
+	int st = child_reap(pid, 30LL * 1000000000, NULL);
+	return n == (ssize_t)(6 * sizeof(long long)) && st == 0 ? 0 : -1;
+}
+
+static void mq_emit(struct probe_ctx *ctx, const char *metric, long long v, long long err,
+		    long long bounded, const char *sysctl, const char *who, long long bound)
+{
+	struct rec *r = rec_new(ctx, metric);
+	long long os = read_sysctl(sysctl);
+	rec_value(r, (double)v);
+	if (os >= 0)
+		rec_os_reported(r, sysctl, (double)os);
+	rec_fact(r, "process", json_string(who));
+	rec_fact(r, "bound", json_integer(bound));
+	rec_fact(r, "past_limit", bounded ? json_pack("{s:s}", "behaviour", "not reached: the "
+						      "search stopped at its bound") :
+					    errno_json((int)err));
+	rec_emit(r);
+}
+#endif
+
+static int run_posix_mq(struct probe_ctx *ctx)
+{
+#ifdef HAVE_MQUEUE_H
+	long long bs = param_int(ctx, "limit"), bc = param_int(ctx, "max_count");
+	long long u[6], p[6];
+	if (mq_limits_unprivileged(bs, bc, u) < 0)
+		return probe_failed(ctx, "the unprivileged child could not measure (setuid(65534) "
+					 "or mq_open failed)");
+	mq_emit(ctx, "msgsize_max", u[0], u[1], u[4], "/proc/sys/fs/mqueue/msgsize_max",
+		"unprivileged", bs);
+	mq_emit(ctx, "maxmsg_max", u[2], u[3], u[5], "/proc/sys/fs/mqueue/msg_max",
+		"unprivileged", bc);
+	if (geteuid() != 0)
+		return PROBE_OK;
+	/* Root is exempt from the sysctls (CAP_SYS_RESOURCE) but not from RLIMIT_MSGQUEUE:
+	 * lift it first, so the figure is the kernel's hard bound. */
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	int lifted = setrlimit(RLIMIT_MSGQUEUE, &rl) == 0;
+	mq_limits(bs, bc, p);
+	mq_emit(ctx, "msgsize_max", p[0], p[1], p[4], "/proc/sys/fs/mqueue/msgsize_max",
+		lifted ? "privileged (RLIMIT_MSGQUEUE lifted)" : "privileged", bs);
+	mq_emit(ctx, "maxmsg_max", p[2], p[3], p[5], "/proc/sys/fs/mqueue/msg_max",
+		lifted ? "privileged (RLIMIT_MSGQUEUE lifted)" : "privileged", bc);
+	return PROBE_OK;
+#else
+	return probe_unsupported(ctx, "POSIX message queues: <mqueue.h> does not exist on this "
+				      "platform");
+#endif
+}
+
+/* ---- sysv_msg ---------------------------------------------------------------------------- */
+
+#ifdef HAVE_SYSV_MSG
+struct msgbuf_any {
+	long mtype;
+	char mtext[];
+};
+
+static int sysv_queue(int *handle)
+{
+	for (int tries = 0; tries < 256; tries++) {
+		int id = msgget(ipc_key(), IPC_CREAT | IPC_EXCL | 0600);
+		if (id >= 0) {
+			*handle = cleanup_add_id(CL_SYSV_MSG, id);
+			return id;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+struct sysv_try {
+	int id;
+	struct msgbuf_any *m;
+};
+
+static int try_sysv(long long size, void *arg)
+{
+	struct sysv_try *t = arg;
+	t->m->mtype = 1;
+	if (msgsnd(t->id, t->m, (size_t)size, IPC_NOWAIT) < 0)
+		return errno;
+	if (msgrcv(t->id, t->m, (size_t)size, 0, IPC_NOWAIT) != (ssize_t)size)
+		return -1;
+	return 0;
+}
+#endif
+
+static int run_sysv_msg(struct probe_ctx *ctx)
+{
+#ifdef HAVE_SYSV_MSG
+	long long bound = param_int(ctx, "limit");
+	int h = -1;
+	int id = sysv_queue(&h);
+	if (id < 0)
+		return probe_failed(ctx, "msgget(IPC_CREAT): %s (%d)", strerror(errno), errno);
+	struct sysv_try t = { .id = id, .m = malloc(sizeof(long) + (size_t)bound) };
+	if (!t.m) {
+		cleanup_remove(h);
+		return probe_failed(ctx, "cannot allocate %lld bytes; lower limit", bound);
+	}
+	struct search s;
+	search(try_sysv, &t, 1, bound, &s);
+	struct rec *r = rec_new(ctx, "msgmax");
+	rec_value(r, (double)s.best);
+	long long v = read_sysctl("/proc/sys/kernel/msgmax");
+	if (v >= 0)
+		rec_os_reported(r, "/proc/sys/kernel/msgmax", (double)v);
+	search_facts(r, &s, bound);
+	rec_emit(r);
+
+	/* msgmnb: fill the queue with IPC_NOWAIT, big messages first, then smaller, to the byte. */
+	struct msqid_ds ds;
+	msgctl(id, IPC_STAT, &ds);
+	long long held = 0, msgs = 0, chunk = s.best > 0 ? s.best : 1;
+	int last_err = 0;
+	t.m->mtype = 1;
+	while (chunk >= 1) {
+		if (msgsnd(id, t.m, (size_t)chunk, IPC_NOWAIT) == 0) {
+			held += chunk;
+			msgs++;
+			if (msgs > 10000000)
+				break;
+			continue;
+		}
+		last_err = errno;
+		chunk /= 2;
+	}
+	r = rec_new(ctx, "msgmnb");
+	rec_value(r, (double)held);
+	rec_os_reported(r, "msg_qbytes (IPC_STAT)", (double)ds.msg_qbytes);
+	v = read_sysctl("/proc/sys/kernel/msgmnb");
+	if (v >= 0)
+		rec_fact(r, "proc_msgmnb", json_integer(v));
+	rec_fact(r, "messages", json_integer(msgs));
+	rec_fact(r, "past_limit", errno_json(last_err));
+	rec_emit(r);
+	free(t.m);
+	cleanup_remove(h);
+	return PROBE_OK;
+#else
+	return probe_unsupported(ctx, "System V message queues do not exist on this platform");
+#endif
+}
+
+/* ---- descriptors ------------------------------------------------------------------------- */
+
+static int open_fds(void)
+{
+	int n = 0;
+	long max = sysconf(_SC_OPEN_MAX);
+	for (int fd = 0; fd < max && fd < 1 << 20; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
+static int run_descriptors(struct probe_ctx *ctx)
+{
+	long long soft = param_int(ctx, "soft_limit"), max_fds = param_int(ctx, "max_fds");
+	int fds[2];
+	if (pipe(fds) < 0)
+		return probe_failed(ctx, "pipe: %s", strerror(errno));
+	pid_t pid = child_fork();
+	if (pid == 0) {
+		/* In a child: the probe's own limit and descriptors stay as they were. */
+		close(fds[0]);
+		struct rlimit rl;
+		getrlimit(RLIMIT_NOFILE, &rl);
+		long long hard = rl.rlim_max == RLIM_INFINITY ? -1 : (long long)rl.rlim_max;
+		if (soft > 0) {
+			rl.rlim_cur = (rlim_t)soft;
+			if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+				_exit(2);
+		}
+		getrlimit(RLIMIT_NOFILE, &rl);
+		long long before = open_fds(), pipes = 0, limit = (long long)rl.rlim_cur;
+		int e = 0;
+		int bounded = 0;
+		for (;;) {
+			int p[2];
+			if (2 * pipes + before + 2 > max_fds) {
+				bounded = 1;
+				break;
+			}
+			if (pipe(p) < 0) {
+				e = errno;
+				break;
+			}
+			pipes++;
+		}
+		long long v[6] = { pipes, e, before, limit, hard, bounded };
+		_exit(write(fds[1], v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 3);
+	}
+	close(fds[1]);
+	long long v[6];
+	ssize_t n = read(fds[0], v, sizeof(v));
+	close(fds[0]);
+	int st = child_reap(pid, 30LL * 1000000000, NULL);
+	if (n != (ssize_t)sizeof(v) || st != 0)
+		return probe_failed(ctx, "the child that opens pipes did not report (setrlimit to "
+					 "%lld refused?)", soft);
+	struct rec *r = rec_new(ctx, "pipes_before_error");
+	rec_value(r, (double)v[0]);
+	rec_os_reported(r, "RLIMIT_NOFILE (soft)", (double)v[3]);
+	rec_fact(r, "fds_open_before", json_integer(v[2]));
+	rec_fact(r, "rlimit_hard", v[4] >= 0 ? json_integer(v[4]) : json_null());
+	rec_fact(r, "expected_from_limit", json_integer((v[3] - v[2]) / 2));
+	rec_fact(r, "past_limit", v[5] ? json_pack("{s:s}", "behaviour", "not reached: stopped at "
+							 "max_fds") :
+					 errno_json((int)v[1]));
+	long long fmax = read_sysctl("/proc/sys/fs/file-max");
+	rec_fact(r, "file_max", fmax >= 0 ? json_integer(fmax) : json_null());
+	rec_emit(r);
+	return PROBE_OK;
+}
+
+/* ---- tables ------------------------------------------------------------------------------ */
+
+static const struct metric_desc m_atomic[] = {
+	{ "atomic_write_max", "bytes", "none",
+	  "the largest write size, among sizes around PIPE_BUF, at which concurrent writers' "
+	  "records never interleaved; no interleaving in N trials is evidence, one is proof" },
+	{ NULL },
+};
+static const struct param_desc p_atomic[] = {
+	{ "writers", PT_INT, "4", "2", "64", NULL, "concurrent writer processes" },
+	{ "records", PT_INT, "300", "1", "1000000", NULL, "records each writer writes per size" },
+	{ NULL },
+};
+static const struct metric_desc m_dgram[] = {
+	{ "max_datagram", "bytes", "none",
+	  "the largest single message sent and received whole, by doubling then bisecting" },
+	{ NULL },
+};
+static const struct param_desc p_dgram[] = {
+	{ "limit", PT_SIZE, "64MiB", "1KiB", "1GiB", NULL,
+	  "the largest size tried (memory: twice this)" },
+	{ "raise", PT_BOOL, "false", NULL, NULL, NULL,
+	  "raise SO_SNDBUF/SO_RCVBUF to net.core.wmem_max first" },
+	{ NULL },
+};
+static const struct metric_desc m_mq[] = {
+	{ "msgsize_max", "bytes", "none",
+	  "the largest mq_msgsize mq_open accepts (with mq_maxmsg 1)" },
+	{ "maxmsg_max", "count", "none", "the largest mq_maxmsg mq_open accepts (with msgsize 1)" },
+	{ NULL },
+};
+static const struct param_desc p_mq[] = {
+	{ "limit", PT_SIZE, "64MiB", "1KiB", "1GiB", NULL, "the largest msgsize tried" },
+	{ "max_count", PT_INT, "1048576", "1", "100000000", NULL, "the largest maxmsg tried" },
+	{ NULL },
+};
+static const struct metric_desc m_sysv[] = {
+	{ "msgmax", "bytes", "none", "the largest message msgsnd accepts" },
+	{ "msgmnb", "bytes", "none", "bytes one queue holds before msgsnd(IPC_NOWAIT) fails" },
+	{ NULL },
+};
+static const struct param_desc p_sysv[] = {
+	{ "limit", PT_SIZE, "16MiB", "1KiB", "1GiB", NULL, "the largest message tried" },
+	{ NULL },
+};
+static const struct metric_desc m_fd[] = {
+	{ "pipes_before_error", "count", "none",
+	  "pipe() calls that succeeded before the first error, in a child under the limit" },
+	{ NULL },
+};
+static const struct param_desc p_fd[] = {
+	{ "soft_limit", PT_INT, "256", "0", "1048576", NULL,
+	  "RLIMIT_NOFILE soft limit to set first; 0 keeps the one in force" },
+	{ "max_fds", PT_INT, "65536", "16", "16777216", NULL,
+	  "stop (and say so) after this many descriptors" },
+	{ NULL },
+};
+
+static const struct case_desc cases[] = {
+	{ "pipe_atomic", "the write size up to which concurrent writes do not interleave",
+	  m_atomic, p_atomic, TR_PIPESZ, run_pipe_atomic },
+	{ "max_datagram", "the largest datagram that goes through whole, and what comes past it",
+	  m_dgram, p_dgram, TR_DGRAM | TR_FD, run_max_datagram },
+	{ "posix_mq", "the largest mq_msgsize and mq_maxmsg, unprivileged and privileged", m_mq,
+	  p_mq, 0, run_posix_mq },
+	{ "sysv_msg", "msgmax and msgmnb, measured by sending", m_sysv, p_sysv, 0, run_sysv_msg },
+	{ "descriptors", "how many pipes a process opens before the error, and which error", m_fd,
+	  p_fd, 0, run_descriptors },
+	{ NULL },
+};
+
+static const struct probe_desc limits = {
+	.name = "limits",
+	.help = "how large one message may be on each transport, and what happens past it",
+	.cases = cases,
+};
+
+int main(int argc, char **argv)
+{
+	return probe_main(argc, argv, &limits);
+}
