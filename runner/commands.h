@@ -12,6 +12,8 @@ enum {
 int cmd_run(int argc, char **argv);	/* run CONFIG [-o DIR] */
 int cmd_list(int argc, char **argv);	/* list [PROBE] [--json] */
 int cmd_report(int argc, char **argv);	/* report DIR [DIR...] */
+int cmd_compare(int argc, char **argv);	/* compare BASE NEW [--threshold P%] [--format F] */
+int cmd_export(int argc, char **argv);	/* export --format F DIR */
 
 /* Generate report.html, report.md and plots/ in a run directory; 0 or -1 with err. */
 int report_write(const char *dir, char *err, size_t errlen);

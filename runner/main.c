@@ -9,7 +9,10 @@ static int usage(FILE *f)
 {
 	fprintf(f, "usage: ipcprobe run CONFIG [-o DIR]     run a config (results/<UTC time>-<host>/ by default)\n"
 		   "       ipcprobe list [PROBE] [--json]   probes, cases, parameters\n"
-		   "       ipcprobe report DIR [DIR...]     write report.html and report.md for a run\n"
+		   "       ipcprobe report DIR              write report.html and report.md for a run\n"
+		   "       ipcprobe compare BASE NEW [--threshold 10%%] [--format text|markdown|json]\n"
+		   "                                        regressions and improvements; exit 1 on a regression\n"
+		   "       ipcprobe export --format gbench|github-action-benchmark DIR\n"
 		   "       ipcprobe help                    this text\n");
 	return f == stderr ? EXIT_BAD_INPUT : 0;
 }
@@ -23,6 +26,8 @@ int main(int argc, char **argv)
 		{ "run", cmd_run },
 		{ "list", cmd_list },
 		{ "report", cmd_report },
+		{ "compare", cmd_compare },
+		{ "export", cmd_export },
 	};
 	if (argc < 2)
 		return usage(stderr);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -137,6 +138,26 @@ json_t *records_load(const char *path, char *err, size_t errlen)
 	}
 	free(text);
 	return all;
+}
+
+json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen)
+{
+	char path[4096];
+	struct stat st;
+	int part = 0;
+	snprintf(path, sizeof(path), "%s/records.jsonl", dir);
+	if (stat(path, &st) < 0) {
+		snprintf(path, sizeof(path), "%s/records.jsonl.partial", dir);
+		part = 1;
+	}
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: no records.jsonl (nor a .partial one): not a run "
+				      "directory?", dir);
+		return NULL;
+	}
+	if (partial)
+		*partial = part;
+	return records_load(path, err, errlen);
 }
 
 json_t *record_make_status(const char *probe, const char *cas, const char *transport,

@@ -18,6 +18,10 @@ json_t *record_parse_line(const char *line, size_t len, char *err, size_t errlen
  * NULL with err on failure. */
 json_t *records_load(const char *path, char *err, size_t errlen);
 
+/* The records of a run directory: records.jsonl, or records.jsonl.partial when the runner
+ * was killed.  *partial (may be NULL) says which.  NULL with err on failure. */
+json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen);
+
 /* Build a record the runner writes for a case that produced none of its own: failed or
  * timeout, with the reason.  params is borrowed (copied). */
 json_t *record_make_status(const char *probe, const char *cas, const char *transport,

@@ -493,27 +493,12 @@ static json_t *load_meta(const char *dir)
 	return json_is_object(m) ? m : (json_decref(m), json_object());
 }
 
-static json_t *load_records(const char *dir, char *err, size_t errlen)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s/records.jsonl", dir);
-	if (stat(path, &st) < 0)
-		snprintf(path, sizeof(path), "%s/records.jsonl.partial", dir);
-	if (stat(path, &st) < 0) {
-		snprintf(err, errlen, "%s: no records.jsonl (nor a .partial one): not a run "
-				      "directory?", dir);
-		return NULL;
-	}
-	return records_load(path, err, errlen);
-}
-
 int report_write(const char *dir, char *err, size_t errlen)
 {
 	struct doc doc = { 0 };
 	struct sbuf head = { 0 }, mhead = { 0 };
 	struct report_ctx ctx = { .dir = dir, .doc = &doc };
-	ctx.records = load_records(dir, err, errlen);
+	ctx.records = records_load_run(dir, NULL, err, errlen);
 	if (!ctx.records)
 		return -1;
 	ctx.meta = load_meta(dir);

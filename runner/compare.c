@@ -1,0 +1,412 @@
+/* compare.c - `ipcprobe compare BASE NEW`: regressions and improvements between two runs, with
+ * an exit status for CI; and `ipcprobe export`: the records in formats CI dashboards read.
+ *
+ * The rule, for a timing (direction lower or higher) measured in both runs:
+ *   - the samples are the per-repetition values, each an independent process run;
+ *   - change = how much worse NEW's median is than BASE's (a fraction; negative is better);
+ *   - noise  = the larger relative spread, (max - min) / median, of the two runs' samples:
+ *     what the machine itself shows between repetitions of the same code;
+ *   - a regression needs all three: Mann-Whitney p < alpha, change > threshold, change > noise.
+ * Two runs of the same binary on a noisy machine differ by 20-30%; a p-value alone flags that.
+ * When the samples are too few for p ever to fall below alpha, the verdict says so.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "mwu.h"
+#include "param.h"
+#include "records.h"
+#include "report.h"
+#include "util.h"
+
+#define ALPHA 0.05
+
+struct entry {
+	char *key;
+	json_t *sample;		/* one record, for names, unit and direction */
+	json_t *vals[2];	/* ok values per run */
+	int failed[2];		/* failed or timed-out records per run */
+	int present[2];
+};
+
+struct comparison {
+	struct entry *e;
+	size_t n, cap;
+};
+
+static struct entry *find_or_add(struct comparison *c, char *key, json_t *r)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (!strcmp(c->e[i].key, key)) {
+			free(key);
+			return &c->e[i];
+		}
+	}
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->e = realloc(c->e, c->cap * sizeof(*c->e));
+		if (!c->e)
+			abort();
+	}
+	struct entry *e = &c->e[c->n++];
+	memset(e, 0, sizeof(*e));
+	e->key = key;
+	e->sample = json_incref(r);
+	e->vals[0] = json_array();
+	e->vals[1] = json_array();
+	return e;
+}
+
+static void add_run(struct comparison *c, json_t *recs, int run)
+{
+	json_t *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		struct entry *e = find_or_add(c, record_key(r), r);
+		const char *st = json_string_value(json_object_get(r, "status"));
+		e->present[run] = 1;
+		if (!strcmp(st, "ok"))
+			json_array_append(e->vals[run], json_object_get(r, "value"));
+		else if (!strcmp(st, "failed") || !strcmp(st, "timeout"))
+			e->failed[run]++;
+	}
+}
+
+static size_t to_doubles(json_t *a, double *out)
+{
+	json_t *v;
+	size_t i;
+	json_array_foreach(a, i, v)
+		out[i] = json_number_value(v);
+	return json_array_size(a);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_d);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double spread(double *sorted, size_t n, double med)
+{
+	return n > 1 && med != 0 ? (sorted[n - 1] - sorted[0]) / fabs(med) : 0;
+}
+
+/* Decide one entry: fills the verdict and figures; returns 1 for a regression that fails CI. */
+static int judge(struct entry *e, double threshold, json_t *out)
+{
+	const char *dir = json_string_value(json_object_get(e->sample, "direction"));
+	json_t *res = json_pack("{s:s, s:s, s:s, s:O, s:O}", "key", e->key, "unit",
+				json_string_value(json_object_get(e->sample, "unit")), "direction",
+				dir, "base", e->vals[0], "new", e->vals[1]);
+	const char *verdict;
+	int bad = 0;
+	size_t n = json_array_size(e->vals[0]), m = json_array_size(e->vals[1]);
+	if (!e->present[0] || !e->present[1]) {
+		verdict = e->present[0] ? "removed" : "added";
+	} else if (!e->failed[0] && e->failed[1] && m == 0) {
+		verdict = "regression (now failing)";
+		bad = 1;
+	} else if (e->failed[0] && !e->failed[1] && m > 0) {
+		verdict = "improvement (no longer failing)";
+	} else if (n == 0 || m == 0) {
+		verdict = "not measured in both";
+	} else {
+		double *a = malloc(n * sizeof(double)), *b = malloc(m * sizeof(double));
+		to_doubles(e->vals[0], a);
+		to_doubles(e->vals[1], b);
+		double u, p = mwu_p(a, n, b, m, &u);
+		double ma = median(a, n), mb = median(b, m);
+		double noise = fmax(spread(a, n, ma), spread(b, m, mb));
+		double ratio = ma != 0 ? mb / ma : NAN;
+		double change = !strcmp(dir, "higher") ? (mb != 0 ? ma / mb - 1 : INFINITY) :
+							ratio - 1;
+		json_object_set_new(res, "median_base", json_real(ma));
+		json_object_set_new(res, "median_new", json_real(mb));
+		json_object_set_new(res, "ratio", isnan(ratio) ? json_null() : json_real(ratio));
+		if (!strcmp(dir, "none")) {
+			verdict = ma == mb ? "unchanged" : "changed";
+		} else {
+			double min_p = mwu_min_p(n, m), bar = fmax(threshold, noise);
+			json_object_set_new(res, "p", json_real(p));
+			json_object_set_new(res, "u", json_real(u));
+			json_object_set_new(res, "noise", json_real(noise));
+			json_object_set_new(res, "worse_by", isinf(change) ? json_null() :
+									     json_real(change));
+			if (min_p >= ALPHA)
+				verdict = "too few repetitions";
+			else if (p < ALPHA && change > bar)
+				verdict = "regression", bad = 1;
+			else if (p < ALPHA && -change > bar)
+				verdict = "improvement";
+			else
+				verdict = "no significant change";
+		}
+		free(a);
+		free(b);
+	}
+	json_object_set_new(res, "verdict", json_string(verdict));
+	json_array_append_new(out, res);
+	return bad;
+}
+
+static const char *fig(json_t *res, const char *key, char *buf, size_t len)
+{
+	json_t *v = json_object_get(res, key);
+	const char *unit = json_string_value(json_object_get(res, "unit"));
+	return json_is_number(v) ? report_fmt(json_number_value(v), unit, buf, len) : "—";
+}
+
+static void print_text(json_t *results, int md, double threshold, int regressions)
+{
+	json_t *r;
+	size_t i, unchanged = 0;
+	if (md)
+		printf("**ipcprobe compare**: %d regression%s (threshold %.0f%%, p < %.2f, beyond the "
+		       "noise of the repetitions)\n\n| verdict | what | base | new | worse by | p | "
+		       "noise |\n|---|---|---|---|---|---|---|\n",
+		       regressions, regressions == 1 ? "" : "s", threshold * 100, ALPHA);
+	else
+		printf("%-26s %-64s %14s %14s %9s %7s %7s\n", "verdict", "what", "base", "new",
+		       "worse by", "p", "noise");
+	/* Regressions first, then improvements and changes, then the rest. */
+	for (int pass = 0; pass < 3; pass++) {
+		json_array_foreach(results, i, r) {
+			const char *v = json_string_value(json_object_get(r, "verdict"));
+			int rank = !strncmp(v, "regression", 10) ? 0 :
+				   (!strncmp(v, "improvement", 11) || !strcmp(v, "changed") ||
+				    !strcmp(v, "added") || !strcmp(v, "removed") ||
+				    !strcmp(v, "too few repetitions")) ? 1 : 2;
+			if (rank != pass)
+				continue;
+			if (md && rank == 2) {
+				unchanged++;
+				continue;
+			}
+			char b[64], n[64], w[32] = "—", p[16] = "—", z[16] = "—";
+			if (json_is_number(json_object_get(r, "worse_by")))
+				snprintf(w, sizeof(w), "%+.1f%%",
+					 100 * json_number_value(json_object_get(r, "worse_by")));
+			if (json_is_number(json_object_get(r, "p")))
+				snprintf(p, sizeof(p), "%.3f", json_number_value(json_object_get(r, "p")));
+			if (json_is_number(json_object_get(r, "noise")))
+				snprintf(z, sizeof(z), "%.0f%%",
+					 100 * json_number_value(json_object_get(r, "noise")));
+			const char *key = json_string_value(json_object_get(r, "key"));
+			if (md)
+				printf("| %s | `%s` | %s | %s | %s | %s | %s |\n", v, key,
+				       fig(r, "median_base", b, sizeof(b)),
+				       fig(r, "median_new", n, sizeof(n)), w, p, z);
+			else
+				printf("%-26s %-64.64s %14s %14s %9s %7s %7s\n", v, key,
+				       fig(r, "median_base", b, sizeof(b)),
+				       fig(r, "median_new", n, sizeof(n)), w, p, z);
+		}
+	}
+	if (md)
+		printf("\n%zu more without a significant change.\n", unchanged);
+}
+
+static int bad_usage(const char *msg)
+{
+	fprintf(stderr, "ipcprobe compare: %s\nusage: ipcprobe compare BASE NEW [--threshold 10%%] "
+			"[--format text|markdown|json]\n", msg);
+	return EXIT_BAD_INPUT;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	const char *dirs[2] = { NULL, NULL }, *format = "text";
+	double threshold = 0.10;
+	char err[1024];
+	int nd = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
+			char *end;
+			threshold = strtod(argv[++i], &end) / 100;
+			if (end == argv[i] || (*end && strcmp(end, "%")) || threshold < 0 ||
+			    threshold > 100)
+				return bad_usage("--threshold takes a percentage, e.g. 10%");
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			format = argv[++i];
+			if (strcmp(format, "text") && strcmp(format, "markdown") && strcmp(format, "json"))
+				return bad_usage("--format is text, markdown or json");
+		} else if (argv[i][0] != '-' && nd < 2) {
+			dirs[nd++] = argv[i];
+		} else {
+			return bad_usage("unexpected argument");
+		}
+	}
+	if (nd != 2)
+		return bad_usage("two run directories are needed");
+	struct comparison c = { 0 };
+	for (int k = 0; k < 2; k++) {
+		json_t *recs = records_load_run(dirs[k], NULL, err, sizeof(err));
+		if (!recs) {
+			fprintf(stderr, "ipcprobe compare: %s\n", err);
+			return EXIT_BAD_INPUT;
+		}
+		add_run(&c, recs, k);
+		json_decref(recs);
+	}
+	json_t *results = json_array();
+	int regressions = 0;
+	for (size_t i = 0; i < c.n; i++)
+		regressions += judge(&c.e[i], threshold, results);
+	if (!strcmp(format, "json")) {
+		json_t *doc = json_pack("{s:s, s:s, s:f, s:f, s:i, s:O}", "base", dirs[0], "new",
+					dirs[1], "threshold", threshold, "alpha", ALPHA, "regressions",
+					regressions, "results", results);
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(doc);
+	} else {
+		print_text(results, !strcmp(format, "markdown"), threshold, regressions);
+	}
+	for (size_t i = 0; i < c.n; i++) {
+		free(c.e[i].key);
+		json_decref(c.e[i].sample);
+		json_decref(c.e[i].vals[0]);
+		json_decref(c.e[i].vals[1]);
+	}
+	free(c.e);
+	json_decref(results);
+	return regressions ? EXIT_CASE_FAILED : EXIT_ALL_OK;
+}
+
+/* ---- export ------------------------------------------------------------------------------ */
+
+/* A readable, stable benchmark name: probe/case/transport/param:value... */
+static char *bench_name(json_t *r)
+{
+	json_t *params = json_object_get(r, "params"), *v;
+	const char *k, *tr = json_string_value(json_object_get(r, "transport"));
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%s/%s%s%s/%s", json_string_value(json_object_get(r, "probe")),
+		 json_string_value(json_object_get(r, "case")), tr ? "/" : "", tr ? tr : "",
+		 json_string_value(json_object_get(r, "metric")));
+	json_object_foreach(params, k, v) {
+		char *s = json_dumps(v, JSON_ENCODE_ANY);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%s:%s", k, s ? s : "");
+		free(s);
+	}
+	return xstrdup(buf);
+}
+
+static json_t *export_gbench(json_t *recs, json_t *meta)
+{
+	json_t *benchmarks = json_array(), *context = NULL, *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "status")), "ok"))
+			continue;
+		json_t *g = json_object_get(r, "gbench");
+		if (json_is_object(g)) {	/* Google Benchmark's own entry, verbatim */
+			if (!context)
+				context = json_object_get(r, "gbench_context");
+			json_array_append(benchmarks, g);
+			continue;
+		}
+		const char *unit = json_string_value(json_object_get(r, "unit"));
+		double v = json_number_value(json_object_get(r, "value"));
+		char *name = bench_name(r);
+		json_t *b = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:f, s:f, s:s}", "name",
+				      name, "run_name", name, "run_type", "iteration",
+				      "repetition_index", (int)json_integer_value(json_object_get(r, "rep")),
+				      "threads", 1, "repetitions", 1, "iterations", (json_int_t)1,
+				      "real_time", !strcmp(unit, "ns") ? v : 0.0, "cpu_time",
+				      !strcmp(unit, "ns") ? v : 0.0, "time_unit", "ns");
+		if (!strcmp(unit, "bytes_per_s"))
+			json_object_set_new(b, "bytes_per_second", json_real(v));
+		else if (!strcmp(unit, "ops_per_s"))
+			json_object_set_new(b, "items_per_second", json_real(v));
+		else if (strcmp(unit, "ns"))
+			json_object_set_new(b, unit, json_real(v));	/* a counter */
+		json_array_append_new(benchmarks, b);
+		free(name);
+	}
+	json_t *plat = json_object_get(meta, "platform");
+	json_t *ctx = context ? json_deep_copy(context) :
+				json_pack("{s:s, s:s, s:s, s:O, s:i, s:b, s:[], s:[], s:s}", "date",
+					  json_string_value(json_object_get(meta, "started")) ?: "",
+					  "host_name",
+					  json_string_value(json_object_get(meta, "host")) ?: "",
+					  "executable", "ipcprobe", "num_cpus",
+					  json_object_get(plat, "cpu_count") ?: json_integer(0),
+					  "mhz_per_cpu", 0, "cpu_scaling_enabled", 0, "caches",
+					  "load_avg", "library_build_type", "release");
+	return json_pack("{s:o, s:o}", "context", ctx, "benchmarks", benchmarks);
+}
+
+/* github-action-benchmark's customSmallerIsBetter / customBiggerIsBetter: one tool's worth. */
+static json_t *export_gab(json_t *recs, int bigger)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		const char *dir = json_string_value(json_object_get(r, "direction"));
+		if (strcmp(json_string_value(json_object_get(r, "status")), "ok") ||
+		    strcmp(dir, bigger ? "higher" : "lower"))
+			continue;
+		char *name = bench_name(r);
+		json_t *e = json_pack("{s:s, s:s, s:O}", "name", name, "unit",
+				      json_string_value(json_object_get(r, "unit")), "value",
+				      json_object_get(r, "value"));
+		json_t *d = json_object_get(r, "dist");
+		if (json_is_number(json_object_get(d, "p99")))
+			json_object_set_new(e, "extra", json_sprintf("p99 %.0f ns, n %lld, rep %lld",
+					    json_number_value(json_object_get(d, "p99")),
+					    (long long)json_integer_value(json_object_get(d, "n")),
+					    (long long)json_integer_value(json_object_get(r, "rep"))));
+		json_array_append_new(out, e);
+		free(name);
+	}
+	return out;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	const char *format = NULL, *dir = NULL, *direction = "smaller";
+	char err[1024], path[4200];
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--format") && i + 1 < argc)
+			format = argv[++i];
+		else if (!strcmp(argv[i], "--direction") && i + 1 < argc)
+			direction = argv[++i];
+		else if (argv[i][0] != '-' && !dir)
+			dir = argv[i];
+		else
+			format = NULL, dir = NULL, i = argc;
+	}
+	if (!format || !dir || (strcmp(format, "gbench") && strcmp(format, "github-action-benchmark")) ||
+	    (strcmp(direction, "smaller") && strcmp(direction, "bigger"))) {
+		fprintf(stderr, "usage: ipcprobe export --format gbench DIR\n"
+				"       ipcprobe export --format github-action-benchmark "
+				"[--direction smaller|bigger] DIR\n");
+		return EXIT_BAD_INPUT;
+	}
+	json_t *recs = records_load_run(dir, NULL, err, sizeof(err));
+	if (!recs) {
+		fprintf(stderr, "ipcprobe export: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	json_t *meta = json_load_file(path, 0, NULL);
+	json_t *out = !strcmp(format, "gbench") ? export_gbench(recs, meta) :
+						  export_gab(recs, !strcmp(direction, "bigger"));
+	json_dumpf(out, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+	printf("\n");
+	json_decref(out);
+	json_decref(meta);
+	json_decref(recs);
+	return EXIT_ALL_OK;
+}

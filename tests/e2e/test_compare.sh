@@ -1,0 +1,79 @@
+#!/bin/sh
+# test_compare.sh - compare's rule on runs written here with known figures: a shift within
+# the repetitions' own noise is not a regression, a 2x slowdown is (exit 1), facts that change
+# are reported, a case that now fails is a regression, three repetitions are too few to tell,
+# and export writes Google Benchmark and github-action-benchmark JSON.
+set -u
+BUILD=${BUILD:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "test_compare: $*" >&2; exit 1; }
+
+python3 - "$tmp" <<'PY'
+import json, os, sys
+tmp = sys.argv[1]
+def rec(metric, unit, direction, value, rep, status="ok", case="roundtrip", probe="latency"):
+    return {"schema": 1, "probe": probe, "case": case, "transport": "pipe",
+            "params": {"size": 64}, "metric": metric, "unit": unit, "direction": direction,
+            "status": status, "reason": None if status == "ok" else "exit 1: boom",
+            "value": value if status == "ok" else None, "rep": rep}
+def run(name, rtts, cap=65536, bw_status="ok"):
+    os.makedirs(os.path.join(tmp, name))
+    with open(os.path.join(tmp, name, "records.jsonl"), "w") as f:
+        for i, v in enumerate(rtts):
+            f.write(json.dumps(rec("rtt", "ns", "lower", v, i)) + "\n")
+            f.write(json.dumps(rec("bandwidth", "bytes_per_s", "higher", 1e9, i, bw_status,
+                                   "stream", "throughput")) + "\n")
+        f.write(json.dumps(rec("capacity", "bytes", "none", cap, 0, "ok", "fill_nonblocking",
+                               "capacity")) + "\n")
+    json.dump({"schema": 1, "name": name, "status": "complete"},
+              open(os.path.join(tmp, name, "run.json"), "w"))
+run("base", [9000, 10000, 10500, 11000, 11250])      # spread 22% of the median
+run("aa", [11300, 11500, 12000, 12500, 13000])        # +14%: significant, within the noise
+run("slow", [20000, 21000, 22000, 23000, 24000], cap=131072, bw_status="failed")
+run("base3", [9000, 10000, 10500])
+run("three", [20000, 21000, 22000])
+PY
+
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/aa" --format json > "$tmp/aa.json"
+[ $? -eq 0 ] || fail "an A/A-like shift within the noise exited non-zero"
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/slow" --format json > "$tmp/slow.json"
+[ $? -eq 1 ] || fail "a 2x slowdown did not exit 1"
+"$BUILD/ipcprobe" compare "$tmp/base3" "$tmp/three" --format json > "$tmp/three.json"
+[ $? -eq 0 ] || fail "three repetitions each exited non-zero"
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/slow" --format markdown > "$tmp/slow.md"
+grep -q "^| regression | \`latency/roundtrip/pipe/rtt" "$tmp/slow.md" || fail "markdown lacks the regression row"
+python3 - "$tmp" <<'PY' || exit 1
+import json, os, sys
+tmp = sys.argv[1]
+def verdicts(name):
+    d = json.load(open(os.path.join(tmp, name + ".json")))
+    return {r["key"].split(" ")[0]: r for r in d["results"]}
+aa = verdicts("aa")["latency/roundtrip/pipe/rtt"]
+assert aa["verdict"] == "no significant change" and aa["p"] < 0.05 and aa["worse_by"] < aa["noise"], aa
+slow = verdicts("slow")
+assert slow["latency/roundtrip/pipe/rtt"]["verdict"] == "regression", slow
+assert slow["capacity/fill_nonblocking/pipe/capacity"]["verdict"] == "changed", slow
+assert slow["throughput/stream/pipe/bandwidth"]["verdict"] == "regression (now failing)", slow
+three = verdicts("three")["latency/roundtrip/pipe/rtt"]
+assert three["verdict"] == "too few repetitions", three
+PY
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/nonexistent" > /dev/null 2>&1; [ $? -eq 2 ] || fail "a missing run did not exit 2"
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/aa" --threshold lots > /dev/null 2>&1; [ $? -eq 2 ] || fail "a bad threshold did not exit 2"
+
+"$BUILD/ipcprobe" export --format gbench "$tmp/base" > "$tmp/gb.json" || fail "export gbench failed"
+"$BUILD/ipcprobe" export --format github-action-benchmark "$tmp/base" > "$tmp/small.json" || fail "export gab failed"
+"$BUILD/ipcprobe" export --format github-action-benchmark --direction bigger "$tmp/base" > "$tmp/big.json" || fail "export gab bigger failed"
+python3 - "$tmp" <<'PY' || exit 1
+import json, os, sys
+tmp = sys.argv[1]
+gb = json.load(open(os.path.join(tmp, "gb.json")))
+assert "context" in gb and len(gb["benchmarks"]) == 11, len(gb["benchmarks"])
+b = [x for x in gb["benchmarks"] if "/rtt" in x["name"]][0]
+assert b["time_unit"] == "ns" and b["real_time"] == 9000 and b["run_type"] == "iteration", b
+small = json.load(open(os.path.join(tmp, "small.json")))
+big = json.load(open(os.path.join(tmp, "big.json")))
+assert {e["unit"] for e in small} == {"ns"} and len(small) == 5, small
+assert {e["unit"] for e in big} == {"bytes_per_s"} and len(big) == 5, big
+PY
+echo "test_compare: ok"
