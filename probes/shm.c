@@ -97,11 +97,11 @@ static const char *does_not_fit(enum method m, size_t len, char *why, size_t wl)
 /* Create the object behind a region (nothing for anonymous memory). */
 static int region_create(struct region *r, char *err, size_t el)
 {
-	char name[96];
 	r->fd = r->shmid = r->handle = -1;
 	switch (r->m) {
-	case M_POSIX:
+	case M_POSIX: {
 #ifdef HAVE_SHM_OPEN
+		char name[96];
 		ipc_name(name, sizeof(name));
 		r->fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 		if (r->fd < 0)
@@ -118,6 +118,7 @@ static int region_create(struct region *r, char *err, size_t el)
 		errno = ENOSYS;
 		return -1;
 #endif
+	}
 	case M_MEMFD:
 	case M_HUGETLB:
 #ifdef HAVE_MEMFD_CREATE
