@@ -702,6 +702,37 @@ free_text:
 	return rc;
 }
 
+json_t *yaml_load_json(const char *path, char *err, size_t errlen)
+{
+	struct loader L = { .path = path, .err = err, .errlen = errlen };
+	yaml_parser_t parser;
+	size_t len;
+	json_t *out = NULL;
+	char *text = read_file(path, &len, err, errlen);
+	if (!text)
+		return NULL;
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(err, errlen, "%s: cannot start the YAML parser", path);
+		free(text);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &L.doc)) {
+		snprintf(err, errlen, "%s:%zu:%zu: (YAML): %s", path, parser.problem_mark.line + 1,
+			 parser.problem_mark.column + 1, parser.problem ? parser.problem : "syntax error");
+	} else {
+		yaml_node_t *root = yaml_document_get_root_node(&L.doc);
+		if (root)
+			out = to_json(&L, root, 0);
+		else
+			snprintf(err, errlen, "%s: the file is empty", path);
+		yaml_document_delete(&L.doc);
+	}
+	yaml_parser_delete(&parser);
+	free(text);
+	return out;
+}
+
 void config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->ncases; i++) {

@@ -43,4 +43,8 @@ struct config {
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 void config_free(struct config *cfg);
 
+/* Any YAML file as JSON (every scalar a string), for files that are data rather than run
+ * configs (configs/claims.yaml).  NULL with "FILE:LINE:COL: ..." in err. */
+json_t *yaml_load_json(const char *path, char *err, size_t errlen);
+
 #endif

@@ -467,6 +467,16 @@ static void write_facts(struct report_ctx *ctx, const char *title, json_t *obj)
 	doc_table_end(ctx->doc);
 }
 
+static void write_generic(struct report_ctx *ctx, const char *probe);
+
+/* Python: the layer attribution, then every record (its cases are many and varied). */
+static void report_python_all(struct report_ctx *ctx)
+{
+	report_python(ctx);
+	doc_h3(ctx->doc, "All records of the python probe");
+	write_generic(ctx, "python");
+}
+
 static const struct report_section sections[] = {
 	{ "capacity", "Capacity: what a transport holds before the writer blocks", report_capacity },
 	{ "limits", "Limits: how large one message may be, and what happens past it",
@@ -474,6 +484,7 @@ static const struct report_section sections[] = {
 	{ "latency", "Latency: round trips by message size", report_latency },
 	{ "throughput", "Throughput: bytes per second by chunk size", report_throughput },
 	{ "manager", "Manager: what a broker process costs", report_manager },
+	{ "python", "Python multiprocessing, one layer up", report_python_all },
 };
 
 static int has_section(const char *probe)
@@ -531,6 +542,10 @@ int report_write(const char *dir, char *err, size_t errlen)
 		write_generic(&ctx, json_string_value(p));
 	}
 	json_decref(probes);
+
+	char claims[PATH_MAX];
+	snprintf(claims, sizeof(claims), "%s/../configs/claims.yaml", self_dir(NULL));
+	report_claims(&ctx, getenv("IPCPROBE_CLAIMS") ? getenv("IPCPROBE_CLAIMS") : claims);
 
 	doc_h2(&doc, "Platform");
 	write_facts(&ctx, "Machine", json_object_get(ctx.meta, "platform"));
