@@ -52,10 +52,8 @@ static json_t *pick(json_t *records, json_t *sel, const char **unit, char *why, 
 		double d = strtod(json_string_value(sel), &end);
 		return *end ? json_incref(sel) : json_real(d);
 	}
-	json_t *hits = json_array(), *r;
-	char *combo = NULL;
+	json_t *hits = json_array(), *seen = json_object(), *r;
 	size_t i;
-	int combos = 0;
 	json_array_foreach(records, i, r) {
 		if (!str_eq(r, "probe", sel) || !str_eq(r, "case", sel) || !str_eq(r, "metric", sel) ||
 		    !str_eq(r, "transport", sel) || strcmp(json_string_value(json_object_get(r, "status")), "ok"))
@@ -69,13 +67,12 @@ static json_t *pick(json_t *records, json_t *sel, const char **unit, char *why, 
 		if (!ok)
 			continue;
 		char *c = json_dumps(json_object_get(r, "params"), JSON_SORT_KEYS | JSON_COMPACT);
-		if (!combo || strcmp(combo, c))
-			combos++;
-		free(combo);
-		combo = c;
+		json_object_set_new(seen, c ? c : "", json_true());
+		free(c);
 		json_array_append(hits, r);
 	}
-	free(combo);
+	int combos = (int)json_object_size(seen);
+	json_decref(seen);
 	json_t *out = NULL;
 	if (json_array_size(hits) == 0)
 		snprintf(why, wl, "no ok record of %s/%s %s", json_string_value(json_object_get(sel, "probe")) ?: "?",

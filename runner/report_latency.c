@@ -91,6 +91,7 @@ void report_latency(struct report_ctx *ctx)
 	FILE *f = open_memstream(&data, &dlen), *c = open_memstream(&cdf, &clen);
 	/* The size for the percentile chart: 64 bytes when measured, else the smallest. */
 	json_int_t cdf_size = nsizes ? sizes[0] : 0;
+	int cdf_blocks = 0;	/* records without a distribution draw no percentile chart */
 	for (int k = 0; k < nsizes; k++)
 		if (sizes[k] == 64)
 			cdf_size = 64;
@@ -117,13 +118,14 @@ void report_latency(struct report_ctx *ctx)
 			const char *cells[8] = { json_string_value(t), c1, c2, c3, c4, c5, c6, c7 };
 			doc_row(ctx->doc, cells);
 			fprintf(f, "%lld %.1f %.1f\n", (long long)sizes[k], p50, p99);
-			if (sizes[k] == cdf_size) {
+			if (sizes[k] == cdf_size && !isnan(median_of(sel, "p50"))) {
 				static const char *const pk[] = { "min", "p50", "p90", "p99", "p999",
 								   "max" };
 				fprintf(c, "%s x ns\n", json_string_value(t));
 				for (int q = 0; q < 6; q++)
 					fprintf(c, "%d %.1f\n", q, median_of(sel, pk[q]));
 				fprintf(c, "\n\n");
+				cdf_blocks++;
 			}
 			json_decref(sel);
 		}
@@ -140,7 +142,7 @@ void report_latency(struct report_ctx *ctx)
 		doc_chart(ctx->doc, ctx->dir, "latency",
 			  "Round-trip latency by message size: p50 with a whisker to p99, one line "
 			  "per transport, the cache-line floor for reference; log-log");
-	if (json_array_size(trs) && report_plot(ctx, "percentiles", "latency_percentiles", cdf) == 0) {
+	if (cdf_blocks && report_plot(ctx, "percentiles", "latency_percentiles", cdf) == 0) {
 		char sz[32];
 		char alt[160];
 		snprintf(alt, sizeof(alt), "The distribution of round trips at %s: min, p50, p90, "
