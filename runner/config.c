@@ -248,6 +248,8 @@ struct entry {
 	int nvals[MAX_KEYS];
 	int nkeys;
 	char where[64];
+	yaml_node_t *interps[MAX_LIST];	/* interpreters for a script probe, or none */
+	int ninterps;
 };
 
 static struct plan_case *plan_add(struct loader *L)
@@ -266,7 +268,21 @@ static struct plan_case *plan_add(struct loader *L)
 }
 
 /* Expand one case over one transport and the cross product of its list-valued params. */
+static int expand_case1(struct loader *L, struct entry *E, json_t *cas, const char *transport,
+			const char *interp);
+
 static int expand_case(struct loader *L, struct entry *E, json_t *cas, const char *transport)
+{
+	if (E->ninterps == 0)
+		return expand_case1(L, E, cas, transport, NULL);
+	for (int k = 0; k < E->ninterps; k++)
+		if (expand_case1(L, E, cas, transport, scalar(E->interps[k])) < 0)
+			return -1;
+	return 0;
+}
+
+static int expand_case1(struct loader *L, struct entry *E, json_t *cas, const char *transport,
+			const char *interp)
 {
 	int idx[MAX_KEYS] = { 0 }, has[MAX_KEYS];
 	json_t *m0 = json_array_get(json_object_get(cas, "metrics"), 0);
@@ -322,6 +338,10 @@ static int expand_case(struct loader *L, struct entry *E, json_t *cas, const cha
 				free(ctext);
 			}
 		}
+		if (interp) {
+			pc->interpreter = xstrdup(interp);
+			snprintf(label + strlen(label), sizeof(label) - strlen(label), " [%s]", interp);
+		}
 		pc->label = xstrdup(label);
 		/* Next combination: the last given list turns fastest. */
 		int k = E->nkeys - 1;
@@ -337,7 +357,36 @@ static int expand_case(struct loader *L, struct entry *E, json_t *cas, const cha
 }
 
 static const char *const entry_keys[] = { "probe", "cases", "transports", "timeout", "params",
-					  NULL };
+					  "interpreters", NULL };
+
+/* An interpreter is named, never given as a path or with options: python3, python3.11,
+ * pypy3.  The runner finds it on PATH when the case runs. */
+static int interpreter_name_ok(const char *s)
+{
+	if (strncmp(s, "python", 6) == 0)
+		s += 6;
+	else if (strncmp(s, "pypy", 4) == 0)
+		s += 4;
+	else
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || *s == '.'))
+			return 0;
+	return 1;
+}
+
+/* Is the probe a script (its file starts with "#!")?  Only those take interpreters. */
+static int probe_is_script(const struct probe_info *p)
+{
+	char head[2] = { 0 };
+	FILE *f = fopen(p->path, "rb");
+	if (f) {
+		if (fread(head, 1, 2, f) != 2)
+			head[0] = 0;
+		fclose(f);
+	}
+	return head[0] == '#' && head[1] == '!';
+}
 
 /* Validate one probes[i] entry and append its cases to the plan. */
 static int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns)
@@ -442,6 +491,22 @@ static int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_
 		if (E.timeout_ns < 1000000 || E.timeout_ns > 24LL * 3600 * 1000000000)
 			return fail(L, ton, key, "expected a duration between 1 ms and 24 h, got %s",
 				    scalar(ton));
+	}
+
+	yaml_node_t *in = lookup(L, en, "interpreters");
+	snprintf(key, sizeof(key), "%s.interpreters", E.where);
+	if (in) {
+		if (!probe_is_script(E.probe))
+			return fail(L, in, key, "probe %s is a compiled program; only script probes "
+						"(python) take interpreters", E.probe->name);
+		E.ninterps = scalars_of(L, in, key, E.interps, MAX_LIST);
+		if (E.ninterps < 0)
+			return -1;
+		for (int k = 0; k < E.ninterps; k++)
+			if (!interpreter_name_ok(scalar(E.interps[k])))
+				return fail(L, E.interps[k], key, "expected an interpreter's name "
+								  "(python3, python3.11, pypy3), "
+								  "got \"%s\"", scalar(E.interps[k]));
 	}
 
 	yaml_node_t *params = lookup(L, en, "params");
@@ -746,6 +811,7 @@ void config_free(struct config *cfg)
 		free(pc->params);
 		json_decref(pc->params_json);
 		free(pc->label);
+		free(pc->interpreter);
 	}
 	free(cfg->cases);
 	free(cfg->path);

@@ -25,6 +25,7 @@ struct plan_case {
 	int64_t timeout_ns;
 	const char *metric, *unit, *direction;	/* the case's headline metric (for failures) */
 	char *label;			/* "capacity/fill_nonblocking pipe chunk=4096" */
+	char *interpreter;		/* a script probe's interpreter ("python3"), or NULL */
 };
 
 struct config {

@@ -176,9 +176,11 @@ char *record_key(json_t *r)
 	json_t *params = json_object_get(r, "params");
 	char *p = params ? json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_t *tr = json_object_get(r, "transport");
-	char *key = xasprintf("%s/%s/%s/%s %s", str_field(r, "probe"), str_field(r, "case"),
+	const char *in = str_field(r, "interpreter");
+	char *key = xasprintf("%s/%s/%s/%s %s%s%s%s", str_field(r, "probe"), str_field(r, "case"),
 			      json_is_string(tr) ? json_string_value(tr) : "-",
-			      str_field(r, "metric"), p ? p : "{}");
+			      str_field(r, "metric"), p ? p : "{}", in ? " [" : "", in ? in : "",
+			      in ? "]" : "");
 	free(p);
 	return key;
 }

@@ -251,6 +251,8 @@ static int on_line(void *arg, const char *line, size_t len)
 		return 1;
 	}
 	json_object_set_new(r, "rep", json_integer(C->rep));
+	if (C->pc->interpreter)
+		json_object_set_new(r, "interpreter", json_string(C->pc->interpreter));
 	append_record(C->R, r);
 	C->nrecords++;
 	const char *st = json_string_value(json_object_get(r, "status"));
@@ -330,10 +332,29 @@ static const char *verdict(struct case_run *C, const struct exec_outcome *o, con
 	return "failed";
 }
 
-static char **build_argv(const struct plan_case *pc)
+/* The interpreter's full path on PATH into buf, or NULL when it is not installed. */
+static const char *find_in_path(const char *name, char *buf, size_t len)
+{
+	const char *path = getenv("PATH");
+	char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin"), *save, *dir;
+	const char *found = NULL;
+	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(buf, len, "%s/%s", *dir ? dir : ".", name);
+		if (access(buf, X_OK) == 0)
+			found = buf;
+	}
+	free(copy);
+	return found;
+}
+
+/* argv for one case: the probe (or its interpreter, then the probe), --case, --transport,
+ * --param k=v; interp is the interpreter's path or NULL.  Free with free_argv(). */
+static char **build_argv(const struct plan_case *pc, char *interp)
 {
 	size_t n = 0;
-	char **argv = calloc(6 + 2 * pc->nparams, sizeof(char *));
+	char **argv = calloc(7 + 2 * pc->nparams, sizeof(char *));
+	if (interp)
+		argv[n++] = interp;
 	argv[n++] = pc->probe->path;
 	argv[n++] = "--case";
 	argv[n++] = pc->case_name;
@@ -350,7 +371,7 @@ static char **build_argv(const struct plan_case *pc)
 
 static void free_argv(char **argv, const struct plan_case *pc)
 {
-	size_t first = pc->transport ? 5 : 3;
+	size_t first = (pc->transport ? 5 : 3) + (pc->interpreter ? 1 : 0);
 	for (size_t k = 0; k < pc->nparams; k++)
 		free(argv[first + 2 * k + 1]);
 	free(argv);
@@ -393,12 +414,19 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 			printf("  eta ~%.0fs", el / (double)done * (double)(total - done));
 		fflush(stdout);
 	}
-	char **argv = build_argv(pc);
+	char interp[4096];
+	const char *ipath = pc->interpreter ? find_in_path(pc->interpreter, interp, sizeof(interp)) :
+					      NULL;
+	char **argv = build_argv(pc, (char *)ipath);
 	struct exec_spec spec = { .argv = argv, .stderr_path = log, .timeout_ns = pc->timeout_ns,
 				  .max_line = MAX_LINE, .on_line = on_line, .arg = &C };
-	struct exec_outcome o;
+	struct exec_outcome o = { 0 };
 	const char *status;
-	if (exec_probe(&spec, &o, err, sizeof(err)) < 0) {
+	if (pc->interpreter && !ipath) {
+		snprintf(reason, sizeof(reason), "interpreter %s is not installed here (not on PATH)",
+			 pc->interpreter);
+		status = "unsupported";
+	} else if (exec_probe(&spec, &o, err, sizeof(err)) < 0) {
 		snprintf(reason, sizeof(reason), "could not start the probe: %s", err);
 		status = "failed";
 	} else {
@@ -418,6 +446,8 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 					       pc->params_json, pc->metric, pc->unit, pc->direction,
 					       status, reason);
 		json_object_set_new(r, "rep", json_integer(rep));
+		if (pc->interpreter)
+			json_object_set_new(r, "interpreter", json_string(pc->interpreter));
 		append_record(R, r);
 		json_decref(r);
 	}
@@ -450,6 +480,8 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 				  strcmp(status, "ok") ? reason : NULL, "exit", how, "duration_s",
 				  (double)o.duration_ns / 1e9, "records", C.nrecords, "log", log_rel,
 				  "value", value, "swept", swept);
+	if (pc->interpreter)
+		json_object_set_new(entry, "interpreter", json_string(pc->interpreter));
 	json_array_append_new(R->cases, entry);
 	json_decref(C.first_ok);
 	json_decref(C.status_rec);

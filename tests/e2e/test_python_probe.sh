@@ -44,6 +44,24 @@ print("test_python_probe: send_bytes carries 64 MiB whole on both Pipe kinds; "
       "Pipe(duplex=False) blocks after %d bytes = F_GETPIPE_SZ %d - one page + 4-byte header"
       % (before["value"], cap))
 PY
+# The config chooses the interpreters; one that is not installed is unsupported, not failed.
+cat > "$tmp/interp.yaml" <<YAML
+probes:
+  - probe: python
+    cases: [latency]
+    interpreters: [python3, python3.0]
+    params:
+      n: 50
+YAML
+"$BUILD/ipcprobe" run "$tmp/interp.yaml" -o "$tmp/run" > "$tmp/run.out" 2>&1 ||
+	{ cat "$tmp/run.out"; fail "a run over two interpreters did not exit 0"; }
+python3 - "$tmp/run" <<'PY' || exit 1
+import json, os, sys
+recs = [json.loads(l) for l in open(os.path.join(sys.argv[1], "records.jsonl"))]
+by = {r["interpreter"]: r for r in recs}
+assert by["python3"]["status"] == "ok" and by["python3"]["facts"]["python"]["version"], by
+assert by["python3.0"]["status"] == "unsupported" and "not installed" in by["python3.0"]["reason"], by
+PY
 "$P" --case nope > /dev/null 2>&1; [ $? -eq 2 ] || fail "an unknown case did not exit 2"
 "$P" --case latency --param size=big > /dev/null 2>&1; [ $? -eq 2 ] || fail "a bad size did not exit 2"
 echo "test_python_probe: ok"
