@@ -11,6 +11,7 @@
 
 #include "child.h"
 #include "probe.h"
+#include "sysinfo.h"
 #include "timing.h"
 #include "transport.h"
 
@@ -38,19 +39,6 @@ static const char *errno_name(int e)
 	default:
 		return "other";
 	}
-}
-
-/* Read a number from a /proc/sys file; -1 when absent (not Linux) or unreadable. */
-static long long read_sysctl(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long long v = -1;
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
 }
 
 struct fill {
@@ -174,11 +162,11 @@ static long long unprivileged_max(const struct transport *tr, const char **sourc
 {
 	if (tr->caps & TR_PIPESZ) {
 		*source = "/proc/sys/fs/pipe-max-size";
-		return read_sysctl(*source);
+		return sysctl_read(*source);
 	}
 	*source = "/proc/sys/net/core/wmem_max";
-	long long w = read_sysctl(*source);
-	long long r = read_sysctl("/proc/sys/net/core/rmem_max");
+	long long w = sysctl_read(*source);
+	long long r = sysctl_read("/proc/sys/net/core/rmem_max");
 	if (w >= 0 && r >= 0 && r < w) {
 		*source = "/proc/sys/net/core/rmem_max";
 		return r;
@@ -222,7 +210,7 @@ static int run_max_granted(struct probe_ctx *ctx)
 {
 	const struct transport *tr = probe_transport(ctx);
 	long long limit = param_int(ctx, "limit");
-	long long max_size = read_sysctl("/proc/sys/fs/pipe-max-size");
+	long long max_size = sysctl_read("/proc/sys/fs/pipe-max-size");
 	long long granted = -1, refused_at = -1, want;
 	int refused_errno = 0;
 	char err[512] = "";
@@ -252,7 +240,7 @@ static int run_max_granted(struct probe_ctx *ctx)
 	rec_fact(r, "bounded_by_limit", json_boolean(refused_at < 0));
 	rec_fact(r, "euid", json_integer(geteuid()));
 	rec_fact(r, "pipe_max_size", max_size >= 0 ? json_integer(max_size) : json_null());
-	long long soft = read_sysctl("/proc/sys/fs/pipe-user-pages-soft");
+	long long soft = sysctl_read("/proc/sys/fs/pipe-user-pages-soft");
 	rec_fact(r, "pipe_user_pages_soft", soft >= 0 ? json_integer(soft) : json_null());
 	rec_emit(r);
 	return PROBE_OK;

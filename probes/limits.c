@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "have.h"
 #include "probe.h"
+#include "sysinfo.h"
 #include "timing.h"
 #include "transport.h"
 
@@ -25,18 +26,6 @@
 #ifdef HAVE_SYSV_MSG
 #include <sys/msg.h>
 #endif
-
-static long long read_sysctl(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long long v = -1;
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
 
 static json_t *errno_json(int e)
 {
@@ -264,7 +253,7 @@ static int run_max_datagram(struct probe_ctx *ctx)
 		return probe_failed(ctx, "%s", err);
 	tr_set_nonblock(p.end[0].wfd, 1);	/* a send that would block is an answer, not a hang */
 	tr_set_nonblock(p.end[1].rfd, 1);
-	long long granted = -1, wmem_max = read_sysctl("/proc/sys/net/core/wmem_max");
+	long long granted = -1, wmem_max = sysctl_read("/proc/sys/net/core/wmem_max");
 	if (raise) {
 		if (!tr->setcap || wmem_max < 0) {
 			tr_close(&p);
@@ -369,7 +358,7 @@ static void mq_emit(struct probe_ctx *ctx, const char *metric, long long v, long
 		    long long bounded, const char *sysctl, const char *who, long long bound)
 {
 	struct rec *r = rec_new(ctx, metric);
-	long long os = read_sysctl(sysctl);
+	long long os = sysctl_read(sysctl);
 	rec_value(r, (double)v);
 	if (os >= 0)
 		rec_os_reported(r, sysctl, (double)os);
@@ -468,7 +457,7 @@ static int run_sysv_msg(struct probe_ctx *ctx)
 	search(try_sysv, &t, 1, bound, &s);
 	struct rec *r = rec_new(ctx, "msgmax");
 	rec_value(r, (double)s.best);
-	long long v = read_sysctl("/proc/sys/kernel/msgmax");
+	long long v = sysctl_read("/proc/sys/kernel/msgmax");
 	if (v >= 0)
 		rec_os_reported(r, "/proc/sys/kernel/msgmax", (double)v);
 	search_facts(r, &s, bound);
@@ -494,7 +483,7 @@ static int run_sysv_msg(struct probe_ctx *ctx)
 	r = rec_new(ctx, "msgmnb");
 	rec_value(r, (double)held);
 	rec_os_reported(r, "msg_qbytes (IPC_STAT)", (double)ds.msg_qbytes);
-	v = read_sysctl("/proc/sys/kernel/msgmnb");
+	v = sysctl_read("/proc/sys/kernel/msgmnb");
 	if (v >= 0)
 		rec_fact(r, "proc_msgmnb", json_integer(v));
 	rec_fact(r, "messages", json_integer(msgs));
@@ -574,7 +563,7 @@ static int run_descriptors(struct probe_ctx *ctx)
 	rec_fact(r, "past_limit", v[5] ? json_pack("{s:s}", "behaviour", "not reached: stopped at "
 							 "max_fds") :
 					 errno_json((int)v[1]));
-	long long fmax = read_sysctl("/proc/sys/fs/file-max");
+	long long fmax = sysctl_read("/proc/sys/fs/file-max");
 	rec_fact(r, "file_max", fmax >= 0 ? json_integer(fmax) : json_null());
 	rec_emit(r);
 	return PROBE_OK;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "have.h"
+#include "util.h"
 #ifdef HAVE_SCHED_SETAFFINITY
 #include <sched.h>
 #endif
@@ -70,33 +71,13 @@ static json_t *file_field(const char *path, const char *key, const char *seps)
 	return r;
 }
 
-/* The first line a command prints (stdout or stderr), run by execvp with an argv. */
+/* The first line a command prints (stdout or stderr), as JSON; null when it fails. */
 static json_t *command_line(char *const argv[])
 {
-	int fds[2];
-	if (pipe(fds) < 0)
-		return json_null();
-	fflush(NULL);	/* the child must not print our buffered output again */
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		close(fds[0]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	char buf[256] = "";
-	ssize_t n = pid > 0 ? read(fds[0], buf, sizeof(buf) - 1) : -1;
-	close(fds[0]);
-	int st = 0;
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return json_null();
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return json_string(buf);
+	char *line = command_first_line(argv, 1);
+	json_t *v = line ? json_string(line) : json_null();
+	free(line);
+	return v;
 }
 
 json_t *platform_facts(void)

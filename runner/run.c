@@ -85,38 +85,20 @@ static void utc_now(char *buf, size_t len, int iso)
 /* The project's git commit, asked of git by argv (never a shell); null when unknown. */
 static json_t *git_commit(const char *srcdir, int *dirty)
 {
-	int fds[2];
-	char buf[128] = "";
+	char *argv[] = { "git", "-C", (char *)srcdir, "describe", "--always", "--dirty",
+			 "--abbrev=40", NULL };
+	char *line = command_first_line(argv, 0);
 	*dirty = 0;
-	if (pipe(fds) < 0)
+	if (!line)
 		return json_null();
-	fflush(NULL);	/* the child must not print our buffered output again */
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 2);
-		close(fds[0]);
-		execlp("git", "git", "-C", srcdir, "describe", "--always", "--dirty", "--abbrev=40",
-		       (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	ssize_t n = pid > 0 ? read(fds[0], buf, sizeof(buf) - 1) : -1;
-	close(fds[0]);
-	int st = 1;
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return json_null();
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	char *d = strstr(buf, "-dirty");
+	char *d = strstr(line, "-dirty");
 	if (d) {
 		*d = '\0';
 		*dirty = 1;
 	}
-	return json_string(buf);
+	json_t *v = json_string(line);
+	free(line);
+	return v;
 }
 
 /* ---- the run directory ------------------------------------------------------------------- */
