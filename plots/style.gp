@@ -14,8 +14,8 @@ array tcolor[16] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c5
 # Byte axes: ticks as B/KiB/MiB/GiB.
 bytes_tics = 'set ytics ("1 B" 1, "16 B" 16, "256 B" 256, "4 KiB" 4096, "64 KiB" 65536, "1 MiB" 1048576, "16 MiB" 16777216, "256 MiB" 268435456, "4 GiB" 4294967296)'
 # Render the same plot twice: SVG for the HTML report, PNG for Markdown.
-svg_term = 'set terminal svg size 900,480 dynamic enhanced font "sans,12" background rgb "white"'
-png_term = 'set terminal pngcairo size 1200,640 enhanced font "sans,12" background rgb "white"'
+svg_term = 'set terminal svg size 900,480 dynamic noenhanced font "sans,12" background rgb "white"'
+png_term = 'set terminal pngcairo size 1200,640 noenhanced font "sans,12" background rgb "white"'
 # Time axes in ns, labelled in human units (log 10).
 time_tics = 'set logscale y 10; set ytics ("10 ns" 10, "100 ns" 100, "1 µs" 1e3, "10 µs" 1e4, "100 µs" 1e5, "1 ms" 1e6, "10 ms" 1e7, "100 ms" 1e8, "1 s" 1e9); set mytics 10'
 # Bandwidth axes in bytes per second (log 10).

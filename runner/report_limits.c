@@ -2,6 +2,7 @@
  * what happens just past it. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -26,6 +27,11 @@ void report_limits(struct report_ctx *ctx)
 	doc_p(ctx->doc, "Each limit found by trying (doubling, then bisecting, within a bounded "
 			"size), beside what the OS reports for it and what happens just past it.");
 	doc_table(ctx->doc, 7, hd);
+	char *data = NULL;
+	size_t dlen = 0;
+	int rows = 0;
+	FILE *dat = open_memstream(&data, &dlen);
+	fprintf(dat, "# label measured reported (bytes)\n");
 	json_array_foreach(recs, i, r) {
 		if (json_integer_value(json_object_get(r, "rep")) != 0)
 			continue;	/* limits are facts: one repetition shows them */
@@ -50,7 +56,27 @@ void report_limits(struct report_ctx *ctx)
 					 meas, rep,
 					 json_string_value(json_object_get(os, "source")) ?: "", pl };
 		doc_row(ctx->doc, cells);
+		if (!strcmp(unit, "bytes")) {
+			char label[160];
+			const char *tr = json_string_value(json_object_get(r, "transport"));
+			snprintf(label, sizeof(label), "\"%s%s%s%s%s\"",
+				 json_string_value(json_object_get(r, "metric")), tr ? " " : "",
+				 tr ? tr : "", cond[0] ? ", " : "",
+				 !strncmp(cond, "SO_SNDBUF", 9) ? "raised" : cond);
+			fprintf(dat, "%s %.0f ", label, json_number_value(json_object_get(r, "value")));
+			if (json_is_object(os))
+				fprintf(dat, "%.0f\n", json_number_value(json_object_get(os, "value")));
+			else
+				fprintf(dat, "?\n");
+			rows++;
+		}
 	}
 	doc_table_end(ctx->doc);
+	fclose(dat);
+	if (rows && report_plot(ctx, "limits", "limits", data) == 0)
+		doc_chart(ctx->doc, ctx->dir, "limits",
+			  "Each size limit measured by trying (dark) against what the OS reports "
+			  "(light); log scale");
+	free(data);
 	json_decref(recs);
 }
