@@ -483,6 +483,7 @@ static const struct report_section sections[] = {
 	  report_limits },
 	{ "latency", "Latency: round trips by message size", report_latency },
 	{ "throughput", "Throughput: bytes per second by chunk size", report_throughput },
+	{ "shm", "Shared memory: what it costs to set up, fault in, fill and hand over", report_shm },
 	{ "manager", "Manager: what a broker process costs", report_manager },
 	{ "python", "Python multiprocessing, one layer up", report_python_all },
 };

@@ -53,6 +53,7 @@ void report_throughput(struct report_ctx *ctx);
 void report_manager(struct report_ctx *ctx);
 void report_limits(struct report_ctx *ctx);
 void report_python(struct report_ctx *ctx);
+void report_shm(struct report_ctx *ctx);
 /* The claims section, from a claims file (configs/claims.yaml). */
 void report_claims(struct report_ctx *ctx, const char *path);
 

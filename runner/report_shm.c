@@ -1,0 +1,189 @@
+/* report_shm.c - the shared-memory section: setup and fault costs by method and size, copy
+ * bandwidth against private memory, hand-over latency by wake-up, and where the shm ring
+ * overtakes a pipe and an AF_UNIX socket (from the throughput probe in the same run). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Median value of shm/cas/metric with params.<k1> == v1 and (when k2) params.<k2> == n2. */
+static double med(json_t *records, const char *cas, const char *metric, const char *k1,
+		  const char *v1, const char *k2, json_int_t n2)
+{
+	json_t *all = report_select(records, "shm", cas, NULL, metric), *sel = json_array(), *r;
+	size_t i;
+	json_array_foreach(all, i, r) {
+		json_t *p = json_object_get(r, "params");
+		if (strcmp(json_string_value(json_object_get(p, k1)) ?: "", v1))
+			continue;
+		if (k2 && json_integer_value(json_object_get(p, k2)) != n2)
+			continue;
+		json_array_append(sel, r);
+	}
+	double m = report_median(sel);
+	json_decref(sel);
+	json_decref(all);
+	return m;
+}
+
+static int sizes_of(json_t *records, json_int_t *out, int max)
+{
+	json_t *all = report_select(records, "shm", NULL, NULL, NULL), *r;
+	size_t i;
+	int n = 0;
+	json_array_foreach(all, i, r) {
+		json_t *s = json_object_get(json_object_get(r, "params"), "size");
+		if (!json_is_integer(json_object_get(json_object_get(r, "params"), "iterations")) &&
+		    !json_is_string(json_object_get(json_object_get(r, "params"), "method")))
+			continue;
+		int seen = 0;
+		for (int k = 0; k < n; k++)
+			seen |= out[k] == json_integer_value(s);
+		if (!seen && n < max)
+			out[n++] = json_integer_value(s);
+	}
+	json_decref(all);
+	for (int a = 0; a < n; a++)	/* few: insertion sort */
+		for (int b = a; b > 0 && out[b] < out[b - 1]; b--) {
+			json_int_t t = out[b];
+			out[b] = out[b - 1];
+			out[b - 1] = t;
+		}
+	return n;
+}
+
+/* The smallest chunk at which a ring's bandwidth beats both pipe and unix-stream. */
+static void crossover(struct report_ctx *ctx, const char *ring)
+{
+	json_t *all = report_select(ctx->records, "throughput", "stream", NULL, "bandwidth"), *r;
+	json_int_t chunks[32];
+	int n = 0;
+	size_t i;
+	json_array_foreach(all, i, r) {
+		json_int_t c = json_integer_value(json_object_get(json_object_get(r, "params"), "chunk"));
+		int seen = 0;
+		for (int k = 0; k < n; k++)
+			seen |= chunks[k] == c;
+		if (!seen && n < 32)
+			chunks[n++] = c;
+	}
+	json_int_t best = -1;
+	int compared = 0;
+	for (int k = 0; k < n; k++) {
+		double bw[3];
+		const char *trs[3] = { ring, "pipe", "unix-stream" };
+		for (int t = 0; t < 3; t++) {
+			json_t *sel = json_array();
+			json_array_foreach(all, i, r)
+				if (!strcmp(json_string_value(json_object_get(r, "transport")) ?: "", trs[t]) &&
+				    json_integer_value(json_object_get(json_object_get(r, "params"), "chunk")) == chunks[k])
+					json_array_append(sel, r);
+			bw[t] = report_median(sel);
+			json_decref(sel);
+		}
+		if (isnan(bw[0]) || isnan(bw[1]) || isnan(bw[2]))
+			continue;
+		compared++;
+		if (bw[0] > bw[1] && bw[0] > bw[2] && (best < 0 || chunks[k] < best))
+			best = chunks[k];
+	}
+	char b[32];
+	if (compared == 0)
+		doc_p(ctx->doc, "%s: this run has no throughput figures of it beside pipe and "
+				"unix-stream at the same chunk size.", ring);
+	else if (best < 0)
+		doc_p(ctx->doc, "%s does not overtake both a pipe and an AF_UNIX stream socket at any "
+				"chunk size measured in this run.", ring);
+	else
+		doc_p(ctx->doc, "%s overtakes both a pipe and an AF_UNIX stream socket from %s chunks "
+				"on (the smallest chunk size measured at which it is faster than both).",
+		      ring, report_fmt((double)best, "bytes", b, sizeof(b)));
+	json_decref(all);
+}
+
+void report_shm(struct report_ctx *ctx)
+{
+	static const char *const methods[] = { "posix_shm", "memfd", "sysv", "anon_shared",
+					       "hugetlb" };
+	json_int_t sizes[16];
+	int ns = sizes_of(ctx->records, sizes, 16);
+	doc_p(ctx->doc, "Medians over repetitions. Methods this platform lacks (huge pages not "
+			"reserved, say) are listed under the summary as unsupported, with the reason.");
+	static const char *const hd[] = { "method", "size", "create", "map", "remove",
+					  "first touch / page", "second touch / page",
+					  "copy into shared", "copy into private" };
+	doc_table(ctx->doc, 9, hd);
+	for (int m = 0; m < 5; m++) {
+		for (int k = 0; k < ns; k++) {
+			double v[7] = {
+				med(ctx->records, "setup", "create_ns", "method", methods[m], "size", sizes[k]),
+				med(ctx->records, "setup", "map_ns", "method", methods[m], "size", sizes[k]),
+				med(ctx->records, "setup", "unmap_ns", "method", methods[m], "size", sizes[k]),
+				med(ctx->records, "touch", "first_touch_per_page", "method", methods[m], "size", sizes[k]),
+				med(ctx->records, "touch", "second_touch_per_page", "method", methods[m], "size", sizes[k]),
+				med(ctx->records, "copy_bandwidth", "bandwidth", "method", methods[m], "size", sizes[k]),
+				med(ctx->records, "copy_bandwidth", "private_bandwidth", "method", methods[m], "size", sizes[k]),
+			};
+			int any = 0;
+			for (int q = 0; q < 7; q++)
+				any |= !isnan(v[q]);
+			if (!any)
+				continue;
+			char c[9][32];
+			report_fmt((double)sizes[k], "bytes", c[1], sizeof(c[1]));
+			for (int q = 0; q < 5; q++)
+				report_fmt(v[q], "ns", c[2 + q], sizeof(c[2 + q]));
+			report_fmt(v[5], "bytes_per_s", c[7], sizeof(c[7]));
+			report_fmt(v[6], "bytes_per_s", c[8], sizeof(c[8]));
+			const char *cells[9] = { methods[m], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8] };
+			doc_row(ctx->doc, cells);
+		}
+	}
+	doc_table_end(ctx->doc);
+
+	static const char *const wakes[] = { "futex", "sem", "mutex_cond", "eventfd", "spin" };
+	static const char *const hh[] = { "wake-up", "round trip p50", "p99" };
+	doc_h3(ctx->doc, "Hand-over latency by way of waking the peer");
+	doc_table(ctx->doc, 3, hh);
+	char *data = NULL;
+	size_t dlen = 0;
+	int rows = 0;
+	FILE *dat = open_memstream(&data, &dlen);
+	fprintf(dat, "# wake p50 p99 (ns)\n");
+	for (int w = 0; w < 5; w++) {
+		json_t *all = report_select(ctx->records, "shm", "handover", NULL, "rtt"), *sel = json_array(), *r;
+		size_t i;
+		json_array_foreach(all, i, r)
+			if (!strcmp(json_string_value(json_object_get(json_object_get(r, "params"), "wake")) ?: "", wakes[w]))
+				json_array_append(sel, r);
+		double p50 = report_median(sel);
+		json_t *p99s = json_array();
+		json_array_foreach(sel, i, r)
+			json_array_append_new(p99s, json_pack("{s:O}", "value",
+					      json_object_get(json_object_get(r, "dist"), "p99")));
+		double p99 = report_median(p99s);
+		json_decref(p99s);
+		json_decref(sel);
+		json_decref(all);
+		if (isnan(p50))
+			continue;
+		char a[32], b[32];
+		const char *cells[3] = { wakes[w], report_fmt(p50, "ns", a, sizeof(a)),
+					 report_fmt(p99, "ns", b, sizeof(b)) };
+		doc_row(ctx->doc, cells);
+		fprintf(dat, "%s %.0f %.0f\n", wakes[w], p50, p99);
+		rows++;
+	}
+	doc_table_end(ctx->doc);
+	fclose(dat);
+	if (rows && report_plot(ctx, "handover", "shm_handover", data) == 0)
+		doc_chart(ctx->doc, ctx->dir, "shm_handover",
+			  "Hand-over round trip through shared memory by wake-up mechanism: p50 and "
+			  "p99; log scale");
+	free(data);
+	doc_h3(ctx->doc, "Where a shared-memory ring overtakes the kernel's copies");
+	crossover(ctx, "shm-futex");
+	crossover(ctx, "shm-spin");
+}
