@@ -10,36 +10,13 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "names.h"
 #include "probe.h"
 #include "sysinfo.h"
 #include "timing.h"
 #include "transport.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static const char *errno_name(int e)
-{
-	switch (e) {
-	case EAGAIN:
-		return "EAGAIN";
-	case ENOBUFS:
-		return "ENOBUFS";
-	case EMSGSIZE:
-		return "EMSGSIZE";
-	case EPIPE:
-		return "EPIPE";
-	case ENOMEM:
-		return "ENOMEM";
-	case EINVAL:
-		return "EINVAL";
-	case EPERM:
-		return "EPERM";
-	case EBUSY:
-		return "EBUSY";
-	default:
-		return "other";
-	}
-}
 
 struct fill {
 	long long bytes;	/* accepted in total */

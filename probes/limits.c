@@ -15,6 +15,7 @@
 #include "child.h"
 #include "cleanup.h"
 #include "have.h"
+#include "names.h"
 #include "probe.h"
 #include "sysinfo.h"
 #include "timing.h"
@@ -29,7 +30,7 @@
 
 static json_t *errno_json(int e)
 {
-	return json_pack("{s:s, s:i, s:s}", "errno", strerrorname_np(e) ? strerrorname_np(e) : "?",
+	return json_pack("{s:s, s:i, s:s}", "errno", errno_name(e),
 			 "errno_num", e, "message", strerror(e));
 }
 
@@ -387,8 +388,11 @@ static int run_posix_mq(struct probe_ctx *ctx)
 		return PROBE_OK;
 	/* Root is exempt from the sysctls (CAP_SYS_RESOURCE) but not from RLIMIT_MSGQUEUE:
 	 * lift it first, so the figure is the kernel's hard bound. */
+	int lifted = 0;
+#ifdef RLIMIT_MSGQUEUE	/* Linux only */
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-	int lifted = setrlimit(RLIMIT_MSGQUEUE, &rl) == 0;
+	lifted = setrlimit(RLIMIT_MSGQUEUE, &rl) == 0;
+#endif
 	mq_limits(bs, bc, p);
 	mq_emit(ctx, "msgsize_max", p[0], p[1], p[4], "/proc/sys/fs/mqueue/msgsize_max",
 		lifted ? "privileged (RLIMIT_MSGQUEUE lifted)" : "privileged", bs);

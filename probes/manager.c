@@ -15,6 +15,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#ifndef SOCK_CLOEXEC	/* macOS: no flags in the type; descriptors leak into exec */
+#define SOCK_CLOEXEC 0
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 

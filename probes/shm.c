@@ -122,6 +122,14 @@ static int region_create(struct region *r, char *err, size_t el)
 	case M_MEMFD:
 	case M_HUGETLB:
 #ifdef HAVE_MEMFD_CREATE
+#ifndef MFD_HUGETLB
+		if (r->m == M_HUGETLB) {
+			snprintf(err, el, "memfd_create: no MFD_HUGETLB on this platform");
+			errno = ENOSYS;
+			return -1;
+		}
+#define MFD_HUGETLB 0
+#endif
 		r->fd = memfd_create("ipcprobe", MFD_CLOEXEC | (r->m == M_HUGETLB ? MFD_HUGETLB : 0));
 		if (r->fd < 0 || ftruncate(r->fd, (off_t)r->len) < 0)
 			break;

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "config.h"
 #include "exec.h"
+#include "names.h"
 #include "param.h"
 #include "platform.h"
 #include "records.h"
@@ -291,7 +292,7 @@ static const char *verdict(struct case_run *C, const struct exec_outcome *o, con
 	}
 	if (WIFSIGNALED(o->status)) {
 		int s = WTERMSIG(o->status);
-		snprintf(reason, len, "killed by signal %d (SIG%s)%s%s", s, sigabbrev_np(s) ?: "?",
+		snprintf(reason, len, "killed by signal %d (%s)%s%s", s, signal_name(s),
 			 said[0] ? ": " : "", said);
 		return "failed";
 	}
@@ -444,8 +445,8 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 		if (o.timed_out)
 			snprintf(how, sizeof(how), "timeout");
 		else if (WIFSIGNALED(o.status))
-			snprintf(how, sizeof(how), "killed by signal %d (SIG%s)", WTERMSIG(o.status),
-				 sigabbrev_np(WTERMSIG(o.status)) ?: "?");
+			snprintf(how, sizeof(how), "killed by signal %d (%s)", WTERMSIG(o.status),
+				 signal_name(WTERMSIG(o.status)));
 		else
 			snprintf(how, sizeof(how), "exit %d", WEXITSTATUS(o.status));
 	} else {

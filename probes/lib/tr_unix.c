@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#ifndef SOCK_CLOEXEC	/* macOS: no flags in the type; descriptors leak into exec */
+#define SOCK_CLOEXEC 0
+#endif
 #include <unistd.h>
 
 #include "transport.h"
