@@ -35,9 +35,11 @@ done
 
 sleep 0.2
 snapshot | sort > "$after"
-if ! cmp -s "$before" "$after"; then
+# What is new since before (what went away meanwhile, another run's, is not ours to judge).
+added=$(comm -13 "$before" "$after")
+if [ -n "$added" ]; then
 	echo "FAIL: the tests left IPC objects, files or processes behind:" >&2
-	comm -13 "$before" "$after" >&2
+	echo "$added" >&2
 	fail=$((fail + 1))
 	failed="$failed leftovers"
 fi
