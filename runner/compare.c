@@ -249,17 +249,18 @@ int cmd_compare(int argc, char **argv)
 	if (nd != 2)
 		return bad_usage("two run directories are needed");
 	struct comparison c = { 0 };
+	json_t *results = json_array();
+	int regressions = 0, rc = EXIT_ALL_OK;
 	for (int k = 0; k < 2; k++) {
 		json_t *recs = records_load_run(dirs[k], NULL, err, sizeof(err));
 		if (!recs) {
 			fprintf(stderr, "ipcprobe compare: %s\n", err);
-			return EXIT_BAD_INPUT;
+			rc = EXIT_BAD_INPUT;
+			goto free_entries;
 		}
 		add_run(&c, recs, k);
 		json_decref(recs);
 	}
-	json_t *results = json_array();
-	int regressions = 0;
 	for (size_t i = 0; i < c.n; i++)
 		regressions += judge(&c.e[i], threshold, results);
 	if (!strcmp(format, "json")) {
@@ -272,6 +273,8 @@ int cmd_compare(int argc, char **argv)
 	} else {
 		print_text(results, !strcmp(format, "markdown"), threshold, regressions);
 	}
+	rc = regressions ? EXIT_CASE_FAILED : EXIT_ALL_OK;
+free_entries:
 	for (size_t i = 0; i < c.n; i++) {
 		free(c.e[i].key);
 		json_decref(c.e[i].sample);
@@ -280,7 +283,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	free(c.e);
 	json_decref(results);
-	return regressions ? EXIT_CASE_FAILED : EXIT_ALL_OK;
+	return rc;
 }
 
 /* ---- export ------------------------------------------------------------------------------ */
@@ -334,14 +337,14 @@ static json_t *export_gbench(json_t *recs, json_t *meta)
 		json_array_append_new(benchmarks, b);
 		free(name);
 	}
-	json_t *plat = json_object_get(meta, "platform");
+	json_t *cpus = json_object_get(json_object_get(meta, "platform"), "cpu_count");
 	json_t *ctx = context ? json_deep_copy(context) :
-				json_pack("{s:s, s:s, s:s, s:O, s:i, s:b, s:[], s:[], s:s}", "date",
+				json_pack("{s:s, s:s, s:s, s:I, s:i, s:b, s:[], s:[], s:s}", "date",
 					  json_string_value(json_object_get(meta, "started")) ?: "",
 					  "host_name",
 					  json_string_value(json_object_get(meta, "host")) ?: "",
 					  "executable", "ipcprobe", "num_cpus",
-					  json_object_get(plat, "cpu_count") ?: json_integer(0),
+					  (json_int_t)json_integer_value(cpus),
 					  "mhz_per_cpu", 0, "cpu_scaling_enabled", 0, "caches",
 					  "load_avg", "library_build_type", "release");
 	return json_pack("{s:o, s:o}", "context", ctx, "benchmarks", benchmarks);

@@ -66,6 +66,7 @@ void report_capacity(struct report_ctx *ctx)
 			"after asking for the most an unprivileged process may have "
 			"(pipe-max-size; net.core.wmem_max / rmem_max). Medians over repetitions.");
 	doc_table(ctx->doc, 9, hd);
+	int bars = 0;	/* a chart needs one figure at least: pipe_buf alone draws none */
 	json_array_foreach(trs, i, t) {
 		const char *tr = json_string_value(t);
 		double dm = pick(ctx->records, "fill_nonblocking", tr, "capacity", 0);
@@ -93,6 +94,7 @@ void report_capacity(struct report_ctx *ctx)
 		report_fmt(dt, "ns", c[8], sizeof(c[8]));
 		const char *cells[9] = { tr, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8] };
 		doc_row(ctx->doc, cells);
+		bars += !isnan(dm) + !isnan(dr) + !isnan(rm) + !isnan(rr);
 		dat(a[0], sizeof(a[0]), dm);
 		dat(a[1], sizeof(a[1]), dr);
 		dat(a[2], sizeof(a[2]), rm);
@@ -101,8 +103,7 @@ void report_capacity(struct report_ctx *ctx)
 	}
 	doc_table_end(ctx->doc);
 	fclose(f);
-	if (json_array_size(trs) &&
-	    report_plot(ctx, "capacity", "capacity", data) == 0)
+	if (bars && report_plot(ctx, "capacity", "capacity", data) == 0)
 		doc_chart(ctx->doc, ctx->dir, "capacity",
 			  "Capacity per transport: measured (solid) and OS-reported (light), at the "
 			  "default size and raised to the unprivileged maximum; log scale");

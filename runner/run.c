@@ -352,11 +352,12 @@ static char **build_argv(const struct plan_case *pc, char *interp)
 	return argv;
 }
 
-static void free_argv(char **argv, const struct plan_case *pc)
+/* Free what build_argv() allocated: the "key=value" strings after each --param. */
+static void free_argv(char **argv)
 {
-	size_t first = (pc->transport ? 5 : 3) + (pc->interpreter ? 1 : 0);
-	for (size_t k = 0; k < pc->nparams; k++)
-		free(argv[first + 2 * k + 1]);
+	for (size_t i = 0; argv[i] && argv[i + 1]; i++)
+		if (!strcmp(argv[i], "--param"))
+			free(argv[++i]);
 	free(argv);
 }
 
@@ -415,7 +416,7 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	} else {
 		status = verdict(&C, &o, log, reason, sizeof(reason));
 	}
-	free_argv(argv, pc);
+	free_argv(argv);
 	/* A probe killed before its own clean-up leaves names carrying its group id. */
 	json_t *swept = json_array();
 	if (o.pid > 0)

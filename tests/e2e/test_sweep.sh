@@ -25,23 +25,28 @@ probes:
 YAML
 "$BUILD/ipcprobe" run "$tmp/c.yaml" -o "$tmp/run" > "$tmp/out" 2>&1 &
 runner=$!
-# Wait for the probe's queue to exist (a key with our mark, 0x40000000), then kill the probe.
+# The probe's queues: keys with our mark (0x40000000) and its process group (= its pid) in
+# bits 8-29 (probes/lib/cleanup.h).
+queues_of() {
+	awk -v g="$1" 'NR > 1 && $1 >= 1073741824 && $1 < 2147483648 && int($1 / 256) % 4194304 == g' \
+		/proc/sysvipc/msg | grep -q .
+}
+# Wait for the probe's queue to exist, then kill the probe.
 i=0
+pid=
 while [ $i -lt 200 ]; do
 	pid=$(pgrep -x -P $runner latency)
-	[ -n "$pid" ] && awk 'NR > 1 && $1 >= 1073741824 && $1 < 2147483648' /proc/sysvipc/msg | grep -q . && break
+	[ -n "$pid" ] && queues_of "$pid" && break
 	sleep 0.05
 	i=$((i + 1))
 done
 [ -n "$pid" ] || { kill $runner; fail "the latency probe never started"; }
-awk 'NR > 1 && $1 >= 1073741824 && $1 < 2147483648' /proc/sysvipc/msg | grep -q . ||
-	{ kill $runner; fail "the probe's SysV queue never appeared"; }
+queues_of "$pid" || { kill $runner; fail "the probe's SysV queue never appeared"; }
 kill -KILL "$pid"
 wait $runner
 rc=$?
 [ $rc -eq 1 ] || { cat "$tmp/out"; fail "the runner exited $rc, not 1, after a probe was killed"; }
-awk 'NR > 1 && $1 >= 1073741824 && $1 < 2147483648' /proc/sysvipc/msg | grep -q . &&
-	fail "the killed probe's SysV queue is still there"
+queues_of "$pid" && fail "the killed probe's SysV queue is still there"
 python3 - "$tmp/run" <<'PY' || exit 1
 import json, os, sys
 meta = json.load(open(os.path.join(sys.argv[1], "run.json")))
