@@ -99,10 +99,15 @@ run: deps all
 	$(BUILD)/ipcprobe run configs/default.yaml
 
 # Every test: unit tests, then end-to-end tests against the real probes, then the check that
-# nothing was left behind.
+# nothing was left behind; then all of it again under the sanitizers (a minute or two more),
+# so that no change can make that build unclean unnoticed.
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(TPROBE_BINS)
 	@$(MAKE) --no-print-directory test-unit test-e2e
+ifeq ($(SAN),)
+	@echo "== the same under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)"
+	@$(MAKE) --no-print-directory test-asan
+endif
 
 test-unit: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
