@@ -10,6 +10,7 @@ static int usage(FILE *f)
 	fprintf(f, "usage: ipcprobe run CONFIG [-o DIR]     run a config (results/<UTC time>-<host>/ by default)\n"
 		   "       ipcprobe list [PROBE] [--json]   probes, cases, parameters\n"
 		   "       ipcprobe report DIR              write report.html and report.md for a run\n"
+		   "       ipcprobe report DIR DIR... -o OUT  several runs side by side\n"
 		   "       ipcprobe compare BASE NEW [--threshold 10%%] [--format text|markdown|json]\n"
 		   "                                        regressions and improvements; exit 1 on a regression\n"
 		   "       ipcprobe export --format gbench|github-action-benchmark DIR\n"

@@ -348,14 +348,9 @@ static const char *jstr(json_t *o, const char *key)
 	return "";
 }
 
-static void write_header(struct report_ctx *ctx, struct sbuf *h, struct sbuf *m)
+/* The page's head (inline style, no external resource) and title, in both formats. */
+static void page_head(struct sbuf *h, struct sbuf *m, const char *title)
 {
-	json_t *meta = ctx->meta, *plat = json_object_get(meta, "platform");
-	const char *status = jstr(meta, "status");
-	int incomplete = strcmp(status, "complete") != 0;
-	char title[512];
-	snprintf(title, sizeof(title), "ipcprobe: %s on %s", jstr(meta, "name")[0] ? jstr(meta, "name") : "run",
-		 jstr(meta, "host")[0] ? jstr(meta, "host") : "?");
 	sb_puts(h, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>");
 	sb_html(h, title);
 	sb_puts(h, "</title>\n<style>\nbody{font:15px/1.45 system-ui,sans-serif;max-width:1100px;"
@@ -369,6 +364,50 @@ static void write_header(struct report_ctx *ctx, struct sbuf *h, struct sbuf *m)
 	sb_html(h, title);
 	sb_puts(h, "</h1>\n");
 	sb_printf(m, "# %s\n\n", title);
+}
+
+struct doc *doc_new(void)
+{
+	struct doc *d = calloc(1, sizeof(*d));
+	if (!d)
+		abort();
+	return d;
+}
+
+int doc_save(struct doc *d, const char *dir, const char *title, char *err, size_t errlen)
+{
+	struct sbuf h = { 0 }, m = { 0 };
+	char path[PATH_MAX + 16];
+	int rc = 0;
+	page_head(&h, &m, title);
+	sb_puts(&h, d->html.s ? d->html.s : "");
+	sb_puts(&h, "</body></html>\n");
+	sb_puts(&m, d->md.s ? d->md.s : "");
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	if (mkdir_p(dir, 0755) < 0 || write_file_atomic(path, h.s, h.len, err, errlen) < 0)
+		rc = -1;
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	if (rc == 0 && write_file_atomic(path, m.s, m.len, err, errlen) < 0)
+		rc = -1;
+	if (rc < 0 && !err[0])
+		snprintf(err, errlen, "%s: cannot create it", dir);
+	free(h.s);
+	free(m.s);
+	free(d->html.s);
+	free(d->md.s);
+	free(d);
+	return rc;
+}
+
+static void write_header(struct report_ctx *ctx, struct sbuf *h, struct sbuf *m)
+{
+	json_t *meta = ctx->meta, *plat = json_object_get(meta, "platform");
+	const char *status = jstr(meta, "status");
+	int incomplete = strcmp(status, "complete") != 0;
+	char title[512];
+	snprintf(title, sizeof(title), "ipcprobe: %s on %s", jstr(meta, "name")[0] ? jstr(meta, "name") : "run",
+		 jstr(meta, "host")[0] ? jstr(meta, "host") : "?");
+	page_head(h, m, title);
 	doc_p(ctx->doc, "Started %s, %s %s, kernel %s, %s, %s CPUs (%s).", jstr(meta, "started"),
 	      jstr(plat, "os"), jstr(plat, "os_release"), jstr(plat, "kernel"), jstr(plat, "arch"),
 	      jstr(plat, "cpu_count"), jstr(plat, "cpu_model"));
@@ -587,14 +626,28 @@ int report_write(const char *dir, char *err, size_t errlen)
 int cmd_report(int argc, char **argv)
 {
 	char err[1024];
-	if (argc < 2) {
-		fprintf(stderr, "usage: ipcprobe report DIR\n");
+	const char *dirs[64], *out = NULL;
+	int n = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (argv[i][0] != '-' && n < 64)
+			dirs[n++] = argv[i];
+		else
+			n = 0, i = argc;
+	}
+	if (n == 0 || (n > 1 && !out) || (n == 1 && out)) {
+		fprintf(stderr, "usage: ipcprobe report DIR              the report of one run, in DIR\n"
+				"       ipcprobe report DIR DIR... -o OUT  runs side by side, in OUT\n");
 		return EXIT_BAD_INPUT;
 	}
-	if (argc > 2) {
-		fprintf(stderr, "ipcprobe report: one run directory at a time for now; a report "
-				"across several runs is not built yet\n");
-		return EXIT_BAD_INPUT;
+	if (n > 1) {
+		if (report_multi(dirs, n, out, err, sizeof(err)) < 0) {
+			fprintf(stderr, "ipcprobe report: %s\n", err);
+			return EXIT_BAD_INPUT;
+		}
+		printf("%s/report.html\n%s/report.md\n", out, out);
+		return EXIT_ALL_OK;
 	}
 	if (report_write(argv[1], err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipcprobe report: %s\n", err);

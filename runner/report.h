@@ -24,6 +24,9 @@ struct report_section {
 };
 
 /* The document: each call writes both formats. */
+struct doc *doc_new(void);
+/* Write <dir>/report.html (styled, self-contained) and report.md under title; frees d. */
+int doc_save(struct doc *d, const char *dir, const char *title, char *err, size_t errlen);
 void doc_h2(struct doc *d, const char *title);
 void doc_h3(struct doc *d, const char *title);
 void doc_p(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -47,6 +50,9 @@ json_t *report_transports(json_t *recs);
  * plots/<name>.svg and .png.  0, or -1 with the reason in ctx->err (first failure kept). */
 int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data);
 
+/* Several runs side by side into out/report.html and report.md (runner/report_multi.c). */
+int report_multi(const char *const *dirs, int n, const char *out, char *err, size_t errlen);
+
 void report_capacity(struct report_ctx *ctx);
 void report_latency(struct report_ctx *ctx);
 void report_throughput(struct report_ctx *ctx);
@@ -56,5 +62,9 @@ void report_python(struct report_ctx *ctx);
 void report_shm(struct report_ctx *ctx);
 /* The claims section, from a claims file (configs/claims.yaml). */
 void report_claims(struct report_ctx *ctx, const char *path);
+/* Decide one claim against records: 1 holds, 0 does not, -1 not measured; text gets the
+ * figures behind the verdict, or why it could not be decided. */
+int claim_judge(json_t *records, json_t *claim, char *text, size_t len);
+const char *claim_verdict_name(int verdict);
 
 #endif

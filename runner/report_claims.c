@@ -118,9 +118,68 @@ static void show(json_t *v, const char *unit, char *buf, size_t len)
 		report_fmt(json_number_value(v), unit ? unit : "", buf, len);
 }
 
+int claim_judge(json_t *records, json_t *c, char *text, size_t len)
+{
+	char rule[16] = "", why[512] = "", figs[1024] = "";
+	const char *unit = NULL;
+	sscanf(json_string_value(json_object_get(c, "holds_if")) ?: "", "a %15s b", rule);
+	double factor = json_is_string(json_object_get(c, "factor")) ?
+				atof(json_string_value(json_object_get(c, "factor"))) : 1;
+	json_t *a = pick(records, json_object_get(c, "a"), &unit, why, sizeof(why));
+	json_t *bs = json_object_get(c, "b"), *b;
+	if (!json_is_array(bs))
+		bs = json_pack("[O]", bs);
+	else
+		json_incref(bs);
+	int verdict = a ? 1 : -1;
+	char fa[96];
+	if (a) {
+		show(a, unit, fa, sizeof(fa));
+		snprintf(figs, sizeof(figs), "a = %s", fa);
+	}
+	size_t k;
+	json_array_foreach(bs, k, b) {
+		if (verdict < 0)
+			break;
+		const char *bu = unit;
+		json_t *bv = pick(records, b, &bu, why, sizeof(why));
+		if (!bv) {
+			verdict = -1;
+			break;
+		}
+		char fb[96];
+		show(bv, bu, fb, sizeof(fb));
+		snprintf(figs + strlen(figs), sizeof(figs) - strlen(figs), "; b%s = %s%s",
+			 json_array_size(bs) > 1 ? "[i]" : "", fb,
+			 factor != 1 ? " (times the factor)" : "");
+		int h = holds(rule, a, bv, factor);
+		json_decref(bv);
+		if (h < 0) {
+			snprintf(why, sizeof(why), "the rule \"%s\" cannot compare these",
+				 json_string_value(json_object_get(c, "holds_if")) ?: "");
+			verdict = -1;
+		} else if (!h) {
+			verdict = 0;
+		}
+	}
+	char rule_txt[64];
+	snprintf(rule_txt, sizeof(rule_txt), " (a %s %sb)", rule, factor != 1 ? "factor × " : "");
+	if (verdict >= 0)
+		strncat(figs, rule_txt, sizeof(figs) - strlen(figs) - 1);
+	snprintf(text, len, "%s", verdict < 0 ? why : figs);
+	json_decref(a);
+	json_decref(bs);
+	return verdict;
+}
+
+const char *claim_verdict_name(int verdict)
+{
+	return verdict > 0 ? "holds" : verdict == 0 ? "does not hold" : "not measured";
+}
+
 void report_claims(struct report_ctx *ctx, const char *path)
 {
-	char err[1024];
+	char err[1024], text[1024];
 	json_t *doc = yaml_load_json(path, err, sizeof(err)), *c;
 	size_t i;
 	if (!doc) {
@@ -136,58 +195,10 @@ void report_claims(struct report_ctx *ctx, const char *path)
 	static const char *const hd[] = { "claim", "verdict", "figures" };
 	doc_table(ctx->doc, 3, hd);
 	json_array_foreach(json_object_get(doc, "claims"), i, c) {
-		const char *claim = json_string_value(json_object_get(c, "claim")) ?: "(no text)";
-		char rule[16] = "", why[512] = "", figs[1024] = "";
-		const char *unit = NULL;
-		sscanf(json_string_value(json_object_get(c, "holds_if")) ?: "", "a %15s b", rule);
-		double factor = json_is_string(json_object_get(c, "factor")) ?
-					atof(json_string_value(json_object_get(c, "factor"))) : 1;
-		json_t *a = pick(ctx->records, json_object_get(c, "a"), &unit, why, sizeof(why));
-		json_t *bs = json_object_get(c, "b"), *b;
-		if (!json_is_array(bs))
-			bs = json_pack("[O]", bs);
-		else
-			json_incref(bs);
-		int verdict = a ? 1 : -1;
-		char fa[96];
-		if (a) {
-			show(a, unit, fa, sizeof(fa));
-			snprintf(figs, sizeof(figs), "a = %s", fa);
-		}
-		size_t k;
-		json_array_foreach(bs, k, b) {
-			if (verdict < 0)
-				break;
-			const char *bu = unit;
-			json_t *bv = pick(ctx->records, b, &bu, why, sizeof(why));
-			if (!bv) {
-				verdict = -1;
-				break;
-			}
-			char fb[96];
-			show(bv, bu, fb, sizeof(fb));
-			snprintf(figs + strlen(figs), sizeof(figs) - strlen(figs), "; b%s = %s%s",
-				 json_array_size(bs) > 1 ? "[i]" : "", fb,
-				 factor != 1 ? " (times the factor)" : "");
-			int h = holds(rule, a, bv, factor);
-			json_decref(bv);
-			if (h < 0) {
-				snprintf(why, sizeof(why), "the rule \"%s\" cannot compare these",
-					 json_string_value(json_object_get(c, "holds_if")) ?: "");
-				verdict = -1;
-			} else if (!h) {
-				verdict = 0;
-			}
-		}
-		char rule_txt[64];
-		snprintf(rule_txt, sizeof(rule_txt), " (a %s %sb)", rule, factor != 1 ? "factor × " : "");
-		if (verdict >= 0)
-			strncat(figs, rule_txt, sizeof(figs) - strlen(figs) - 1);
-		const char *cells[3] = { claim, verdict > 0 ? "holds" : verdict == 0 ? "does not hold" :
-							   "not measured", verdict < 0 ? why : figs };
+		int v = claim_judge(ctx->records, c, text, sizeof(text));
+		const char *cells[3] = { json_string_value(json_object_get(c, "claim")) ?: "(no text)",
+					 claim_verdict_name(v), text };
 		doc_row(ctx->doc, cells);
-		json_decref(a);
-		json_decref(bs);
 	}
 	doc_table_end(ctx->doc);
 	json_decref(doc);

@@ -61,6 +61,12 @@ PY
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/nonexistent" > /dev/null 2>&1; [ $? -eq 2 ] || fail "a missing run did not exit 2"
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/aa" --threshold lots > /dev/null 2>&1; [ $? -eq 2 ] || fail "a bad threshold did not exit 2"
 
+# The same runs side by side in one report: the 2x slowdown shows as the ratio 2.10.
+"$BUILD/ipcprobe" report "$tmp/base" "$tmp/slow" -o "$tmp/side" > /dev/null || fail "report of two runs failed"
+grep -q '^| latency/roundtrip/pipe/rtt {"size":64} | 10.5 us | 22 us | 2.10 |' "$tmp/side/report.md" ||
+	{ grep rtt "$tmp/side/report.md"; fail "the side-by-side report lacks the rtt row"; }
+"$BUILD/ipcprobe" report "$tmp/base" "$tmp/slow" > /dev/null 2>&1; [ $? -eq 2 ] || fail "two runs without -o did not exit 2"
+
 "$BUILD/ipcprobe" export --format gbench "$tmp/base" > "$tmp/gb.json" || fail "export gbench failed"
 "$BUILD/ipcprobe" export --format github-action-benchmark "$tmp/base" > "$tmp/small.json" || fail "export gab failed"
 "$BUILD/ipcprobe" export --format github-action-benchmark --direction bigger "$tmp/base" > "$tmp/big.json" || fail "export gab bigger failed"
