@@ -11,6 +11,7 @@ static int usage(FILE *f)
 		   "       ipcprobe list [PROBE] [--json]   probes, cases, parameters\n"
 		   "       ipcprobe report DIR              write report.html and report.md for a run\n"
 		   "       ipcprobe report DIR DIR... -o OUT  several runs side by side\n"
+		   "       ipcprobe history DIR... -o OUT [--match TEXT]  figures over runs, as CI history\n"
 		   "       ipcprobe compare BASE NEW [--threshold 10%%] [--format text|markdown|json]\n"
 		   "                                        regressions and improvements; exit 1 on a regression\n"
 		   "       ipcprobe export --format gbench|github-action-benchmark DIR\n"
@@ -29,6 +30,7 @@ int main(int argc, char **argv)
 		{ "report", cmd_report },
 		{ "compare", cmd_compare },
 		{ "export", cmd_export },
+		{ "history", cmd_history },
 	};
 	if (argc < 2)
 		return usage(stderr);

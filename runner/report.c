@@ -656,3 +656,30 @@ int cmd_report(int argc, char **argv)
 	printf("%s/report.html\n%s/report.md\n", argv[1], argv[1]);
 	return EXIT_ALL_OK;
 }
+
+int cmd_history(int argc, char **argv)
+{
+	char err[1024];
+	const char *dirs[256], *out = NULL, *match = NULL;
+	int n = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--match") && i + 1 < argc)
+			match = argv[++i];
+		else if (argv[i][0] != '-' && n < 256)
+			dirs[n++] = argv[i];
+		else
+			n = 0, i = argc;
+	}
+	if (n == 0 || !out) {
+		fprintf(stderr, "usage: ipcprobe history DIR... -o OUT [--match TEXT]\n");
+		return EXIT_BAD_INPUT;
+	}
+	if (report_history(dirs, n, match, out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcprobe history: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	printf("%s/report.html\n%s/report.md\n", out, out);
+	return EXIT_ALL_OK;
+}

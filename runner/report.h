@@ -52,6 +52,10 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 
 /* Several runs side by side into out/report.html and report.md (runner/report_multi.c). */
 int report_multi(const char *const *dirs, int n, const char *out, char *err, size_t errlen);
+/* Runs in the order they started: the figures whose key contains match (all timings when
+ * NULL; at most 12) over the runs, as a table and a chart, into out. */
+int report_history(const char *const *dirs, int n, const char *match, const char *out,
+		   char *err, size_t errlen);
 
 void report_capacity(struct report_ctx *ctx);
 void report_latency(struct report_ctx *ctx);

@@ -191,3 +191,116 @@ free_runs:
 	free(r);
 	return rc;
 }
+
+static int by_start(const void *a, const void *b)
+{
+	const struct run_in *x = a, *y = b;
+	return strcmp(jstr(x->meta, "started"), jstr(y->meta, "started"));
+}
+
+int report_history(const char *const *dirs, int n, const char *match, const char *out,
+		   char *err, size_t errlen)
+{
+	struct run_in *r = calloc((size_t)n, sizeof(*r));
+	int rc = -1;
+	for (int i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		r[i].dir = dirs[i];
+		r[i].records = records_load_run(dirs[i], NULL, err, errlen);
+		if (!r[i].records)
+			goto free_runs;
+		snprintf(path, sizeof(path), "%s/run.json", dirs[i]);
+		r[i].meta = json_load_file(path, 0, NULL);
+		if (!json_is_object(r[i].meta)) {
+			json_decref(r[i].meta);
+			r[i].meta = json_object();
+		}
+	}
+	qsort(r, (size_t)n, sizeof(*r), by_start);
+	for (int i = 0; i < n; i++)
+		snprintf(r[i].label, sizeof(r[i].label), "%d: %s", i + 1, jstr(r[i].meta, "started"));
+
+	/* The timings of the newest run that match, at most 12: one line each, as a multiple of
+	 * the first run's figure so that different units share one chart. */
+	json_t *keys = json_array(), *rec;
+	size_t k;
+	json_array_foreach(r[n - 1].records, k, rec) {
+		const char *dir = json_string_value(json_object_get(rec, "direction"));
+		char *key = record_key(rec);
+		int dup = 0;
+		json_t *x;
+		size_t q;
+		json_array_foreach(keys, q, x)
+			dup |= !strcmp(json_string_value(x), key);
+		if (!dup && strcmp(dir, "none") && (!match || strstr(key, match)) &&
+		    json_array_size(keys) < 12)
+			json_array_append_new(keys, json_string(key));
+		free(key);
+	}
+	struct doc *d = doc_new();
+	doc_p(d, "%d runs in the order they started; each figure the median over a run's "
+		 "repetitions%s%s.", n, match ? "; metrics matching " : "", match ? match : "");
+	const char *hd[66] = { "what" };
+	for (int i = 0; i < n && i < 64; i++)
+		hd[i + 1] = r[i].label;
+	int cols = n < 64 ? n + 1 : 65;
+	doc_table(d, cols, hd);
+	char *data = NULL;
+	size_t dlen = 0;
+	FILE *dat = open_memstream(&data, &dlen);
+	json_t *key;
+	json_array_foreach(keys, k, key) {
+		const char **cells = calloc((size_t)cols, sizeof(char *));
+		char (*buf)[64] = calloc((size_t)cols, sizeof(*buf));
+		double first = NAN;
+		fprintf(dat, "\"%zu\" run ratio\n", k + 1);
+		cells[0] = json_string_value(key);
+		for (int i = 0; i + 1 < cols; i++) {
+			json_t *same = json_array(), *x;
+			size_t q;
+			const char *unit = "";
+			json_array_foreach(r[i].records, q, x) {
+				char *kx = record_key(x);
+				if (!strcmp(kx, json_string_value(key)) &&
+				    !strcmp(json_string_value(json_object_get(x, "status")), "ok")) {
+					json_array_append(same, x);
+					unit = json_string_value(json_object_get(x, "unit"));
+				}
+				free(kx);
+			}
+			double m = report_median(same);
+			json_decref(same);
+			cells[i + 1] = report_fmt(m, unit, buf[i + 1], sizeof(buf[i + 1]));
+			if (isnan(first))
+				first = m;
+			if (!isnan(m) && !isnan(first) && first != 0)
+				fprintf(dat, "%d %.4f\n", i + 1, m / first);
+		}
+		fprintf(dat, "\n\n");
+		doc_row(d, cells);
+		free(cells);
+		free(buf);
+	}
+	doc_table_end(d);
+	fclose(dat);
+	doc_p(d, "Lines in the chart are numbered as the rows of this table.");
+	struct report_ctx ctx = { .dir = out, .doc = d };
+	if (json_array_size(keys) && n > 1 && mkdir_p(out, 0755) == 0 &&
+	    report_plot(&ctx, "history", "history", data) == 0)
+		doc_chart(d, out, "history", "Each figure over the runs, as a multiple of its first "
+					     "value");
+	free(data);
+	json_decref(keys);
+	rc = doc_save(d, out, "ipcprobe: history", err, errlen);
+	if (rc == 0 && ctx.err[0]) {
+		snprintf(err, errlen, "%s", ctx.err);
+		rc = -1;
+	}
+free_runs:
+	for (int i = 0; i < n; i++) {
+		json_decref(r[i].records);
+		json_decref(r[i].meta);
+	}
+	free(r);
+	return rc;
+}

@@ -26,7 +26,9 @@ def run(name, rtts, cap=65536, bw_status="ok"):
                                    "stream", "throughput")) + "\n")
         f.write(json.dumps(rec("capacity", "bytes", "none", cap, 0, "ok", "fill_nonblocking",
                                "capacity")) + "\n")
-    json.dump({"schema": 1, "name": name, "status": "complete"},
+    started = {"base": 1, "aa": 2, "slow": 3}.get(name, 4)
+    json.dump({"schema": 1, "name": name, "status": "complete",
+               "started": "2026-11-0%dT00:00:00Z" % started},
               open(os.path.join(tmp, name, "run.json"), "w"))
 run("base", [9000, 10000, 10500, 11000, 11250])      # spread 22% of the median
 run("aa", [11300, 11500, 12000, 12500, 13000])        # +14%: significant, within the noise
@@ -66,6 +68,13 @@ PY
 grep -q '^| latency/roundtrip/pipe/rtt {"size":64} | 10.5 us | 22 us | 2.10 |' "$tmp/side/report.md" ||
 	{ grep rtt "$tmp/side/report.md"; fail "the side-by-side report lacks the rtt row"; }
 "$BUILD/ipcprobe" report "$tmp/base" "$tmp/slow" > /dev/null 2>&1; [ $? -eq 2 ] || fail "two runs without -o did not exit 2"
+
+# History: runs in the order they started (given out of order), the chosen figure over them.
+"$BUILD/ipcprobe" history "$tmp/slow" "$tmp/base" "$tmp/aa" -o "$tmp/hist" --match rtt > /dev/null ||
+	fail "history failed"
+grep -q '^| latency/roundtrip/pipe/rtt {"size":64} | 10.5 us | 12 us | 22 us |' "$tmp/hist/report.md" ||
+	{ grep rtt "$tmp/hist/report.md"; fail "history lacks the rtt row in start order"; }
+[ -s "$tmp/hist/plots/history.png" ] || fail "history drew no chart"
 
 "$BUILD/ipcprobe" export --format gbench "$tmp/base" > "$tmp/gb.json" || fail "export gbench failed"
 "$BUILD/ipcprobe" export --format github-action-benchmark "$tmp/base" > "$tmp/small.json" || fail "export gab failed"
