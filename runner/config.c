@@ -19,6 +19,8 @@
 
 #define DEFAULT_TIMEOUT_NS (60LL * 1000000000)
 #define MAX_PLAN 100000
+#define MAX_DEPTH 32
+#define MAX_CONFIG_BYTES (1024 * 1024)
 
 struct loader {
 	const char *path;
@@ -603,7 +605,7 @@ static const char *const top_keys[] = { "name", "repetitions", "timeout", "outpu
 
 static json_t *to_json(struct loader *L, yaml_node_t *n, int depth)
 {
-	if (depth > 16)
+	if (depth > MAX_DEPTH)	/* prescan() has made this unreachable */
 		return json_null();
 	if (n->type == YAML_SCALAR_NODE)
 		return json_string(scalar(n));
@@ -724,22 +726,60 @@ static int find_bad_utf8(const unsigned char *t, size_t len, size_t *line, size_
 	return 0;
 }
 
-int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
+/* libyaml's loader has no depth limit and expands aliases wherever they are used, so a small
+ * hostile file could make a huge document (a "billion laughs").  One pass over the events
+ * first rejects nesting beyond MAX_DEPTH and any alias, at the place where it occurs.
+ * Returns 0, or -1 with the message in err (a YAML syntax error is left to the loader). */
+static int prescan(const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, rc = 0;
+	if (!yaml_parser_initialize(&parser))
+		return 0;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	for (;;) {
+		if (!yaml_parser_parse(&parser, &ev))
+			break;
+		yaml_event_type_t t = ev.type;
+		size_t line = ev.start_mark.line + 1, col = ev.start_mark.column + 1;
+		yaml_event_delete(&ev);
+		if (t == YAML_STREAM_END_EVENT)
+			break;
+		if (t == YAML_ALIAS_EVENT) {
+			snprintf(err, errlen, "%s:%zu:%zu: (YAML): aliases (*name) are not accepted in "
+				 "a config; write the value out", path, line, col);
+			rc = -1;
+			break;
+		}
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT)
+			depth--;
+		if (depth > MAX_DEPTH) {
+			snprintf(err, errlen, "%s:%zu:%zu: (YAML): nested deeper than %d levels; a "
+				 "config needs 5 at most", path, line, col, MAX_DEPTH);
+			rc = -1;
+			break;
+		}
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+int config_load_text(const char *path, const char *text, size_t len, struct config *cfg,
+		     char *err, size_t errlen)
 {
 	struct loader L = { .path = path, .err = err, .errlen = errlen, .cfg = cfg };
 	yaml_parser_t parser;
-	size_t len;
 	int rc = -1;
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->path = xstrdup(path);
-	char *text = read_file(path, &len, err, errlen);
-	if (!text) {
-		config_free(cfg);
-		return -1;
-	}
+	if (prescan(path, text, len, err, errlen) < 0)
+		goto free_cfg;
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(err, errlen, "%s: cannot start the YAML parser", path);
-		goto free_text;
+		goto free_cfg;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &L.doc)) {
@@ -760,10 +800,28 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	yaml_document_delete(&L.doc);
 delete_parser:
 	yaml_parser_delete(&parser);
-free_text:
-	free(text);
+free_cfg:
 	if (rc < 0)
 		config_free(cfg);
+	return rc;
+}
+
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
+{
+	size_t len;
+	memset(cfg, 0, sizeof(*cfg));
+	char *text = read_file(path, &len, err, errlen);
+	if (!text)
+		return -1;
+	int rc;
+	if (len > MAX_CONFIG_BYTES) {
+		snprintf(err, errlen, "%s: %zu bytes; a config is at most %d KiB (is this the right "
+			 "file?)", path, len, MAX_CONFIG_BYTES / 1024);
+		rc = -1;
+	} else {
+		rc = config_load_text(path, text, len, cfg, err, errlen);
+	}
+	free(text);
 	return rc;
 }
 
@@ -773,11 +831,14 @@ json_t *yaml_load_json(const char *path, char *err, size_t errlen)
 	yaml_parser_t parser;
 	size_t len;
 	json_t *out = NULL;
+	if (errlen)
+		err[0] = '\0';
 	char *text = read_file(path, &len, err, errlen);
 	if (!text)
 		return NULL;
-	if (!yaml_parser_initialize(&parser)) {
-		snprintf(err, errlen, "%s: cannot start the YAML parser", path);
+	if (prescan(path, text, len, err, errlen) < 0 || !yaml_parser_initialize(&parser)) {
+		if (!*err)
+			snprintf(err, errlen, "%s: cannot start the YAML parser", path);
 		free(text);
 		return NULL;
 	}

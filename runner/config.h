@@ -42,6 +42,9 @@ struct config {
 /* Load, validate and expand path.  Returns 0, or -1 with exactly one message in err of the
  * form "FILE:LINE:COLUMN: KEY: what was expected, what was found[; did you mean X?]". */
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+/* The same for a config already in memory; path only names it in messages (for the fuzzer). */
+int config_load_text(const char *path, const char *text, size_t len, struct config *cfg,
+		     char *err, size_t errlen);
 void config_free(struct config *cfg);
 
 /* Any YAML file as JSON (every scalar a string), for files that are data rather than run

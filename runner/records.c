@@ -26,118 +26,170 @@ static const char *str_field(json_t *r, const char *key)
 	return json_string_value(json_object_get(r, key));
 }
 
-int record_validate(json_t *r, char *err, size_t errlen)
+/* record_validate(), also naming the key at fault (NULL when the whole line is). */
+static int validate(json_t *r, const char **key, char *err, size_t errlen)
 {
 	static const char *const required[] = { "probe", "case", "metric", "unit", "direction",
 						"status", NULL };
 	if (!json_is_object(r)) {
+		*key = NULL;
 		snprintf(err, errlen, "a record must be a JSON object");
 		return -1;
 	}
 	json_t *schema = json_object_get(r, "schema");
 	if (!json_is_integer(schema) || json_integer_value(schema) != 1) {
+		*key = "schema";
 		snprintf(err, errlen, "\"schema\" must be 1");
 		return -1;
 	}
 	for (int i = 0; required[i]; i++) {
 		const char *v = str_field(r, required[i]);
 		if (!v || !*v) {
+			*key = required[i];
 			snprintf(err, errlen, "\"%s\" must be a non-empty string", required[i]);
 			return -1;
 		}
 	}
 	if (!in(str_field(r, "unit"), units)) {
+		*key = "unit";
 		snprintf(err, errlen, "unknown unit \"%s\" (expected ns, bytes, bytes_per_s, "
 				      "ops_per_s, count or ratio)", str_field(r, "unit"));
 		return -1;
 	}
 	if (!in(str_field(r, "direction"), directions)) {
+		*key = "direction";
 		snprintf(err, errlen, "unknown direction \"%s\" (expected lower, higher or none)",
 			 str_field(r, "direction"));
 		return -1;
 	}
 	const char *status = str_field(r, "status");
 	if (!in(status, statuses)) {
+		*key = "status";
 		snprintf(err, errlen, "unknown status \"%s\" (expected ok, unsupported, failed or "
 				      "timeout)", status);
 		return -1;
 	}
 	json_t *reason = json_object_get(r, "reason");
 	if (strcmp(status, "ok") != 0 && !json_is_string(reason)) {
+		*key = json_is_null(reason) || !reason ? "status" : "reason";
 		snprintf(err, errlen, "status \"%s\" needs a \"reason\" string", status);
 		return -1;
 	}
 	json_t *tr = json_object_get(r, "transport");
 	if (tr && !json_is_null(tr) && !json_is_string(tr)) {
+		*key = "transport";
 		snprintf(err, errlen, "\"transport\" must be a string or null");
 		return -1;
 	}
 	json_t *params = json_object_get(r, "params");
 	if (params && !json_is_object(params)) {
+		*key = "params";
 		snprintf(err, errlen, "\"params\" must be an object");
 		return -1;
 	}
 	json_t *value = json_object_get(r, "value");
 	if (!value || !(json_is_number(value) || json_is_null(value))) {
+		*key = value ? "value" : NULL;
 		snprintf(err, errlen, "\"value\" must be a number or null");
 		return -1;
 	}
 	if (strcmp(status, "ok") == 0 && json_is_null(value)) {
+		*key = "value";
 		snprintf(err, errlen, "status \"ok\" needs a numeric \"value\"");
 		return -1;
 	}
 	json_t *dist = json_object_get(r, "dist");
 	if (dist && !json_is_object(dist) && !json_is_null(dist)) {
+		*key = "dist";
 		snprintf(err, errlen, "\"dist\" must be an object");
 		return -1;
 	}
 	return 0;
 }
 
-json_t *record_parse_line(const char *line, size_t len, char *err, size_t errlen)
+int record_validate(json_t *r, char *err, size_t errlen)
+{
+	const char *key;
+	return validate(r, &key, err, errlen);
+}
+
+/* The 1-based column of "key": in line, or 1 when it is not there (the key is missing). */
+static int column_of(const char *line, size_t len, const char *key)
+{
+	char quoted[64];
+	int n = snprintf(quoted, sizeof(quoted), "\"%s\"", key ? key : "");
+	for (size_t i = 0; key && n > 0 && i + (size_t)n <= len; i++)
+		if (memcmp(line + i, quoted, (size_t)n) == 0)
+			return (int)i + 1;
+	return 1;
+}
+
+json_t *record_parse_line(const char *line, size_t len, int *col, char *err, size_t errlen)
 {
 	json_error_t je;
-	json_t *r = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-	if (!r) {
-		snprintf(err, errlen, "not JSON: %s (column %d)", je.text, je.column);
+	const char *key;
+	*col = 1;
+	const char *nul = memchr(line, '\0', len);
+	if (nul) {
+		*col = (int)(nul - line) + 1;
+		snprintf(err, errlen, "not JSON: a NUL byte (is this a binary file?)");
 		return NULL;
 	}
-	if (record_validate(r, err, errlen) < 0) {
+	json_t *r = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+	if (!r) {
+		*col = je.column > 0 ? je.column : 1;
+		snprintf(err, errlen, "not JSON: %s", je.text);
+		return NULL;
+	}
+	if (validate(r, &key, err, errlen) < 0) {
+		*col = column_of(line, len, key);
 		json_decref(r);
 		return NULL;
 	}
 	return r;
 }
 
-json_t *records_load(const char *path, char *err, size_t errlen)
+json_t *records_parse(const char *path, const char *text, size_t len, int cut_tail_ok,
+		      char *err, size_t errlen)
 {
 	char e[512];
-	char *text = read_file(path, NULL, e, sizeof(e));
-	if (!text) {
-		snprintf(err, errlen, "%s", e);
-		return NULL;
-	}
 	json_t *all = json_array();
 	int lineno = 0;
-	char *p = text;
-	while (*p) {
-		char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+	for (size_t at = 0; at < len;) {
+		const char *p = text + at, *nl = memchr(p, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - p) : len - at;
+		int col;
 		lineno++;
-		if (len > 0) {
-			json_t *r = record_parse_line(p, len, e, sizeof(e));
-			if (!r) {
-				snprintf(err, errlen, "%s:%d: %s", path, lineno, e);
-				json_decref(all);
-				free(text);
-				return NULL;
-			}
-			json_array_append_new(all, r);
+		at += n + (nl ? 1 : 0);
+		if (n == 0)
+			continue;
+		json_t *r = record_parse_line(p, n, &col, e, sizeof(e));
+		if (!r && !nl && cut_tail_ok)
+			break;	/* the runner was killed while writing this last line */
+		if (!r) {
+			snprintf(err, errlen, "%s:%d:%d: %s", path, lineno, col, e);
+			json_decref(all);
+			return NULL;
 		}
-		p += len + (nl ? 1 : 0);
+		json_array_append_new(all, r);
 	}
+	return all;
+}
+
+static json_t *load(const char *path, int cut_tail_ok, char *err, size_t errlen)
+{
+	size_t len;
+	char *text = read_file(path, &len, err, errlen);
+	if (!text)
+		return NULL;
+	json_t *all = records_parse(path, text, len, cut_tail_ok, err, errlen);
 	free(text);
 	return all;
+}
+
+json_t *records_load(const char *path, char *err, size_t errlen)
+{
+	return load(path, 0, err, errlen);
 }
 
 json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen)
@@ -157,7 +209,7 @@ json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen
 	}
 	if (partial)
 		*partial = part;
-	return records_load(path, err, errlen);
+	return load(path, part, err, errlen);
 }
 
 json_t *record_make_status(const char *probe, const char *cas, const char *transport,

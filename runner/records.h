@@ -11,15 +11,22 @@
  * value, params an object.  Returns 0, or -1 with one sentence in err. */
 int record_validate(json_t *r, char *err, size_t errlen);
 
-/* Parse one line of JSON and validate it; returns a new reference or NULL with err. */
-json_t *record_parse_line(const char *line, size_t len, char *err, size_t errlen);
+/* Parse one line of JSON and validate it; returns a new reference, or NULL with err and in
+ * *col the 1-based column at fault (the JSON error's, or the offending key's). */
+json_t *record_parse_line(const char *line, size_t len, int *col, char *err, size_t errlen);
 
-/* Load records.jsonl into an array; a bad line is an error naming path:line.
- * NULL with err on failure. */
+/* The records in text (len bytes, named path in messages) as an array; a bad line is an
+ * error "PATH:LINE:COL: problem".  With cut_tail_ok, a last line without its newline that
+ * does not parse is dropped: a killed runner may have been writing it. */
+json_t *records_parse(const char *path, const char *text, size_t len, int cut_tail_ok,
+		      char *err, size_t errlen);
+
+/* Load records.jsonl into an array, as records_parse().  NULL with err on failure. */
 json_t *records_load(const char *path, char *err, size_t errlen);
 
 /* The records of a run directory: records.jsonl, or records.jsonl.partial when the runner
- * was killed.  *partial (may be NULL) says which.  NULL with err on failure. */
+ * was killed (whose cut last line, if any, is dropped).  *partial (may be NULL) says which.
+ * NULL with err on failure. */
 json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen);
 
 /* Build a record the runner writes for a case that produced none of its own: failed or

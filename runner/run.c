@@ -217,10 +217,11 @@ static int on_line(void *arg, const char *line, size_t len)
 {
 	struct case_run *C = arg;
 	char err[512];
+	int col;
 	C->lineno++;
 	if (len == 0)
 		return 0;
-	json_t *r = record_parse_line(line, len, err, sizeof(err));
+	json_t *r = record_parse_line(line, len, &col, err, sizeof(err));
 	if (r && (!same_str(json_object_get(r, "probe"), C->pc->probe->name) ||
 		  !same_str(json_object_get(r, "case"), C->pc->case_name) ||
 		  !same_str(json_object_get(r, "transport"), C->pc->transport))) {
@@ -229,8 +230,8 @@ static int on_line(void *arg, const char *line, size_t len)
 		r = NULL;
 	}
 	if (!r) {
-		snprintf(C->bad, sizeof(C->bad), "probe printed a malformed record on line %d: %s",
-			 C->lineno, err);
+		snprintf(C->bad, sizeof(C->bad), "probe printed a malformed record on line %d, "
+			 "column %d: %s", C->lineno, col, err);
 		return 1;
 	}
 	json_object_set_new(r, "rep", json_integer(C->rep));
