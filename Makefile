@@ -122,8 +122,31 @@ test-asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" SAN="$(SAN_FLAGS)" test
 
+# libFuzzer targets over the config loader and the record reader (tests/fuzz/), built with
+# clang (Debian: clang, libclang-rt-14-dev) into build-fuzz/.  `make fuzz FUZZ_TIME=600` runs
+# each for FUZZ_TIME seconds over a corpus seeded from configs/ and tests/; what it finds is
+# kept in tests/fuzz/crashers/, which test-e2e replays through the normal binaries.
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 60
+FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=all
+FUZZ_BINS := build-fuzz/fuzz_config build-fuzz/fuzz_records
+.PHONY: fuzz fuzz-build
+fuzz-build: all
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" SAN="$(FUZZ_SAN)" \
+		build-fuzz/librunner.a build-fuzz/libprobe.a
+	@$(MAKE) --no-print-directory BUILD=build-fuzz $(FUZZ_BINS)
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/librunner.a build-fuzz/libprobe.a
+	$(FUZZ_CC) -D_GNU_SOURCE -Ibuild-fuzz/gen -Iprobes/lib -Irunner -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ \
+		$(YAML) $(JANSSON) -lm
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_TIME)
+
 clean:
-	rm -rf $(BUILD) build-asan build-port
+	rm -rf $(BUILD) build-asan build-port build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .SECONDARY:

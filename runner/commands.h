@@ -11,6 +11,7 @@ enum {
 
 int cmd_run(int argc, char **argv);	/* run CONFIG [-o DIR] */
 int cmd_list(int argc, char **argv);	/* list [PROBE] [--json] */
+int cmd_check(int argc, char **argv);	/* check CONFIG... [--plan] */
 int cmd_report(int argc, char **argv);	/* report DIR [DIR...] */
 int cmd_compare(int argc, char **argv);	/* compare BASE NEW [--threshold P%] [--format F] */
 int cmd_export(int argc, char **argv);	/* export --format F DIR */

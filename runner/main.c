@@ -8,6 +8,7 @@
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: ipcprobe run CONFIG [-o DIR]     run a config (results/<UTC time>-<host>/ by default)\n"
+		   "       ipcprobe check CONFIG... [--plan]  validate configs; --plan shows what would run\n"
 		   "       ipcprobe list [PROBE] [--json]   probes, cases, parameters\n"
 		   "       ipcprobe report DIR              write report.html and report.md for a run\n"
 		   "       ipcprobe report DIR DIR... -o OUT  several runs side by side\n"
@@ -27,6 +28,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{ "run", cmd_run },
 		{ "list", cmd_list },
+		{ "check", cmd_check },
 		{ "report", cmd_report },
 		{ "compare", cmd_compare },
 		{ "export", cmd_export },
