@@ -1,6 +1,7 @@
 /* report_multi.c - several runs side by side (machines, OSes, kernels, settings): who ran
  * where, the kernel limits with the differing ones marked, every figure per run with its
  * ratio to the first run, and the claims' verdicts per platform. */
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -147,6 +148,316 @@ static void claims_table(struct doc *d, struct run_in *r, int n)
 	json_decref(claims);
 }
 
+/* ---- grouped charts: a cluster per transport (or case label), a bar per run ----------- */
+
+/* One chart: the figure probe/case/metric, with the parameter held (size, chunk) at one value
+ * so that the bars compare like with like; clusters by transport, or when label is set by
+ * those parameters (NULL-terminated). */
+struct gchart {
+	const char *name;	/* plots/<name>.* */
+	const char *probe, *cas, *metric;
+	const char *held;	/* NULL: nothing held */
+	json_int_t prefer;	/* the held value wanted when runs measured it */
+	const char *held_what;	/* after the held value in the title: " messages" */
+	const char *const *label;
+	const char *what;	/* the chart's title */
+};
+
+static const char *const manager_label[] = { "mode", "op", "clients", NULL };
+
+static const struct gchart gcharts[] = {
+	{ "grouped_latency", "latency", "roundtrip", "rtt", "size", 64, " messages", NULL,
+	  "Round-trip latency p50 per transport" },
+	{ "grouped_throughput", "throughput", "stream", "bandwidth", "chunk", 65536, " chunks",
+	  NULL, "One-way bandwidth per transport" },
+	{ "grouped_capacity", "capacity", "fill_nonblocking", "capacity", "chunk", 4096,
+	  " writes", NULL, "Capacity per transport at its default size" },
+	{ "grouped_capacity_raised", "capacity", "fill_raised", "capacity", "chunk", 4096,
+	  " writes", NULL, "Capacity per transport raised as far as an unprivileged process may" },
+	{ "grouped_manager", "manager", "ops", "throughput", NULL, 0, NULL, manager_label,
+	  "Manager operations per second, all clients together" },
+};
+
+/* The integer value of params.<param> in rec; 0 when absent (or param NULL). */
+static json_int_t held_of(json_t *rec, const char *param)
+{
+	return param ? json_integer_value(json_object_get(json_object_get(rec, "params"), param)) :
+		       0;
+}
+
+/* The cluster rec falls in: its transport, or the values of c->label ("broker incr
+ * clients=2"), written into buf. */
+static void group_of(json_t *rec, const struct gchart *c, char *buf, size_t len)
+{
+	json_t *p = json_object_get(rec, "params");
+	size_t used = 0;
+	if (!c->label) {
+		snprintf(buf, len, "%s", jstr(rec, "transport"));
+		return;
+	}
+	buf[0] = '\0';
+	for (int i = 0; c->label[i] && used < len; i++) {
+		json_t *v = json_object_get(p, c->label[i]);
+		const char *sep = used ? " " : "";
+		if (json_is_string(v))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", sep,
+						 json_string_value(v));
+		else if (json_is_integer(v))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s=%lld", sep,
+						 c->label[i], (long long)json_integer_value(v));
+	}
+}
+
+/* The held value most runs measured (c->prefer when it is one of them, else the largest);
+ * *runs gets how many runs measured it.  sel: each run's records of the figure. */
+static json_int_t held_pick(json_t *const *sel, int n, const struct gchart *c, int *runs)
+{
+	json_t *count = json_object(), *rec, *v;	/* held value (as text) -> runs */
+	json_int_t best = 0;
+	const char *key;
+	size_t k;
+	*runs = 0;
+	for (int i = 0; i < n; i++) {
+		json_t *seen = json_object();
+		json_array_foreach(sel[i], k, rec) {
+			char kb[32];
+			snprintf(kb, sizeof(kb), "%lld", (long long)held_of(rec, c->held));
+			json_object_set_new(seen, kb, json_true());
+		}
+		json_object_foreach(seen, key, v)
+			json_object_set_new(count, key, json_integer(
+				json_integer_value(json_object_get(count, key)) + 1));
+		json_decref(seen);
+	}
+	json_object_foreach(count, key, v) {
+		json_int_t val = strtoll(key, NULL, 10);
+		int m = (int)json_integer_value(v);
+		int better = m > *runs || (m == *runs && best != c->prefer &&
+					   (val == c->prefer || val > best));
+		if (better) {
+			*runs = m;
+			best = val;
+		}
+	}
+	json_decref(count);
+	return best;
+}
+
+/* Each cluster's median per run at the held value: a new object, cluster label -> an array
+ * of n numbers (null where the run has no record), clusters in the order first seen. */
+static json_t *group_medians(json_t *const *sel, int n, const struct gchart *c, json_int_t held)
+{
+	json_t *groups = json_object(), *rec, *g;
+	const char *label;
+	size_t k;
+	for (int i = 0; i < n; i++) {
+		json_array_foreach(sel[i], k, rec) {
+			char buf[160];
+			if (held_of(rec, c->held) != held)
+				continue;
+			group_of(rec, c, buf, sizeof(buf));
+			if (!json_object_get(groups, buf)) {
+				json_t *runs = json_array();
+				for (int q = 0; q < n; q++)
+					json_array_append_new(runs, json_array());
+				json_object_set_new(groups, buf, runs);
+			}
+			json_array_append(json_array_get(json_object_get(groups, buf), (size_t)i),
+					  rec);
+		}
+	}
+	json_object_foreach(groups, label, g) {
+		for (int i = 0; i < n; i++) {
+			double m = report_median(json_array_get(g, (size_t)i));
+			json_array_set_new(g, (size_t)i, isnan(m) ? json_null() : json_real(m));
+		}
+	}
+	return groups;
+}
+
+/* The smallest and largest positive median in groups (NAN when none). */
+static void group_span(json_t *groups, double *lo, double *hi)
+{
+	json_t *g, *v;
+	const char *label;
+	size_t i;
+	*lo = *hi = NAN;
+	json_object_foreach(groups, label, g) {
+		json_array_foreach(g, i, v) {
+			double x = json_number_value(v);
+			if (!json_is_number(v) || x <= 0)
+				continue;
+			*lo = isnan(*lo) || x < *lo ? x : *lo;
+			*hi = isnan(*hi) || x > *hi ? x : *hi;
+		}
+	}
+}
+
+/* The unit to draw values of unit in, the largest being hi: its name, *div what to divide
+ * by.  A unit without a row is drawn as it is. */
+static const char *display_unit(const char *unit, double hi, double *div)
+{
+	static const struct { const char *unit, *name; double div; } rows[] = {
+		{ "ns", "s", 1e9 }, { "ns", "ms", 1e6 }, { "ns", "µs", 1e3 }, { "ns", "ns", 1 },
+		{ "bytes", "GiB", 1073741824 }, { "bytes", "MiB", 1048576 },
+		{ "bytes", "KiB", 1024 }, { "bytes", "bytes", 1 },
+		{ "bytes_per_s", "GB/s", 1e9 }, { "bytes_per_s", "MB/s", 1e6 },
+		{ "bytes_per_s", "bytes/s", 1 },
+		{ "ops_per_s", "million ops/s", 1e6 }, { "ops_per_s", "thousand ops/s", 1e3 },
+		{ "ops_per_s", "ops/s", 1 },
+	};
+	*div = 1;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (strcmp(rows[i].unit, unit) || (rows[i].div > hi && rows[i].div > 1))
+			continue;
+		*div = rows[i].div;
+		return rows[i].name;
+	}
+	return unit;
+}
+
+/* s in double quotes for a gnuplot data file (its own quotes become single ones). */
+static void put_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++)
+		fputc(*s == '"' ? '\'' : *s, f);
+	fputc('"', f);
+}
+
+/* The data file of grouped.gp: a header naming the runs, then a line per cluster with its
+ * median per run divided by div ("?" where missing).  Caller frees. */
+static char *group_data(json_t *groups, struct run_in *r, int n, double div)
+{
+	char *data = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&data, &len);
+	json_t *g, *v;
+	const char *label;
+	fputs("\"group\"", f);
+	for (int q = 0; q < n; q++) {
+		fputc(' ', f);
+		put_quoted(f, r[q].label);
+	}
+	fputc('\n', f);
+	json_object_foreach(groups, label, g) {
+		put_quoted(f, label);
+		json_array_foreach(g, i, v) {
+			if (json_is_number(v))
+				fprintf(f, " %.6g", json_number_value(v) / div);
+			else
+				fputs(" ?", f);
+		}
+		fputc('\n', f);
+	}
+	fclose(f);
+	return data;
+}
+
+/* plots/<name>.opts, which grouped.gp loads: title, y label, x range, and a log scale when
+ * the values span more than 100x.  0, or -1 with the reason in ctx->err. */
+static int group_opts(struct report_ctx *ctx, const char *name, const char *title,
+		      const char *ylabel, size_t ngroups, int logscale)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64], e[1024];
+	char *text = xasprintf("set title \"%s\"\nset ylabel \"%s\"\nset xrange [-0.6:%zu.4]\n%s",
+			       title, ylabel, ngroups - 1,
+			       logscale ? "set logscale y 10\nset yrange [*:*]\n" : "");
+	snprintf(dir, sizeof(dir), "%s/plots", ctx->dir);
+	snprintf(path, sizeof(path), "%s/%s.opts", dir, name);
+	int rc = 0;
+	if (mkdir_p(dir, 0755) < 0) {
+		snprintf(e, sizeof(e), "charts: mkdir %.900s: %s (%d)", dir, strerror(errno),
+			 errno);
+		rc = -1;
+	} else {
+		rc = write_file_atomic(path, text, strlen(text), e, sizeof(e));
+	}
+	if (rc < 0 && !ctx->err[0])
+		snprintf(ctx->err, sizeof(ctx->err), "%s", e);
+	free(text);
+	return rc;
+}
+
+/* The title of c's chart, naming the held value ("..., 64 B messages"). */
+static void group_title(const struct gchart *c, json_int_t held, char *buf, size_t len)
+{
+	char v[64];
+	if (c->held && held)
+		snprintf(buf, len, "%s, %s%s", c->what,
+			 report_fmt((double)held, "bytes", v, sizeof(v)), c->held_what);
+	else
+		snprintf(buf, len, "%s", c->what);
+}
+
+/* Draw c from groups (medians per run) into ctx->dir and put it in the document; 1 when
+ * drawn, else 0 (the reason in ctx->err). */
+static int group_draw(struct report_ctx *ctx, struct run_in *r, int n, const struct gchart *c,
+		      json_t *groups, json_int_t held, json_t *sample)
+{
+	const char *unit = json_string_value(json_object_get(sample, "unit"));
+	const char *direction = json_string_value(json_object_get(sample, "direction"));
+	double lo, hi, div;
+	char title[256], ylabel[128], alt[512];
+	int drawn = 0;
+	group_span(groups, &lo, &hi);
+	if (isnan(hi))
+		return 0;
+	const char *shown = display_unit(unit ? unit : "", hi, &div);
+	int logscale = hi / lo > 100;
+	group_title(c, held, title, sizeof(title));
+	snprintf(ylabel, sizeof(ylabel), "%s%s%s%s", shown, logscale ? ", log scale" : "",
+		 direction && !strcmp(direction, "lower") ? " (lower is better)" : "",
+		 direction && !strcmp(direction, "higher") ? " (higher is better)" : "");
+	char *data = group_data(groups, r, n, div);
+	if (group_opts(ctx, c->name, title, ylabel, json_object_size(groups), logscale) == 0 &&
+	    report_plot(ctx, "grouped", c->name, data) == 0) {
+		snprintf(alt, sizeof(alt), "%s: a cluster per %s, a bar per run (numbered as "
+			 "in the runs table)", title, c->label ? "case" : "transport");
+		doc_chart(ctx->doc, ctx->dir, c->name, alt);
+		drawn = 1;
+	}
+	free(data);
+	return drawn;
+}
+
+/* c's chart when two runs or more measured its figure at one held value; 1 when drawn. */
+static int group_chart(struct report_ctx *ctx, struct run_in *r, int n, const struct gchart *c)
+{
+	json_t **sel = calloc((size_t)n, sizeof(*sel));
+	int runs, drawn = 0;
+	for (int i = 0; i < n; i++)
+		sel[i] = report_select(r[i].records, c->probe, c->cas, NULL, c->metric);
+	json_int_t held = held_pick(sel, n, c, &runs);
+	if (runs >= 2) {
+		json_t *groups = group_medians(sel, n, c, held), *sample = NULL;
+		for (int i = 0; i < n && !sample; i++)
+			sample = json_array_get(sel[i], 0);
+		drawn = group_draw(ctx, r, n, c, groups, held, sample);
+		json_decref(groups);
+	}
+	for (int i = 0; i < n; i++)
+		json_decref(sel[i]);
+	free(sel);
+	return drawn;
+}
+
+/* The main figures as grouped charts, each only when two runs or more have it. */
+static void grouped_charts(struct report_ctx *ctx, struct run_in *r, int n)
+{
+	int drawn = 0;
+	doc_p(ctx->doc, "One chart per figure: a cluster per transport (or case), a bar per run "
+			"in the colours of the key, each the median over the run's repetitions "
+			"(a gap where a run lacks it). A chart appears when two runs or more "
+			"measured its figure; where sizes differ, the one most runs share is "
+			"drawn.");
+	for (size_t i = 0; i < sizeof(gcharts) / sizeof(gcharts[0]); i++)
+		drawn += group_chart(ctx, r, n, &gcharts[i]);
+	if (!drawn && !ctx->err[0])
+		doc_p(ctx->doc, "None of the main figures (latency, throughput, capacity, manager "
+				"operations) was measured by two runs or more.");
+}
+
 int report_multi(const char *const *dirs, int n, const char *out, char *err, size_t errlen)
 {
 	struct run_in *r = calloc((size_t)n, sizeof(*r));
@@ -180,9 +491,16 @@ int report_multi(const char *const *dirs, int n, const char *out, char *err, siz
 	limits_table(d, r, n);
 	doc_h2(d, "Claims checked, per platform");
 	claims_table(d, r, n);
+	doc_h2(d, "The main figures, run against run");
+	struct report_ctx ctx = { .dir = out, .doc = d };
+	grouped_charts(&ctx, r, n);
 	doc_h2(d, "Every figure, side by side");
 	figures_table(d, r, n);
 	rc = doc_save(d, out, "ipcprobe: runs side by side", err, errlen);
+	if (rc == 0 && ctx.err[0]) {
+		snprintf(err, errlen, "%s", ctx.err);
+		rc = -1;
+	}
 free_runs:
 	for (int i = 0; i < n; i++) {
 		json_decref(r[i].records);

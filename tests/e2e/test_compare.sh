@@ -68,6 +68,16 @@ PY
 grep -q '^| latency/roundtrip/pipe/rtt {"size":64} | 10.5 us | 22 us | 2.10 |' "$tmp/side/report.md" ||
 	{ grep rtt "$tmp/side/report.md"; fail "the side-by-side report lacks the rtt row"; }
 "$BUILD/ipcprobe" report "$tmp/base" "$tmp/slow" > /dev/null 2>&1; [ $? -eq 2 ] || fail "two runs without -o did not exit 2"
+# Grouped charts: a cluster per transport, a bar per run, only for figures two runs have
+# (bandwidth failed in slow, so it has no chart).
+for c in grouped_latency grouped_capacity; do
+	[ -s "$tmp/side/plots/$c.png" ] && [ -s "$tmp/side/plots/$c.svg" ] || fail "no $c chart"
+	grep -q "](plots/$c.png)" "$tmp/side/report.md" || fail "report.md does not show $c"
+done
+[ ! -e "$tmp/side/plots/grouped_throughput.dat" ] || fail "a throughput chart from one run only"
+grep -q '^"pipe" 10.5 22$' "$tmp/side/plots/grouped_latency.dat" ||
+	{ cat "$tmp/side/plots/grouped_latency.dat"; fail "the latency chart's data is not the medians in us"; }
+[ "$(grep -c '<figure><svg' "$tmp/side/report.html")" -eq 2 ] || fail "report.html lacks the two inline charts"
 
 # History: runs in the order they started (given out of order), the chosen figure over them.
 "$BUILD/ipcprobe" history "$tmp/slow" "$tmp/base" "$tmp/aa" -o "$tmp/hist" --match rtt > /dev/null ||
