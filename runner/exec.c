@@ -10,16 +10,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "have.h"
 #include "timing.h"
+
+#ifdef HAVE_PR_SET_PDEATHSIG
+#include <sys/prctl.h>
+#endif
 
 volatile sig_atomic_t exec_stop_signal;
 
 #define GRACE_NS 1000000000LL
 
 /* In the child: become a group leader, wire the descriptors, exec.  Never returns. */
-static void exec_child(const struct exec_spec *spec, int out_fd)
+static void exec_child(const struct exec_spec *spec, int out_fd, pid_t parent)
 {
 	setpgid(0, 0);
+#ifdef HAVE_PR_SET_PDEATHSIG
+	/* SIGTERM, not SIGKILL: the probe's own clean-up removes its IPC names. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == 0 && getppid() != parent)
+		_exit(126);	/* the runner died before we got here */
+#else
+	(void)parent;
+#endif
 	signal(SIGPIPE, SIG_DFL);
 	int in = open("/dev/null", O_RDONLY);
 	int err = spec->stderr_path ?
@@ -72,7 +84,7 @@ int exec_probe(const struct exec_spec *spec, struct exec_outcome *out, char *err
 	}
 	int64_t t0 = now_ns(), deadline = t0 + spec->timeout_ns, kill_at = 0;
 	fflush(NULL);
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(fds[0]);
@@ -82,9 +94,11 @@ int exec_probe(const struct exec_spec *spec, struct exec_outcome *out, char *err
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		exec_child(spec, fds[1]);
+		exec_child(spec, fds[1], parent);
 	}
 	setpgid(pid, pid);	/* also here: no race with a kill before the child ran */
+	if (spec->on_start)
+		spec->on_start(pid);
 	close(fds[1]);
 	out->pid = pid;
 	fcntl(fds[0], F_SETFD, FD_CLOEXEC);

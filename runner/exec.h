@@ -1,6 +1,7 @@
 /* exec.h - run one probe process: its own process group, stdin from /dev/null, stdout read
  * line by line while it runs, stderr into a log file, a deadline after which the whole
- * group is killed (SIGTERM, then SIGKILL after a grace second).  Never through a shell. */
+ * group is killed (SIGTERM, then SIGKILL after a grace second).  Never through a shell.
+ * Where the system has PR_SET_PDEATHSIG, the probe gets SIGTERM when the runner dies. */
 #ifndef IPCPROBE_EXEC_H
 #define IPCPROBE_EXEC_H
 
@@ -21,6 +22,8 @@ struct exec_spec {
 	 * stops reading further lines (the probe is still waited for). */
 	int (*on_line)(void *arg, const char *line, size_t len);
 	void *arg;
+	/* Called (may be NULL) with the probe's process group as soon as it exists. */
+	void (*on_start)(pid_t pgid);
 };
 
 struct exec_outcome {

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "config.h"
 #include "exec.h"
+#include "guard.h"
 #include "names.h"
 #include "param.h"
 #include "platform.h"
@@ -36,7 +37,7 @@ struct run {
 	struct config cfg;
 	char dir[PATH_MAX];
 	char partial[PATH_MAX + 32];
-	FILE *records;		/* records.jsonl.partial */
+	int records;		/* records.jsonl.partial */
 	json_t *meta;		/* run.json */
 	json_t *cases;		/* run.json "cases" */
 	int counts[4];		/* ok, unsupported, failed, timeout */
@@ -140,8 +141,8 @@ static int make_run_dir(struct run *R, const char *opt_dir)
 		return -1;
 	}
 	snprintf(R->partial, sizeof(R->partial), "%s/records.jsonl.partial", R->dir);
-	R->records = fopen(R->partial, "w");
-	if (!R->records) {
+	R->records = open(R->partial, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	if (R->records < 0) {
 		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", R->partial, strerror(errno));
 		return -1;
 	}
@@ -202,14 +203,18 @@ static int same_str(json_t *v, const char *s)
 	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
 }
 
+/* One write() per record, newline included, so that a runner killed at any moment leaves
+ * whole lines (and at most the last one cut, which the readers of .partial files drop). */
 static void append_record(struct run *R, json_t *r)
 {
 	char *line = json_dumps(r, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	if (line) {
-		fputs(line, R->records);
-		fputc('\n', R->records);
-		free(line);
-	}
+	if (!line)
+		return;
+	size_t len = strlen(line);
+	line[len] = '\n';	/* over the NUL: written by length */
+	if (write_all(R->records, line, len + 1) < 0)
+		fprintf(stderr, "ipcprobe run: writing %s: %s\n", R->partial, strerror(errno));
+	free(line);
 }
 
 /* A line of the probe's stdout: a record, checked, stamped with the repetition, appended. */
@@ -404,7 +409,8 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 					      NULL;
 	char **argv = build_argv(pc, (char *)ipath);
 	struct exec_spec spec = { .argv = argv, .stderr_path = log, .timeout_ns = pc->timeout_ns,
-				  .max_line = MAX_LINE, .on_line = on_line, .arg = &C };
+				  .max_line = MAX_LINE, .on_line = on_line, .arg = &C,
+				  .on_start = guard_probe_started };
 	struct exec_outcome o = { 0 };
 	const char *status;
 	if (pc->interpreter && !ipath) {
@@ -420,8 +426,10 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	free_argv(argv);
 	/* A probe killed before its own clean-up leaves names carrying its group id. */
 	json_t *swept = json_array();
-	if (o.pid > 0)
+	if (o.pid > 0) {
 		sweep_group(o.pid, swept);
+		guard_probe_ended(o.pid);
+	}
 
 	/* Every case says how it ended: when the probe's own records do not, the runner adds
 	 * one (and, for a probe that reported unsupported itself, its record stands). */
@@ -439,8 +447,7 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	if (own_status_ok)
 		snprintf(reason, sizeof(reason), "%s",
 			 json_string_value(json_object_get(C.status_rec, "reason")));
-	fflush(R->records);
-	fsync(fileno(R->records));
+	fsync(R->records);
 
 	char how[96], value[64] = "-";
 	if (o.pid > 0 && !o.spawn_failed) {
@@ -555,10 +562,9 @@ static int finish(struct run *R, const char *status, const char *reason)
 	char stamp[64], path[PATH_MAX + 16];
 	int rc = 0;
 	utc_now(stamp, sizeof(stamp), 1);
-	fflush(R->records);
-	fsync(fileno(R->records));
-	fclose(R->records);
-	R->records = NULL;
+	fsync(R->records);
+	close(R->records);
+	R->records = -1;
 	snprintf(path, sizeof(path), "%s/records.jsonl", R->dir);
 	if (rename(R->partial, path) < 0) {
 		fprintf(stderr, "ipcprobe run: rename %s: %s\n", R->partial, strerror(errno));
@@ -614,6 +620,10 @@ int cmd_run(int argc, char **argv)
 		config_free(&R.cfg);
 		return EXIT_BAD_INPUT;
 	}
+	/* From here on a killed runner leaves a directory its watchman marks incomplete. */
+	if (guard_start(R.dir) < 0)
+		fprintf(stderr, "ipcprobe run: warning: no watchman (%s): if the runner is killed, "
+				"run.json will still say \"running\"\n", strerror(errno));
 	R.t0 = now_ns();
 	R.fancy = tty_fancy();
 	R.meta = start_meta(&R, argv[0]);
@@ -622,6 +632,7 @@ int cmd_run(int argc, char **argv)
 		config_free(&R.cfg);
 		return EXIT_BAD_INPUT;
 	}
+
 	size_t total = R.cfg.ncases * (size_t)R.cfg.repetitions, done = 0;
 	printf("ipcprobe: %s: %zu cases x %d repetitions into %s\n", R.cfg.name, R.cfg.ncases,
 	       R.cfg.repetitions, R.dir);
@@ -636,6 +647,7 @@ int cmd_run(int argc, char **argv)
 		snprintf(why, sizeof(why), "interrupted by signal %d (%s) after %zu of %zu case runs",
 			 (int)exec_stop_signal, strsignal((int)exec_stop_signal), done, total);
 	int rc = finish(&R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
+	guard_finish();
 	print_summary(&R);
 	if (why[0])
 		printf("run incomplete: %s\n", why);

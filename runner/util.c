@@ -12,6 +12,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX];
@@ -21,18 +39,9 @@ int write_file_atomic(const char *path, const void *data, size_t len, char *err,
 		snprintf(err, errlen, "%s: open: %s", tmp, strerror(errno));
 		return -1;
 	}
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: write: %s", tmp, n < 0 ? strerror(errno) : "no progress");
-			goto remove_tmp;
-		}
-		p += n;
-		left -= (size_t)n;
+	if (write_all(fd, data, len) < 0) {
+		snprintf(err, errlen, "%s: write: %s", tmp, strerror(errno));
+		goto remove_tmp;
 	}
 	if (fsync(fd) < 0 && errno != EINVAL) {
 		snprintf(err, errlen, "%s: fsync: %s", tmp, strerror(errno));

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* write() all of data, across short writes and EINTR.  0, or -1 with errno. */
+int write_all(int fd, const void *data, size_t len);
+
 /* Write data to path through "<path>.tmp-<pid>", fsync, rename.  Returns 0, or -1 with
  * "path: call: strerror" in err. */
 int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);

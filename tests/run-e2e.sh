@@ -13,7 +13,7 @@ snapshot() {
 	ipcs 2>/dev/null | awk '$1 ~ /^0x/ {print "sysv", $1, $2}'
 	ls -1 "${TMPDIR:-/tmp}" 2>/dev/null | grep '^ipcprobe-' | sed 's/^/tmp /'
 	# Zombies are excluded: they are dead, and this sandbox's init may never reap an orphan.
-	ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 ~ /^(ipcprobe|capacity|limits|latency|throughput|shm|manager|selftest)$/ {print "proc", $2}'
+	ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 ~ /^(ipcprobe|ipcprobe-watch|capacity|limits|latency|throughput|shm|manager|selftest)$/ {print "proc", $2}'
 }
 
 before=$(mktemp) after=$(mktemp)

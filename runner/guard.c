@@ -1,0 +1,178 @@
+/* guard.c - see guard.h. */
+#include "guard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "have.h"
+#include "sweep.h"
+#include "timing.h"
+#include "util.h"
+
+#ifdef HAVE_PR_SET_PDEATHSIG
+#include <sys/prctl.h>
+#endif
+
+#define MAX_GROUPS 16
+#define GRACE_NS 1000000000LL
+
+static int guard_fd = -1;
+static pid_t guard_pid = -1;
+
+static void tell(const char *what, pid_t pgid)
+{
+	char line[64];
+	int n = snprintf(line, sizeof(line), "%s %ld\n", what, (long)pgid);
+	if (guard_fd >= 0 && write(guard_fd, line, (size_t)n) != n) {
+		close(guard_fd);	/* the watchman is gone; the run goes on unguarded */
+		guard_fd = -1;
+	}
+}
+
+void guard_probe_started(pid_t pgid)
+{
+	tell("+", pgid);
+}
+
+void guard_probe_ended(pid_t pgid)
+{
+	tell("-", pgid);
+}
+
+void guard_finish(void)
+{
+	if (guard_fd < 0)
+		return;
+	tell("done", 0);
+	close(guard_fd);
+	guard_fd = -1;
+	while (waitpid(guard_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* ---- the watchman ------------------------------------------------------------------------ */
+
+/* Kill a probe group the dead runner left: SIGTERM first so that the probe's own clean-up runs,
+ * SIGKILL after a grace second, then the sweep of what carries its id. */
+static void end_group(pid_t pgid)
+{
+	int64_t until = now_ns() + GRACE_NS;
+	if (kill(-pgid, SIGTERM) < 0)
+		goto sweep;
+	/* Members that are zombies still count for kill(); this machine's pid 1 may never reap
+	 * them, so the wait is bounded rather than until ESRCH. */
+	while (now_ns() < until && kill(-pgid, 0) == 0)
+		sleep_ns(20000000);
+	kill(-pgid, SIGKILL);
+	sleep_ns(50000000);	/* let the kernel tear the group down before sweeping */
+sweep:
+	sweep_group(pgid, NULL);
+}
+
+/* Mark run.json incomplete if the runner left it "running". */
+static void mark_incomplete(const char *dir, pid_t runner, int ngroups)
+{
+	char path[4200], err[512], reason[300];
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	json_error_t je;
+	json_t *meta = json_load_file(path, 0, &je);
+	if (!meta)	/* killed while starting, before run.json: say so in one */
+		meta = json_pack("{s:i, s:s}", "schema", 1, "status", "running");
+	const char *status = json_string_value(json_object_get(meta, "status"));
+	if (status && strcmp(status, "running") == 0) {
+		snprintf(reason, sizeof(reason), "the runner (pid %ld) died before the run ended "
+			 "(killed?); %d probe group(s) were stopped and swept; the records written "
+			 "before are in records.jsonl.partial", (long)runner, ngroups);
+		json_object_set_new(meta, "status", json_string("incomplete"));
+		json_object_set_new(meta, "reason", json_string(reason));
+		if (write_json_atomic(path, meta, err, sizeof(err)) < 0)
+			fprintf(stderr, "ipcprobe watchman: %s\n", err);
+		else
+			fprintf(stderr, "ipcprobe watchman: %s: run incomplete: %s\n", dir, reason);
+	}
+	json_decref(meta);
+}
+
+/* Follow the runner's messages; when they stop without "done", clean up after it. */
+static void watch(int fd, const char *dir, pid_t runner)
+{
+	pid_t groups[MAX_GROUPS];
+	int ngroups = 0, done = 0;
+	char buf[4096];
+	size_t have = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		buf[have] = '\0';
+		char *line = buf, *nl;
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			long id = strtol(line + 1, NULL, 10);
+			if (strncmp(line, "done", 4) == 0)
+				done = 1;
+			else if (line[0] == '+' && ngroups < MAX_GROUPS && id > 0)
+				groups[ngroups++] = (pid_t)id;
+			else if (line[0] == '-')
+				for (int i = 0; i < ngroups; i++)
+					if (groups[i] == (pid_t)id)
+						groups[i--] = groups[--ngroups];
+			line = nl + 1;
+		}
+		have = strlen(line);
+		memmove(buf, line, have);
+	}
+	if (done)
+		return;
+	for (int i = 0; i < ngroups; i++)
+		end_group(groups[i]);
+	mark_incomplete(dir, runner, ngroups);
+}
+
+int guard_start(const char *dir)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return -1;
+	pid_t runner = getpid();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* Its own process group: a Ctrl-C at the terminal is the runner's to handle. */
+		setpgid(0, 0);
+#if defined(HAVE_PR_SET_PDEATHSIG) && defined(PR_SET_NAME)
+		prctl(PR_SET_NAME, "ipcprobe-watch");	/* what ps and pkill show */
+#endif
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		close(p[1]);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);	/* whoever reads the runner's output is not held up by us */
+			close(null);
+		}
+		watch(p[0], dir, runner);
+		_exit(0);
+	}
+	close(p[0]);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);	/* probes must not hold the runner's end */
+	guard_fd = p[1];
+	guard_pid = pid;
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* guard.h - a watchman for the run: a small process forked at the start of a run that
+ * outlives the runner.  If the runner dies without finishing (SIGKILL, a crash, the OOM
+ * killer), the watchman kills the probe group that was running, removes what it left (sweep),
+ * and marks run.json "incomplete", so the run directory never claims to be running when
+ * nothing is.  The runner talks to it over a pipe; EOF without "done" means the runner died. */
+#ifndef IPCPROBE_GUARD_H
+#define IPCPROBE_GUARD_H
+
+#include <sys/types.h>
+
+/* Fork the watchman for the run in dir.  0, or -1 with errno (the run goes on unguarded). */
+int guard_start(const char *dir);
+
+/* A probe group has started or ended (pgid == the probe's pid). */
+void guard_probe_started(pid_t pgid);
+void guard_probe_ended(pid_t pgid);
+
+/* The run ended properly: let the watchman go and reap it. */
+void guard_finish(void);
+
+#endif
