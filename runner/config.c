@@ -624,6 +624,18 @@ static json_t *to_json(struct loader *L, yaml_node_t *n, int depth)
 	return o;
 }
 
+/* A config must not send results anywhere on the machine: its output is relative and never
+ * climbs out with "..".  Places elsewhere are the user's to choose, with -o. */
+static int path_stays_below(const char *p)
+{
+	if (p[0] == '/')
+		return 0;
+	for (const char *c = p; *c; c = strchr(c, '/') ? strchr(c, '/') + 1 : c + strlen(c))
+		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+			return 0;
+	return 1;
+}
+
 static char *default_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -678,6 +690,10 @@ static int load_top(struct loader *L, yaml_node_t *root)
 	n = lookup(L, root, "output");
 	if (n && (!scalar(n) || !*scalar(n)))
 		return fail(L, n, "output", "expected a directory path, got %s", kind(n));
+	if (n && !path_stays_below(scalar(n)))
+		return fail(L, n, "output", "expected a relative directory without \"..\" (a config "
+					    "writes below where ipcprobe runs; choose any other place "
+					    "with -o DIR), got \"%s\"", scalar(n));
 	cfg->output = xstrdup(n ? scalar(n) : "results");
 
 	n = lookup(L, root, "probes");

@@ -54,14 +54,15 @@ PY
 mkdir "$tmp/root"
 cat > "$tmp/bad.yaml" <<YAML
 name: bad
-output: $tmp/root
+output: root
 repetitions: 1
 probes:
   - probe: capacity
     params:
       chunk: 4KB
 YAML
-"$BUILD/ipcprobe" run "$tmp/bad.yaml" > "$tmp/bad.out" 2>&1
+runner=$(pwd)/$BUILD/ipcprobe
+(cd "$tmp" && "$runner" run bad.yaml) > "$tmp/bad.out" 2>&1
 rc=$?
 [ $rc -eq 2 ] || { cat "$tmp/bad.out"; fail "a bad config exited $rc, not 2"; }
 grep -q "bad.yaml:7:" "$tmp/bad.out" || { cat "$tmp/bad.out"; fail "the error does not name line 7"; }
