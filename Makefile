@@ -5,6 +5,12 @@ CXX      ?= c++
 ifeq ($(origin CC),default)
 CC       := gcc
 endif
+# `make CC=musl-gcc [test]` builds and tests what musl can build (mk/musl.mk), into build-musl/.
+ifeq ($(notdir $(CC)),musl-gcc)
+all: musl
+test: musl-test
+include mk/musl.mk
+else
 PYTHON   ?= python3
 BUILD    ?= build
 OPT      ?= -O2 -g
@@ -146,7 +152,10 @@ fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_TIME)
 
 clean:
-	rm -rf $(BUILD) build-asan build-port build-fuzz
+	rm -rf $(BUILD) build-asan build-port build-fuzz build-musl build-musl-bare
+
+include mk/musl.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .SECONDARY:
+endif

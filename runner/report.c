@@ -48,6 +48,8 @@ static void sb_puts(struct sbuf *b, const char *s)
 }
 
 static void sb_vprintf(struct sbuf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void sb_vprintf(struct sbuf *b, const char *fmt, va_list ap)
 {
 	char *s = NULL;
 	int n = vasprintf(&s, fmt, ap);

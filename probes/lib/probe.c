@@ -93,6 +93,8 @@ void rec_value(struct rec *r, double v)
 }
 
 static void rec_vstatus(struct rec *r, const char *status, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void rec_vstatus(struct rec *r, const char *status, const char *fmt, va_list ap)
 {
 	char reason[1024];
 	vsnprintf(reason, sizeof(reason), fmt, ap);
@@ -156,6 +158,8 @@ void rec_emit(struct rec *r)
 	free(r);
 }
 
+static int emit_status(struct probe_ctx *ctx, const char *status, int code, const char *fmt,
+		       va_list ap) __attribute__((format(printf, 4, 0)));
 static int emit_status(struct probe_ctx *ctx, const char *status, int code, const char *fmt,
 		       va_list ap)
 {
@@ -243,6 +247,8 @@ json_t *probe_describe(const struct probe_desc *desc)
 
 /* ---- argument parsing ------------------------------------------------------------------- */
 
+static int usage(const struct probe_desc *desc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static int usage(const struct probe_desc *desc, const char *fmt, ...)
 {
 	va_list ap;
