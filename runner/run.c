@@ -31,6 +31,7 @@
 #include "util.h"
 
 #define MAX_LINE (1 << 20)
+#define RESERVE_BYTES (256 * 1024)
 #define IPCPROBE_VERSION "0.1.0"
 
 struct run {
@@ -38,6 +39,8 @@ struct run {
 	char dir[PATH_MAX];
 	char partial[PATH_MAX + 32];
 	int records;		/* records.jsonl.partial */
+	int write_errno;	/* why records could not be written (the run stops), or 0 */
+	char reserve[PATH_MAX + 32];	/* space kept for the final files; see make_run_dir() */
 	json_t *meta;		/* run.json */
 	json_t *cases;		/* run.json "cases" */
 	int counts[4];		/* ok, unsupported, failed, timeout */
@@ -105,6 +108,34 @@ static json_t *git_commit(const char *srcdir, int *dirty)
 
 /* ---- the run directory ------------------------------------------------------------------- */
 
+/* Keep RESERVE_BYTES of the file system for the run's last words: if the disk fills up
+ * during the run, this file is removed so run.json can still say what happened.  A file
+ * system without even that much is refused at the start, and the directory removed. */
+static int reserve_space(struct run *R)
+{
+	static char zeros[64 * 1024];
+	char logs[PATH_MAX + 8];
+	snprintf(R->reserve, sizeof(R->reserve), "%s/.space-reserve", R->dir);
+	int fd = open(R->reserve, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc = fd < 0 ? -1 : 0;
+	for (int i = 0; rc == 0 && i < RESERVE_BYTES / (int)sizeof(zeros); i++)
+		rc = write_all(fd, zeros, sizeof(zeros));
+	if (rc == 0)
+		rc = fsync(fd) < 0 && errno != EINVAL ? -1 : 0;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "ipcprobe run: cannot write in %s: %s; free some space there or choose "
+			"another -o DIR\n", R->dir, strerror(e));
+	unlink(R->reserve);
+	snprintf(logs, sizeof(logs), "%s/logs", R->dir);
+	rmdir(logs);
+	rmdir(R->dir);
+	return -1;
+}
+
 /* Choose and create the run directory: -o DIR must not exist or be empty. */
 static int make_run_dir(struct run *R, const char *opt_dir)
 {
@@ -140,6 +171,8 @@ static int make_run_dir(struct run *R, const char *opt_dir)
 		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", logs, strerror(errno));
 		return -1;
 	}
+	if (reserve_space(R) < 0)
+		return -1;
 	snprintf(R->partial, sizeof(R->partial), "%s/records.jsonl.partial", R->dir);
 	R->records = open(R->partial, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	if (R->records < 0) {
@@ -212,8 +245,16 @@ static void append_record(struct run *R, json_t *r)
 		return;
 	size_t len = strlen(line);
 	line[len] = '\n';	/* over the NUL: written by length */
-	if (write_all(R->records, line, len + 1) < 0)
-		fprintf(stderr, "ipcprobe run: writing %s: %s\n", R->partial, strerror(errno));
+	off_t at = lseek(R->records, 0, SEEK_END);
+	if (!R->write_errno && write_all(R->records, line, len + 1) < 0) {
+		/* A full disk: take back the cut line and stop the run (run_case's callers look). */
+		R->write_errno = errno;
+		if (at >= 0 && ftruncate(R->records, at) < 0)
+			fprintf(stderr, "ipcprobe run: ftruncate %s: %s\n", R->partial,
+				strerror(errno));
+		fprintf(stderr, "ipcprobe run: writing %s: %s; stopping the run\n", R->partial,
+			strerror(R->write_errno));
+	}
 	free(line);
 }
 
@@ -423,6 +464,11 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	} else {
 		status = verdict(&C, &o, log, reason, sizeof(reason));
 	}
+	if (R->write_errno && strcmp(status, "ok") == 0) {
+		snprintf(reason, sizeof(reason), "its records could not all be written: %s",
+			 strerror(R->write_errno));
+		status = "failed";
+	}
 	free_argv(argv);
 	/* A probe killed before its own clean-up leaves names carrying its group id. */
 	json_t *swept = json_array();
@@ -562,6 +608,7 @@ static int finish(struct run *R, const char *status, const char *reason)
 	char stamp[64], path[PATH_MAX + 16];
 	int rc = 0;
 	utc_now(stamp, sizeof(stamp), 1);
+	unlink(R->reserve);
 	fsync(R->records);
 	close(R->records);
 	R->records = -1;
@@ -638,14 +685,17 @@ int cmd_run(int argc, char **argv)
 	       R.cfg.repetitions, R.dir);
 	/* Repetitions interleave the cases: each repetition is an independent process run, and
 	 * slow drifts of the machine spread over all cases rather than landing on one. */
-	for (int rep = 0; rep < R.cfg.repetitions && !exec_stop_signal; rep++)
-		for (size_t i = 0; i < R.cfg.ncases && !exec_stop_signal; i++)
+	for (int rep = 0; rep < R.cfg.repetitions && !exec_stop_signal && !R.write_errno; rep++)
+		for (size_t i = 0; i < R.cfg.ncases && !exec_stop_signal && !R.write_errno; i++)
 			R.counts[run_case(&R, i, rep, done++, total)]++;
 
-	char why[128] = "";
+	char why[256] = "";
 	if (exec_stop_signal)
 		snprintf(why, sizeof(why), "interrupted by signal %d (%s) after %zu of %zu case runs",
 			 (int)exec_stop_signal, strsignal((int)exec_stop_signal), done, total);
+	else if (R.write_errno)
+		snprintf(why, sizeof(why), "records could not be written (%s) after %zu of %zu case "
+			 "runs; free space and run again", strerror(R.write_errno), done, total);
 	int rc = finish(&R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
 	guard_finish();
 	print_summary(&R);
@@ -661,5 +711,5 @@ int cmd_run(int argc, char **argv)
 	config_free(&R.cfg);
 	if (exec_stop_signal)
 		return 128 + (int)exec_stop_signal;
-	return rc < 0 || R.counts[2] || R.counts[3] ? EXIT_CASE_FAILED : EXIT_ALL_OK;
+	return rc < 0 || R.write_errno || R.counts[2] || R.counts[3] ? EXIT_CASE_FAILED : EXIT_ALL_OK;
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "child.h"
@@ -25,6 +26,12 @@ static const struct param_desc p_value[] = {
 };
 
 static const struct param_desc p_none[] = { { NULL } };
+
+static const struct param_desc p_flood[] = {
+	{ "records", PT_INT, "1000", "1", "10000000", NULL, "records printed" },
+	{ "size", PT_SIZE, "1KiB", "0", "512KiB", NULL, "padding carried by each record" },
+	{ NULL },
+};
 
 static int run_ok(struct probe_ctx *ctx)
 {
@@ -78,6 +85,25 @@ static int run_exit1(struct probe_ctx *ctx)
 	return PROBE_FAILED;
 }
 
+/* Megabytes of records, as fast as it can: for the runner's memory under load. */
+static int run_flood(struct probe_ctx *ctx)
+{
+	int64_t n = param_int(ctx, "records"), size = param_int(ctx, "size");
+	char *pad = malloc((size_t)size + 1);
+	if (!pad)
+		return probe_failed(ctx, "malloc(%lld): out of memory", (long long)size);
+	memset(pad, 'x', (size_t)size);
+	pad[size] = '\0';
+	for (int64_t i = 0; i < n; i++) {
+		struct rec *r = rec_new(ctx, "value");
+		rec_value(r, (double)i);
+		rec_fact(r, "pad", json_string(pad));
+		rec_emit(r);
+	}
+	free(pad);
+	return PROBE_OK;
+}
+
 static int run_unsupported(struct probe_ctx *ctx)
 {
 	return probe_unsupported(ctx, "selftest: this case is never supported (on purpose)");
@@ -107,6 +133,8 @@ static const struct case_desc cases[] = {
 	{ "silent", "exits 0 without a record", m_value, p_none, 0, run_silent },
 	{ "exit1", "exits 1 without a record", m_value, p_none, 0, run_exit1 },
 	{ "unsupported", "reports itself unsupported", m_value, p_none, 0, run_unsupported },
+	{ "flood", "prints many records fast (records x size bytes)", m_value, p_flood, 0,
+	  run_flood },
 	{ "transport", "sends 4 bytes over the null transport", m_value, p_none, TR_NULL,
 	  run_transport },
 	{ NULL },
