@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -538,6 +539,19 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 
 /* ---- the end ----------------------------------------------------------------------------- */
 
+/* This process's peak resident set so far, in KiB (getrusage; macOS counts bytes). */
+static long peak_rss_kib(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return -1;
+#ifdef __APPLE__
+	return ru.ru_maxrss / 1024;
+#else
+	return ru.ru_maxrss;
+#endif
+}
+
 static void print_summary(struct run *R)
 {
 	size_t n = json_array_size(R->cases);
@@ -689,6 +703,9 @@ int cmd_run(int argc, char **argv)
 		for (size_t i = 0; i < R.cfg.ncases && !exec_stop_signal && !R.write_errno; i++)
 			R.counts[run_case(&R, i, rep, done++, total)]++;
 
+	/* The runner's own memory over the cases (it holds one stdout line at a time), before
+	 * the report, which loads every record. */
+	json_object_set_new(R.meta, "runner_peak_rss_kib", json_integer(peak_rss_kib()));
 	char why[256] = "";
 	if (exec_stop_signal)
 		snprintf(why, sizeof(why), "interrupted by signal %d (%s) after %zu of %zu case runs",
