@@ -28,7 +28,7 @@ LIBRT    := $(shell printf 'int main(void){return 0;}' | $(CC) -x c - -lrt -o /d
 
 # Debian packages the project needs (DESIGN.md "Dependencies").
 DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev gnuplot-nox \
-	    libcmocka-dev python3
+	    libcmocka-dev python3 valgrind
 
 # Probe families: one file each in probes/.
 PROBES       := capacity manager shm limits
@@ -50,7 +50,7 @@ TPROBE_SRC   := $(wildcard tests/probes/*.c)
 TPROBE_BINS  := $(TPROBE_SRC:tests/probes/%.c=$(BUILD)/tests/probes/%)
 CONFIG_H     := $(BUILD)/gen/have.h
 
-.PHONY: all deps run test test-unit test-e2e test-asan clean
+.PHONY: all deps run test test-unit test-e2e test-asan test-valgrind clean
 all: $(BUILD)/ipcprobe $(PROBE_BINS) $(PY_PROBE_BINS)
 
 deps:
@@ -128,6 +128,10 @@ test-asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" SAN="$(SAN_FLAGS)" test
 
+# The unit tests and one quick run (the runner and its probes) under valgrind's memcheck.
+test-valgrind: deps all $(UNIT_BINS)
+	@BUILD=$(BUILD) sh tests/valgrind.sh $(UNIT_BINS)
+
 # libFuzzer targets over the config loader and the record reader (tests/fuzz/), built with
 # clang (Debian: clang, libclang-rt-14-dev) into build-fuzz/.  `make fuzz FUZZ_TIME=600` runs
 # each for FUZZ_TIME seconds over a corpus seeded from configs/ and tests/; what it finds is
@@ -139,6 +143,7 @@ FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 FUZZ_BINS := build-fuzz/fuzz_config build-fuzz/fuzz_records
 .PHONY: fuzz fuzz-build
 fuzz-build: all
+	@sh tests/deps.sh clang libclang-rt-14-dev
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" SAN="$(FUZZ_SAN)" \
 		build-fuzz/librunner.a build-fuzz/libprobe.a
 	@$(MAKE) --no-print-directory BUILD=build-fuzz $(FUZZ_BINS)

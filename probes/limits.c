@@ -265,7 +265,7 @@ static int run_max_datagram(struct probe_ctx *ctx)
 	}
 	struct tr_oscap os = { 0 };
 	int have_os = tr->oscap && tr->oscap(&p, &os, err, sizeof(err)) == 0;
-	struct dgram_try d = { .p = &p, .out = malloc((size_t)bound + 1),
+	struct dgram_try d = { .p = &p, .out = calloc(1, (size_t)bound + 1),
 			       .in = malloc((size_t)bound + 2) };
 	if (!d.out || !d.in) {
 		free(d.out);
@@ -452,7 +452,7 @@ static int run_sysv_msg(struct probe_ctx *ctx)
 	int id = sysv_queue(&h);
 	if (id < 0)
 		return probe_failed(ctx, "msgget(IPC_CREAT): %s (%d)", strerror(errno), errno);
-	struct sysv_try t = { .id = id, .m = malloc(sizeof(long) + (size_t)bound) };
+	struct sysv_try t = { .id = id, .m = calloc(1, sizeof(long) + (size_t)bound) };
 	if (!t.m) {
 		cleanup_remove(h);
 		return probe_failed(ctx, "cannot allocate %lld bytes; lower limit", bound);
