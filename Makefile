@@ -105,14 +105,17 @@ run: deps all
 	$(BUILD)/ipcprobe run configs/default.yaml
 
 # Every test: unit tests, then end-to-end tests against the real probes, then the check that
-# nothing was left behind; then all of it again under the sanitizers (a minute or two more),
-# so that no change can make that build unclean unnoticed.
+# nothing was left behind; then all of it again under the sanitizers, and the unit tests and a
+# quick run under valgrind, so that no change can make those unclean unnoticed (about five
+# minutes in all on a 2-core machine).
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(TPROBE_BINS)
 	@$(MAKE) --no-print-directory test-unit test-e2e
 ifeq ($(SAN),)
 	@echo "== the same under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)"
 	@$(MAKE) --no-print-directory test-asan
+	@echo "== the unit tests and a quick run under valgrind"
+	@$(MAKE) --no-print-directory test-valgrind
 endif
 
 test-unit: $(UNIT_BINS)

@@ -11,7 +11,7 @@ BUILD=${BUILD:-build}
 points=${CHAOS_POINTS:-20}
 seed=${CHAOS_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${CHAOS_KEEP:-}" ] || rm -rf "$tmp"' EXIT
 fail() { echo "test_chaos (seed $seed): $*" >&2; exit 1; }
 echo "test_chaos: seed $seed, $points points each"
 
@@ -92,6 +92,10 @@ sed 's/^name: chaos/name: chaos-probes\nrepetitions: 12/' tests/e2e/chaos.yaml >
 IPCPROBE_CHAOS=$tag "$BUILD/ipcprobe" run "$tmp/probes.yaml" -o "$tmp/p" >"$tmp/pout" 2>&1 &
 runner=$!
 hits=0
+# Not before the run has started: the probes' --list answers, read while loading the config,
+# are not case runs (a kill there is a config error, exit 2).
+i=0
+while [ ! -f "$tmp/p/run.json" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 for t in $(moments 400 0.25); do
 	[ $hits -ge "$points" ] && break
 	kill -0 $runner 2>/dev/null || break
@@ -106,7 +110,8 @@ done
 kill -INT $runner 2>/dev/null
 wait $runner
 rc=$?
-[ $hits -ge "$points" ] || fail "only $hits probe groups killed (the run ended first)"
+[ $hits -ge "$points" ] || { tail -5 "$tmp/pout" >&2
+	fail "only $hits probe groups killed (the run ended first, exit $rc)"; }
 [ $rc -eq 130 ] || [ $rc -eq 1 ] ||
 	{ tail -20 "$tmp/pout" >&2; fail "the run with killed probes exited $rc, not 130 (or 1)"; }
 wait_gone || fail "processes survive the run whose probes were killed"

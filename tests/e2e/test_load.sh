@@ -34,8 +34,11 @@ n = sum(1 for _ in open(d + "/records.jsonl"))
 assert n == cases + 20000, n
 size = os.path.getsize(d + "/records.jsonl")
 rss = meta["runner_peak_rss_kib"]
-# Bounded: a few MiB for the runner itself, not a share of the 25 MB it passed through.
-assert 0 < rss < 32 * 1024 and rss * 1024 < size / 2, (rss, size)
+# Bounded: a few MiB for the runner itself, not a share of the 25 MB it passed through.  Under
+# AddressSanitizer, whose shadow memory and quarantine of freed blocks make RSS meaningless,
+# the figure is shown, not judged.
+if not os.environ.get("ASAN_OPTIONS"):
+    assert 0 < rss < 32 * 1024 and rss * 1024 < size / 2, (rss, size)
 print("test_load: %d case runs, %d records, %.1f MB of records; runner peak RSS %d KiB" %
       (cases + 1, n, size / 1e6, rss))
 PY
