@@ -42,6 +42,7 @@ check_run_dir() {
 import json, os, sys
 d = sys.argv[1]
 meta = json.load(open(os.path.join(d, "run.json")))
+assert not os.path.exists(os.path.join(d, ".space-reserve")), "the space reserve was left"
 assert meta["status"] in ("complete", "incomplete"), meta["status"]
 for name in ("records.jsonl", "records.jsonl.partial"):
     p = os.path.join(d, name)
