@@ -4,8 +4,9 @@
  * The rule, for a timing (direction lower or higher) measured in both runs:
  *   - the samples are the per-repetition values, each an independent process run;
  *   - change = how much worse NEW's median is than BASE's (a fraction; negative is better);
- *   - noise  = the larger relative spread, (max - min) / median, of the two runs' samples:
- *     what the machine itself shows between repetitions of the same code;
+ *   - noise  = the larger relative spread, (max - min) / median, of the two runs' samples
+ *     (with 5 or more, less the most extreme sample at each end): what the machine itself
+ *     shows between repetitions of the same code;
  *   - a regression needs all three: Mann-Whitney p < alpha, change > threshold, change > noise.
  * Two runs of the same binary on a noisy machine differ by 20-30%; a p-value alone flags that.
  * When the samples are too few for p ever to fall below alpha, the verdict says so.
@@ -96,9 +97,13 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The relative spread of sorted samples: (max - min) / median, without the most extreme sample
+ * at each end once there are 5 or more.  One stray repetition (this VM's round trips are
+ * bimodal: 15 us or 90 us) must not make every real change look like noise. */
 static double spread(double *sorted, size_t n, double med)
 {
-	return n > 1 && med != 0 ? (sorted[n - 1] - sorted[0]) / fabs(med) : 0;
+	size_t trim = n >= 5 ? 1 : 0;
+	return n > 1 && med != 0 ? (sorted[n - 1 - trim] - sorted[trim]) / fabs(med) : 0;
 }
 
 /* Decide one entry: fills the verdict and figures; returns 1 for a regression that fails CI. */

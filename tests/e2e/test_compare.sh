@@ -30,8 +30,9 @@ def run(name, rtts, cap=65536, bw_status="ok"):
     json.dump({"schema": 1, "name": name, "status": "complete",
                "started": "2026-11-0%dT00:00:00Z" % started},
               open(os.path.join(tmp, name, "run.json"), "w"))
-run("base", [9000, 10000, 10500, 11000, 11250])      # spread 22% of the median
-run("aa", [11300, 11500, 12000, 12500, 13000])        # +14%: significant, within the noise
+run("base", [8000, 8500, 10000, 11500, 11600])      # spread 30% of the median, ends trimmed
+run("aa", [11400, 11700, 12000, 12500, 13000])        # +20%: significant, within the noise
+run("stray", [10000, 10200, 10400, 10600, 95000])     # one repetition in the slow mode
 run("slow", [20000, 21000, 22000, 23000, 24000], cap=131072, bw_status="failed")
 run("base3", [9000, 10000, 10500])
 run("three", [20000, 21000, 22000])
@@ -41,6 +42,8 @@ PY
 [ $? -eq 0 ] || fail "an A/A-like shift within the noise exited non-zero"
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/slow" --format json > "$tmp/slow.json"
 [ $? -eq 1 ] || fail "a 2x slowdown did not exit 1"
+"$BUILD/ipcprobe" compare "$tmp/stray" "$tmp/slow" > "$tmp/stray.txt"
+[ $? -eq 1 ] || { cat "$tmp/stray.txt"; fail "one stray repetition hid a 2x slowdown"; }
 "$BUILD/ipcprobe" compare "$tmp/base3" "$tmp/three" --format json > "$tmp/three.json"
 [ $? -eq 0 ] || fail "three repetitions each exited non-zero"
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/slow" --format markdown > "$tmp/slow.md"
@@ -63,9 +66,9 @@ PY
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/nonexistent" > /dev/null 2>&1; [ $? -eq 2 ] || fail "a missing run did not exit 2"
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/aa" --threshold lots > /dev/null 2>&1; [ $? -eq 2 ] || fail "a bad threshold did not exit 2"
 
-# The same runs side by side in one report: the 2x slowdown shows as the ratio 2.10.
+# The same runs side by side in one report: the 2x slowdown shows as the ratio 2.20.
 "$BUILD/ipcprobe" report "$tmp/base" "$tmp/slow" -o "$tmp/side" > /dev/null || fail "report of two runs failed"
-grep -q '^| latency/roundtrip/pipe/rtt {"size":64} | 10.5 us | 22 us | 2.10 |' "$tmp/side/report.md" ||
+grep -q '^| latency/roundtrip/pipe/rtt {"size":64} | 10 us | 22 us | 2.20 |' "$tmp/side/report.md" ||
 	{ grep rtt "$tmp/side/report.md"; fail "the side-by-side report lacks the rtt row"; }
 "$BUILD/ipcprobe" report "$tmp/base" "$tmp/slow" > /dev/null 2>&1; [ $? -eq 2 ] || fail "two runs without -o did not exit 2"
 # Grouped charts: a cluster per transport, a bar per run, only for figures two runs have
@@ -75,14 +78,14 @@ for c in grouped_latency grouped_capacity; do
 	grep -q "](plots/$c.png)" "$tmp/side/report.md" || fail "report.md does not show $c"
 done
 [ ! -e "$tmp/side/plots/grouped_throughput.dat" ] || fail "a throughput chart from one run only"
-grep -q '^"pipe" 10.5 22$' "$tmp/side/plots/grouped_latency.dat" ||
+grep -q '^"pipe" 10 22$' "$tmp/side/plots/grouped_latency.dat" ||
 	{ cat "$tmp/side/plots/grouped_latency.dat"; fail "the latency chart's data is not the medians in us"; }
 [ "$(grep -c '<figure><svg' "$tmp/side/report.html")" -eq 2 ] || fail "report.html lacks the two inline charts"
 
 # History: runs in the order they started (given out of order), the chosen figure over them.
 "$BUILD/ipcprobe" history "$tmp/slow" "$tmp/base" "$tmp/aa" -o "$tmp/hist" --match rtt > /dev/null ||
 	fail "history failed"
-grep -q '^| latency/roundtrip/pipe/rtt {"size":64} | 10.5 us | 12 us | 22 us |' "$tmp/hist/report.md" ||
+grep -q '^| latency/roundtrip/pipe/rtt {"size":64} | 10 us | 12 us | 22 us |' "$tmp/hist/report.md" ||
 	{ grep rtt "$tmp/hist/report.md"; fail "history lacks the rtt row in start order"; }
 [ -s "$tmp/hist/plots/history.png" ] || fail "history drew no chart"
 
@@ -95,7 +98,7 @@ tmp = sys.argv[1]
 gb = json.load(open(os.path.join(tmp, "gb.json")))
 assert "context" in gb and len(gb["benchmarks"]) == 11, len(gb["benchmarks"])
 b = [x for x in gb["benchmarks"] if "/rtt" in x["name"]][0]
-assert b["time_unit"] == "ns" and b["real_time"] == 9000 and b["run_type"] == "iteration", b
+assert b["time_unit"] == "ns" and b["real_time"] == 8000 and b["run_type"] == "iteration", b
 small = json.load(open(os.path.join(tmp, "small.json")))
 big = json.load(open(os.path.join(tmp, "big.json")))
 assert {e["unit"] for e in small} == {"ns"} and len(small) == 5, small
