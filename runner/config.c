@@ -847,14 +847,15 @@ json_t *yaml_load_json(const char *path, char *err, size_t errlen)
 	yaml_parser_t parser;
 	size_t len;
 	json_t *out = NULL;
-	if (errlen)
-		err[0] = '\0';
 	char *text = read_file(path, &len, err, errlen);
 	if (!text)
 		return NULL;
-	if (prescan(path, text, len, err, errlen) < 0 || !yaml_parser_initialize(&parser)) {
-		if (!*err)
-			snprintf(err, errlen, "%s: cannot start the YAML parser", path);
+	if (prescan(path, text, len, err, errlen) < 0) {
+		free(text);
+		return NULL;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(err, errlen, "%s: cannot start the YAML parser", path);
 		free(text);
 		return NULL;
 	}

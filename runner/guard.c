@@ -79,8 +79,8 @@ sweep:
 static void mark_incomplete(const char *dir, pid_t runner, int ngroups)
 {
 	char path[4200], err[512], reason[300];
-	snprintf(path, sizeof(path), "%s/.space-reserve", dir);
-	unlink(path);	/* the runner's reserve for its last words (run.c) */
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_SPACE_RESERVE);
+	unlink(path);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	json_error_t je;
 	json_t *meta = json_load_file(path, 0, &je);

@@ -8,6 +8,10 @@
 
 #include <sys/types.h>
 
+/* The file in the run directory that keeps space for the runner's final files (run.c); the
+ * watchman removes it too. */
+#define RUN_SPACE_RESERVE ".space-reserve"
+
 /* Fork the watchman for the run in dir.  0, or -1 with errno (the run goes on unguarded). */
 int guard_start(const char *dir);
 

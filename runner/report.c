@@ -466,17 +466,15 @@ static void write_summary(struct report_ctx *ctx)
 static void write_generic(struct report_ctx *ctx, const char *probe)
 {
 	json_t *r;
-	size_t i, rows = 0, more = 0;
+	size_t i, rows = 0;
 	static const char *const hd[] = { "case", "transport", "params", "metric", "rep",
 					   "status", "value", "dist p50 / p99", "reason" };
 	doc_table(ctx->doc, 9, hd);
 	json_array_foreach(ctx->records, i, r) {
 		if (!str_is(r, "probe", probe))
 			continue;
-		if (rows++ >= GENERIC_MAX_ROWS) {
-			more++;
+		if (rows++ >= GENERIC_MAX_ROWS)
 			continue;
-		}
 		char *params = json_dumps(json_object_get(r, "params"), JSON_COMPACT);
 		char val[64], p50[64], p99[64], dist[160] = "";
 		const char *unit = jstr(r, "unit");
@@ -497,8 +495,9 @@ static void write_generic(struct report_ctx *ctx, const char *probe)
 		free(params);
 	}
 	doc_table_end(ctx->doc);
-	if (more)
-		doc_p(ctx->doc, "... and %zu more records of %s, in records.jsonl.", more, probe);
+	if (rows > GENERIC_MAX_ROWS)
+		doc_p(ctx->doc, "... and %zu more records of %s, in records.jsonl.",
+		      rows - GENERIC_MAX_ROWS, probe);
 }
 
 static void write_facts(struct report_ctx *ctx, const char *title, json_t *obj)

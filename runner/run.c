@@ -40,6 +40,7 @@ struct run {
 	char dir[PATH_MAX];
 	char partial[PATH_MAX + 32];
 	int records;		/* records.jsonl.partial */
+	off_t records_len;	/* its whole lines so far */
 	int write_errno;	/* why records could not be written (the run stops), or 0 */
 	char reserve[PATH_MAX + 32];	/* space kept for the final files; see make_run_dir() */
 	json_t *meta;		/* run.json */
@@ -116,7 +117,7 @@ static int reserve_space(struct run *R)
 {
 	static char zeros[64 * 1024];
 	char logs[PATH_MAX + 8];
-	snprintf(R->reserve, sizeof(R->reserve), "%s/.space-reserve", R->dir);
+	snprintf(R->reserve, sizeof(R->reserve), "%s/%s", R->dir, RUN_SPACE_RESERVE);
 	int fd = open(R->reserve, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	int rc = fd < 0 ? -1 : 0;
 	for (int i = 0; rc == 0 && i < RESERVE_BYTES / (int)sizeof(zeros); i++)
@@ -241,16 +242,17 @@ static int same_str(json_t *v, const char *s)
  * whole lines (and at most the last one cut, which the readers of .partial files drop). */
 static void append_record(struct run *R, json_t *r)
 {
-	char *line = json_dumps(r, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	char *line = R->write_errno ? NULL : json_dumps(r, JSON_COMPACT | JSON_REAL_PRECISION(17));
 	if (!line)
 		return;
 	size_t len = strlen(line);
 	line[len] = '\n';	/* over the NUL: written by length */
-	off_t at = lseek(R->records, 0, SEEK_END);
-	if (!R->write_errno && write_all(R->records, line, len + 1) < 0) {
+	if (write_all(R->records, line, len + 1) == 0) {
+		R->records_len += (off_t)len + 1;
+	} else {
 		/* A full disk: take back the cut line and stop the run (run_case's callers look). */
 		R->write_errno = errno;
-		if (at >= 0 && ftruncate(R->records, at) < 0)
+		if (ftruncate(R->records, R->records_len) < 0)
 			fprintf(stderr, "ipcprobe run: ftruncate %s: %s\n", R->partial,
 				strerror(errno));
 		fprintf(stderr, "ipcprobe run: writing %s: %s; stopping the run\n", R->partial,
