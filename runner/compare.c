@@ -384,7 +384,7 @@ static json_t *export_gab(json_t *recs, int bigger)
 int cmd_export(int argc, char **argv)
 {
 	const char *format = NULL, *dir = NULL, *direction = "smaller";
-	char err[1024], path[4200];
+	char err[1024];
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--format") && i + 1 < argc)
 			format = argv[++i];
@@ -407,8 +407,12 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "ipcprobe export: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	json_t *meta = json_load_file(path, 0, NULL);
+	json_t *meta = records_load_meta(dir, err, sizeof(err));
+	if (!meta) {
+		fprintf(stderr, "ipcprobe export: %s\n", err);
+		json_decref(recs);
+		return EXIT_BAD_INPUT;
+	}
 	json_t *out = !strcmp(format, "gbench") ? export_gbench(recs, meta) :
 						  export_gab(recs, !strcmp(direction, "bigger"));
 	json_dumpf(out, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));

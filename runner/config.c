@@ -750,7 +750,7 @@ static int prescan(const char *path, const char *text, size_t len, char *err, si
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	int depth = 0, rc = 0;
+	int depth = 0, docs = 0, rc = 0;
 	if (!yaml_parser_initialize(&parser))
 		return 0;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -765,6 +765,15 @@ static int prescan(const char *path, const char *text, size_t len, char *err, si
 		if (t == YAML_ALIAS_EVENT) {
 			snprintf(err, errlen, "%s:%zu:%zu: (YAML): aliases (*name) are not accepted in "
 				 "a config; write the value out", path, line, col);
+			rc = -1;
+			break;
+		}
+		/* yaml_parser_load reads the first document only: a second would be dropped
+		 * without a word. */
+		if (t == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
+			snprintf(err, errlen, "%s:%zu:%zu: (YAML): a second document (after \"---\"); "
+				 "a config is one document: split it into two files", path, line,
+				 col);
 			rc = -1;
 			break;
 		}
@@ -826,17 +835,11 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 {
 	size_t len;
 	memset(cfg, 0, sizeof(*cfg));
-	char *text = read_file(path, &len, err, errlen);
+	/* The size is checked before reading: a FIFO or /dev/zero is never read at all. */
+	char *text = read_file_max(path, MAX_CONFIG_BYTES, 0, &len, err, errlen);
 	if (!text)
 		return -1;
-	int rc;
-	if (len > MAX_CONFIG_BYTES) {
-		snprintf(err, errlen, "%s: %zu bytes; a config is at most %d KiB (is this the right "
-			 "file?)", path, len, MAX_CONFIG_BYTES / 1024);
-		rc = -1;
-	} else {
-		rc = config_load_text(path, text, len, cfg, err, errlen);
-	}
+	int rc = config_load_text(path, text, len, cfg, err, errlen);
 	free(text);
 	return rc;
 }
@@ -847,7 +850,7 @@ json_t *yaml_load_json(const char *path, char *err, size_t errlen)
 	yaml_parser_t parser;
 	size_t len;
 	json_t *out = NULL;
-	char *text = read_file(path, &len, err, errlen);
+	char *text = read_file_max(path, MAX_CONFIG_BYTES, 0, &len, err, errlen);
 	if (!text)
 		return NULL;
 	if (prescan(path, text, len, err, errlen) < 0) {

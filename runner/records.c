@@ -1,6 +1,8 @@
 /* records.c - see records.h. */
 #include "records.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +181,9 @@ json_t *records_parse(const char *path, const char *text, size_t len, int cut_ta
 static json_t *load(const char *path, int cut_tail_ok, char *err, size_t errlen)
 {
 	size_t len;
-	char *text = read_file(path, &len, err, errlen);
+	/* Records are read from run directories that may come from someone else: never
+	 * through a link, never from a FIFO or a device. */
+	char *text = read_file_max(path, SIZE_MAX / 2, RF_NOFOLLOW, &len, err, errlen);
 	if (!text)
 		return NULL;
 	json_t *all = records_parse(path, text, len, cut_tail_ok, err, errlen);
@@ -198,11 +202,11 @@ json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen
 	struct stat st;
 	int part = 0;
 	snprintf(path, sizeof(path), "%s/records.jsonl", dir);
-	if (stat(path, &st) < 0) {
+	if (lstat(path, &st) < 0) {
 		snprintf(path, sizeof(path), "%s/records.jsonl.partial", dir);
 		part = 1;
 	}
-	if (stat(path, &st) < 0) {
+	if (lstat(path, &st) < 0) {
 		snprintf(err, errlen, "%s: no records.jsonl (nor a .partial one): not a run "
 				      "directory?", dir);
 		return NULL;
@@ -210,6 +214,28 @@ json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen
 	if (partial)
 		*partial = part;
 	return load(path, part, err, errlen);
+}
+
+json_t *records_load_meta(const char *dir, char *err, size_t errlen)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	if (lstat(path, &st) < 0 && errno == ENOENT)
+		return json_object();	/* a run killed before its first word */
+	json_t *m = read_json_file(path, RF_NOFOLLOW, err, errlen);
+	if (!m)
+		return NULL;
+	json_t *schema = json_object_get(m, "schema");
+	if (!json_is_object(m) || !json_is_integer(schema) || json_integer_value(schema) != 1) {
+		snprintf(err, errlen, "%s: %s; this ipcprobe reads schema 1 (a run from a newer "
+				      "ipcprobe? use that version to read it)", path,
+			 !json_is_object(m) ? "not a JSON object" : json_is_integer(schema) ?
+			 "an unknown schema version" : "no \"schema\" number");
+		json_decref(m);
+		return NULL;
+	}
+	return m;
 }
 
 json_t *record_make_status(const char *probe, const char *cas, const char *transport,

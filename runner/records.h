@@ -28,6 +28,9 @@ json_t *records_load(const char *path, char *err, size_t errlen);
  * was killed (whose cut last line, if any, is dropped).  *partial (may be NULL) says which.
  * NULL with err on failure. */
 json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen);
+/* DIR/run.json, refused when it is a link, not a regular file, not JSON or of an unknown
+ * schema (NULL with err); an empty object when the run has none (killed at once). */
+json_t *records_load_meta(const char *dir, char *err, size_t errlen);
 
 /* Build a record the runner writes for a case that produced none of its own: failed or
  * timeout, with the reason.  params is borrowed (copied). */

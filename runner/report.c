@@ -2,9 +2,11 @@
  * report.md (charts beside it) from a run directory.  Measuring is the probes' business;
  * this only reads records, writes the data files gnuplot draws, and lays out tables. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,7 +182,7 @@ void doc_chart(struct doc *d, const char *dir, const char *name, const char *alt
 {
 	char path[PATH_MAX], err[256];
 	snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, name);
-	char *svg = read_file(path, NULL, err, sizeof(err));
+	char *svg = read_file_max(path, SIZE_MAX / 2, RF_NOFOLLOW, NULL, err, sizeof(err));
 	char *start = svg ? strstr(svg, "<svg") : NULL;
 	if (start) {
 		sb_puts(&d->html, "<figure>");
@@ -278,15 +280,69 @@ json_t *report_transports(json_t *recs)
 	return out;
 }
 
+/* plots/ inside a run directory: made, or accepted when it is a real directory; a link or a
+ * file planted there is refused (nothing is ever written through it). */
+int report_plots_dir(struct report_ctx *ctx, char *plots, size_t len)
+{
+	snprintf(plots, len, "%s/plots", ctx->dir);
+	if (mkdir_p(ctx->dir, 0755) == 0 && subdir_here(plots) == 0)
+		return 0;
+	if (!ctx->err[0])
+		snprintf(ctx->err, sizeof(ctx->err), "charts: %.900s: %s", plots,
+			 errno == ELOOP ? "is a symbolic link; refusing to write through it (remove "
+					  "it, or report a copy of the run directory)" :
+			 errno == ENOTDIR ? "is not a directory; remove it" : strerror(errno));
+	return -1;
+}
+
+/* Run gnuplot with its working files in a private directory (mkdtemp, inside plots/ so that
+ * rename works): it writes name.svg and name.png there, its chatter goes to name.log there,
+ * and nothing it writes can follow a link planted in the run directory. */
+static int run_gnuplot(const char *gp, const char *exprs, const char *log)
+{
+	int logfd = open(log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (logfd < 0)
+		return -1;
+	fflush(NULL);	/* the child must not print our buffered output again */
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null < 0 || dup2(null, 1) < 0 || dup2(logfd, 2) < 0)
+			_exit(126);
+		execlp("gnuplot", "gnuplot", "-e", exprs, gp, (char *)NULL);
+		_exit(127);
+	}
+	close(logfd);
+	int st = -1;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return pid < 0 ? -1 : st;
+}
+
+/* Move what gnuplot made from the private directory into plots/ (rename replaces a planted
+ * link instead of following it) and remove the private directory. */
+static void move_chart_files(const char *tmpdir, const char *plots, const char *name)
+{
+	static const char *const ext[] = { "svg", "png", "log" };
+	char from[PATH_MAX + 80], to[PATH_MAX + 80];
+	for (unsigned i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(from, sizeof(from), "%s/%s.%s", tmpdir, name, ext[i]);
+		snprintf(to, sizeof(to), "%s/%s.%s", plots, name, ext[i]);
+		if (rename(from, to) < 0)
+			unlink(from);
+	}
+	rmdir(tmpdir);
+}
+
 int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data)
 {
-	char plots[PATH_MAX], dat[PATH_MAX + 64], out[PATH_MAX + 64], gp[PATH_MAX], e[512];
-	char exprs[4 * PATH_MAX + 256];
-	snprintf(plots, sizeof(plots), "%s/plots", ctx->dir);
+	char plots[PATH_MAX], dat[PATH_MAX + 64], out[PATH_MAX + 80], gp[PATH_MAX], e[512];
+	char exprs[5 * PATH_MAX + 256], tmpdir[PATH_MAX + 32], log[PATH_MAX + 80];
+	if (report_plots_dir(ctx, plots, sizeof(plots)) < 0)
+		return -1;
 	snprintf(dat, sizeof(dat), "%s/%s.dat", plots, name);
-	snprintf(out, sizeof(out), "%s/%s", plots, name);
 	snprintf(gp, sizeof(gp), "%s/../plots/%s.gp", self_dir(NULL), script);
-	if (mkdir_p(plots, 0755) < 0 || write_file_atomic(dat, data, strlen(data), e, sizeof(e))) {
+	if (write_file_atomic(dat, data, strlen(data), e, sizeof(e))) {
 		if (!ctx->err[0])
 			snprintf(ctx->err, sizeof(ctx->err), "%s", e);
 		return -1;
@@ -297,30 +353,31 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 							     "contains a quote; gnuplot cannot be told it");
 		return -1;
 	}
+	snprintf(tmpdir, sizeof(tmpdir), "%s/.gnuplot-XXXXXX", plots);
+	if (!mkdtemp(tmpdir)) {
+		if (!ctx->err[0])
+			snprintf(ctx->err, sizeof(ctx->err), "charts: cannot make a private "
+				 "directory in %.900s: %s", plots, strerror(errno));
+		return -1;
+	}
 	char stylepath[PATH_MAX];
 	snprintf(stylepath, sizeof(stylepath), "%s/../plots/style.gp", self_dir(NULL));
-	snprintf(exprs, sizeof(exprs), "datafile='%s'; outbase='%s'; style='%s'", dat, out,
-		 stylepath);
-	fflush(NULL);	/* the child must not print our buffered output again */
-	pid_t pid = fork();
-	char log[PATH_MAX + 64];
-	snprintf(log, sizeof(log), "%s/%s.log", plots, name);
-	if (pid == 0) {
-		/* gnuplot's chatter (empty ranges and the like) goes beside the chart. */
-		if (!freopen("/dev/null", "w", stdout) || !freopen(log, "w", stderr))
-			_exit(126);
-		execlp("gnuplot", "gnuplot", "-e", exprs, gp, (char *)NULL);
-		_exit(127);
-	}
-	int st = -1;
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		if (!ctx->err[0])
-			snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.400s: %s%.500s", gp,
-				 WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
-					 "gnuplot is not installed; run make deps" :
-					 "failed; its messages are in ", log);
+	snprintf(out, sizeof(out), "%s/%s", tmpdir, name);
+	snprintf(log, sizeof(log), "%s/%s.log", tmpdir, name);
+	/* opts: grouped.gp's options file, written beside the data by the report. */
+	snprintf(exprs, sizeof(exprs), "datafile='%s'; outbase='%s'; style='%s'; opts='%s/%s.opts'",
+		 dat, out, stylepath, plots, name);
+	int st = run_gnuplot(gp, exprs, log);
+	move_chart_files(tmpdir, plots, name);
+	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		if (ctx->err[0])
+			;
+		else if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127)
+			snprintf(ctx->err, sizeof(ctx->err), "gnuplot is not installed; run make "
+							     "deps");
+		else
+			snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.400s failed; its messages "
+				 "are in %.500s/%s.log", gp, plots, name);
 		return -1;
 	}
 	return 0;
@@ -545,15 +602,6 @@ static int has_section(const char *probe)
 	return 0;
 }
 
-static json_t *load_meta(const char *dir)
-{
-	char path[PATH_MAX];
-	json_error_t je;
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	json_t *m = json_load_file(path, 0, &je);
-	return json_is_object(m) ? m : (json_decref(m), json_object());
-}
-
 int report_write(const char *dir, char *err, size_t errlen)
 {
 	struct doc doc = { 0 };
@@ -562,7 +610,11 @@ int report_write(const char *dir, char *err, size_t errlen)
 	ctx.records = records_load_run(dir, NULL, err, errlen);
 	if (!ctx.records)
 		return -1;
-	ctx.meta = load_meta(dir);
+	ctx.meta = records_load_meta(dir, err, errlen);
+	if (!ctx.meta) {
+		json_decref(ctx.records);
+		return -1;
+	}
 	write_header(&ctx, &head, &mhead);
 	write_summary(&ctx);
 
@@ -633,6 +685,25 @@ int report_write(const char *dir, char *err, size_t errlen)
 	return rc;
 }
 
+/* -o OUT of a report over several runs must not be a run directory: its own report.html
+ * and charts would be overwritten. */
+static int refuse_run_dir_as_out(const char *cmd, const char *out)
+{
+	static const char *const marks[] = { "run.json", "records.jsonl", "records.jsonl.partial" };
+	char path[PATH_MAX + 32];
+	struct stat st;
+	for (unsigned i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", out, marks[i]);
+		if (lstat(path, &st) == 0) {
+			fprintf(stderr, "ipcprobe %s: %s is a run directory (it has %s); its own "
+					"report would be overwritten: choose another -o OUT\n", cmd,
+				out, marks[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	char err[1024];
@@ -652,6 +723,8 @@ int cmd_report(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	if (n > 1) {
+		if (refuse_run_dir_as_out("report", out))
+			return EXIT_BAD_INPUT;
 		if (report_multi(dirs, n, out, err, sizeof(err)) < 0) {
 			fprintf(stderr, "ipcprobe report: %s\n", err);
 			return EXIT_BAD_INPUT;
@@ -686,6 +759,8 @@ int cmd_history(int argc, char **argv)
 		fprintf(stderr, "usage: ipcprobe history DIR... -o OUT [--match TEXT]\n");
 		return EXIT_BAD_INPUT;
 	}
+	if (refuse_run_dir_as_out("history", out))
+		return EXIT_BAD_INPUT;
 	if (report_history(dirs, n, match, out, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipcprobe history: %s\n", err);
 		return EXIT_BAD_INPUT;

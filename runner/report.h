@@ -49,6 +49,8 @@ json_t *report_transports(json_t *recs);
 /* Write data to <dir>/plots/<name>.dat and run plots/<script>.gp on it, making
  * plots/<name>.svg and .png.  0, or -1 with the reason in ctx->err (first failure kept). */
 int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data);
+/* ctx->dir/plots made or checked to be a real directory (never a link); its path in plots. */
+int report_plots_dir(struct report_ctx *ctx, char *plots, size_t len);
 
 /* Several runs side by side into out/report.html and report.md (runner/report_multi.c). */
 int report_multi(const char *const *dirs, int n, const char *out, char *err, size_t errlen);

@@ -360,19 +360,13 @@ static int group_opts(struct report_ctx *ctx, const char *name, const char *titl
 		      const char *ylabel, size_t ngroups, int logscale)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 64], e[1024];
+	if (report_plots_dir(ctx, dir, sizeof(dir)) < 0)
+		return -1;
 	char *text = xasprintf("set title \"%s\"\nset ylabel \"%s\"\nset xrange [-0.6:%zu.4]\n%s",
 			       title, ylabel, ngroups - 1,
 			       logscale ? "set logscale y 10\nset yrange [*:*]\n" : "");
-	snprintf(dir, sizeof(dir), "%s/plots", ctx->dir);
 	snprintf(path, sizeof(path), "%s/%s.opts", dir, name);
-	int rc = 0;
-	if (mkdir_p(dir, 0755) < 0) {
-		snprintf(e, sizeof(e), "charts: mkdir %.900s: %s (%d)", dir, strerror(errno),
-			 errno);
-		rc = -1;
-	} else {
-		rc = write_file_atomic(path, text, strlen(text), e, sizeof(e));
-	}
+	int rc = write_file_atomic(path, text, strlen(text), e, sizeof(e));
 	if (rc < 0 && !ctx->err[0])
 		snprintf(ctx->err, sizeof(ctx->err), "%s", e);
 	free(text);
@@ -467,17 +461,13 @@ int report_multi(const char *const *dirs, int n, const char *out, char *err, siz
 		goto free_runs;
 	}
 	for (int i = 0; i < n; i++) {
-		char path[PATH_MAX];
 		r[i].dir = dirs[i];
 		r[i].records = records_load_run(dirs[i], NULL, err, errlen);
 		if (!r[i].records)
 			goto free_runs;
-		snprintf(path, sizeof(path), "%s/run.json", dirs[i]);
-		r[i].meta = json_load_file(path, 0, NULL);
-		if (!json_is_object(r[i].meta)) {
-			json_decref(r[i].meta);
-			r[i].meta = json_object();
-		}
+		r[i].meta = records_load_meta(dirs[i], err, errlen);
+		if (!r[i].meta)
+			goto free_runs;
 		json_t *p = json_object_get(r[i].meta, "platform");
 		snprintf(r[i].label, sizeof(r[i].label), "%d: %s, %s %s", i + 1,
 			 jstr(r[i].meta, "host"), jstr(p, "os"), jstr(p, "kernel"));
@@ -522,17 +512,13 @@ int report_history(const char *const *dirs, int n, const char *match, const char
 	struct run_in *r = calloc((size_t)n, sizeof(*r));
 	int rc = -1;
 	for (int i = 0; i < n; i++) {
-		char path[PATH_MAX];
 		r[i].dir = dirs[i];
 		r[i].records = records_load_run(dirs[i], NULL, err, errlen);
 		if (!r[i].records)
 			goto free_runs;
-		snprintf(path, sizeof(path), "%s/run.json", dirs[i]);
-		r[i].meta = json_load_file(path, 0, NULL);
-		if (!json_is_object(r[i].meta)) {
-			json_decref(r[i].meta);
-			r[i].meta = json_object();
-		}
+		r[i].meta = records_load_meta(dirs[i], err, errlen);
+		if (!r[i].meta)
+			goto free_runs;
 	}
 	qsort(r, (size_t)n, sizeof(*r), by_start);
 	for (int i = 0; i < n; i++)

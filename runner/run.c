@@ -1,6 +1,7 @@
 /* run.c - `ipcprobe run CONFIG [-o DIR]`: run every case of the plan, repetitions interleaved,
  * each probe in its own process group under its deadline; keep every record and every
  * ending; write the run directory so that each file is complete or absent. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -112,13 +113,19 @@ static json_t *git_commit(const char *srcdir, int *dirty)
 
 /* Keep RESERVE_BYTES of the file system for the run's last words: if the disk fills up
  * during the run, this file is removed so run.json can still say what happened.  A file
- * system without even that much is refused at the start, and the directory removed. */
-static int reserve_space(struct run *R)
+ * system without even that much is refused at the start, and what we made removed.  The
+ * file is created with O_EXCL, and that is also how a run claims its directory: of two runs
+ * given the same empty directory, only one can create it. */
+static int reserve_space(struct run *R, int made_dir)
 {
 	static char zeros[64 * 1024];
-	char logs[PATH_MAX + 8];
 	snprintf(R->reserve, sizeof(R->reserve), "%s/%s", R->dir, RUN_SPACE_RESERVE);
-	int fd = open(R->reserve, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(R->reserve, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST) {
+		fprintf(stderr, "ipcprobe run: %s is being used by another run; choose another -o "
+				"DIR\n", R->dir);
+		return -1;
+	}
 	int rc = fd < 0 ? -1 : 0;
 	for (int i = 0; rc == 0 && i < RESERVE_BYTES / (int)sizeof(zeros); i++)
 		rc = write_all(fd, zeros, sizeof(zeros));
@@ -131,52 +138,94 @@ static int reserve_space(struct run *R)
 		return 0;
 	fprintf(stderr, "ipcprobe run: cannot write in %s: %s; free some space there or choose "
 			"another -o DIR\n", R->dir, strerror(e));
-	unlink(R->reserve);
-	snprintf(logs, sizeof(logs), "%s/logs", R->dir);
-	rmdir(logs);
-	rmdir(R->dir);
+	if (fd >= 0)
+		unlink(R->reserve);
+	if (made_dir)
+		rmdir(R->dir);
 	return -1;
 }
 
-/* Choose and create the run directory: -o DIR must not exist or be empty. */
+/* Does dir hold nothing at all? */
+static int dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = d != NULL;
+	while (d && empty && (e = readdir(d)))
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return empty;
+}
+
+/* -o DIR: it must not exist, or be an empty directory (results are never written over). */
+static int make_given_dir(struct run *R, const char *opt_dir, int *made)
+{
+	struct stat st;
+	snprintf(R->dir, sizeof(R->dir), "%s", opt_dir);
+	int existed = lstat(R->dir, &st) == 0;
+	if (existed && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "ipcprobe run: %s exists and is not a directory; choose another -o "
+				"DIR\n", R->dir);
+		return -1;
+	}
+	if (mkdir_p(R->dir, 0755) < 0) {
+		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", R->dir, strerror(errno));
+		return -1;
+	}
+	*made = !existed;
+	if (!dir_is_empty(R->dir)) {
+		fprintf(stderr, "ipcprobe run: %s: not empty; results are never written over: "
+				"choose a new -o DIR\n", R->dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* The default: OUTPUT/<UTC time>-<host>, made with one mkdir() so that it is this run's
+ * alone; -2, -3, ... when another run started in the same second took the name. */
+static int make_default_dir(struct run *R)
+{
+	char stamp[64], host[128] = "host";
+	utc_now(stamp, sizeof(stamp), 0);
+	gethostname(host, sizeof(host) - 1);
+	host[strcspn(host, ".")] = '\0';
+	if (mkdir_p(R->cfg.output, 0755) < 0) {
+		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", R->cfg.output,
+			strerror(errno));
+		return -1;
+	}
+	for (int k = 1; k <= 1000; k++) {
+		if (k == 1)
+			snprintf(R->dir, sizeof(R->dir), "%s/%s-%s", R->cfg.output, stamp, host);
+		else
+			snprintf(R->dir, sizeof(R->dir), "%s/%s-%s-%d", R->cfg.output, stamp, host, k);
+		if (mkdir(R->dir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", R->dir, strerror(errno));
+	return -1;
+}
+
+/* Choose and claim the run directory, then make its logs/ and the records file: all new,
+ * all this run's. */
 static int make_run_dir(struct run *R, const char *opt_dir)
 {
-	if (opt_dir) {
-		snprintf(R->dir, sizeof(R->dir), "%s", opt_dir);
-		struct stat st;
-		if (stat(R->dir, &st) == 0) {
-			if (!S_ISDIR(st.st_mode)) {
-				fprintf(stderr, "ipcprobe run: %s exists and is not a directory; choose "
-						"another -o DIR\n", R->dir);
-				return -1;
-			}
-			/* An empty directory is taken (removed and made again); anything else
-			 * is refused: results are never written over. */
-			if (rmdir(R->dir) < 0 && errno != ENOENT) {
-				fprintf(stderr, "ipcprobe run: %s: %s; results are never written over: "
-						"choose a new -o DIR\n", R->dir,
-					errno == ENOTEMPTY || errno == EEXIST ? "not empty" :
-										strerror(errno));
-				return -1;
-			}
-		}
-	} else {
-		char stamp[64], host[128] = "host";
-		utc_now(stamp, sizeof(stamp), 0);
-		gethostname(host, sizeof(host) - 1);
-		host[strcspn(host, ".")] = '\0';
-		snprintf(R->dir, sizeof(R->dir), "%s/%s-%s", R->cfg.output, stamp, host);
-	}
+	int made = 1;
+	if ((opt_dir ? make_given_dir(R, opt_dir, &made) : make_default_dir(R)) < 0)
+		return -1;
+	if (reserve_space(R, made) < 0)
+		return -1;
 	char logs[PATH_MAX + 8];
 	snprintf(logs, sizeof(logs), "%s/logs", R->dir);
-	if (mkdir_p(R->dir, 0755) < 0 || mkdir_p(logs, 0755) < 0) {
+	if (mkdir(logs, 0755) < 0) {
 		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", logs, strerror(errno));
 		return -1;
 	}
-	if (reserve_space(R) < 0)
-		return -1;
 	snprintf(R->partial, sizeof(R->partial), "%s/records.jsonl.partial", R->dir);
-	R->records = open(R->partial, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	R->records = open(R->partial, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
 	if (R->records < 0) {
 		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", R->partial, strerror(errno));
 		return -1;

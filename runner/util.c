@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +31,40 @@ int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* The temporary file beside path: an unpredictable name created with O_EXCL (mkstemp), so
+ * that nothing planted in the directory (a link, a file of the same name) is followed or
+ * reused.  rename() then replaces whatever path was, a link included, without following it. */
+static int open_temp_beside(const char *path, char *tmp, size_t tmplen)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	if (snprintf(tmp, tmplen, "%.*s.%s.XXXXXX", dirlen, path, slash ? slash + 1 : path) >=
+	    (int)tmplen) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return -1;
+	mode_t mask = umask(022);	/* mkstemp makes 0600; the result is 0644 less the umask */
+	umask(mask);
+	if (fchmod(fd, 0644 & ~mask) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open_temp_beside(path, tmp, sizeof(tmp));
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: open: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "%s: cannot create a temporary file beside it: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	if (write_all(fd, data, len) < 0) {
@@ -52,8 +80,8 @@ int write_file_atomic(const char *path, const void *data, size_t len, char *err,
 		snprintf(err, errlen, "%s: close: %s", tmp, strerror(errno));
 		goto remove_tmp;
 	}
+	fd = -1;
 	if (rename(tmp, path) < 0) {
-		fd = -1;
 		snprintf(err, errlen, "%s: rename: %s", path, strerror(errno));
 		goto remove_tmp;
 	}
@@ -86,50 +114,120 @@ int write_json_atomic(const char *path, json_t *v, char *err, size_t errlen)
 	return rc;
 }
 
-char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+static const char *file_kind(mode_t m)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" :
+	       S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/* Open path for reading only if it is a regular file: O_NONBLOCK so that a FIFO cannot hang
+ * the open, fstat before any read so that a device (/dev/zero) is never read. */
+static int open_regular(const char *path, int flags, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+				    (flags & RF_NOFOLLOW ? O_NOFOLLOW : 0));
+	if (fd < 0) {
+		if (errno == ELOOP && (flags & RF_NOFOLLOW))
+			snprintf(err, errlen, "%s: is a symbolic link; a run directory's files are "
+					      "never links, so it is not followed (was this "
+					      "directory made by ipcprobe?)", path);
+		else
+			snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
 	}
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory, not a file", path);
-		fclose(f);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: is %s, not a regular file; give a file", path,
+			 file_kind(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+char *read_file_max(const char *path, size_t max, int flags, size_t *len, char *err,
+		    size_t errlen)
+{
+	int fd = open_regular(path, flags, err, errlen);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
+	if (cap - 1 > max) {
+		snprintf(err, errlen, "%s: %lld bytes; at most %zu are read (is this the right "
+				      "file?)", path, (long long)st.st_size, max);
+		close(fd);
 		return NULL;
 	}
-	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf)
-			break;
-		if (n + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
+	int e = 0;
+	while (buf) {
+		if (n + 1 >= cap) {	/* the file grew while we read it */
+			char *nb = n >= max ? NULL : realloc(buf, cap * 2);
 			if (!nb) {
-				free(buf);
-				buf = NULL;
+				e = n >= max ? EFBIG : ENOMEM;
 				break;
 			}
 			buf = nb;
 			cap *= 2;
 		}
-		size_t r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-		if (r == 0)
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			e = r < 0 ? errno : 0;
 			break;
+		}
+		n += (size_t)r;
 	}
-	if (!buf || ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(errno) : "out of memory");
+	close(fd);
+	if (!buf || e) {
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+			 !buf ? "out of memory" : e == EFBIG ? "it grew past the limit" :
+							    strerror(e));
 		free(buf);
-		fclose(f);
 		return NULL;
 	}
-	fclose(f);
 	buf[n] = '\0';
 	if (len)
 		*len = n;
 	return buf;
+}
+
+char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	return read_file_max(path, SIZE_MAX / 2, 0, len, err, errlen);
+}
+
+json_t *read_json_file(const char *path, int flags, char *err, size_t errlen)
+{
+	size_t len;
+	char *text = read_file_max(path, MAX_META_BYTES, flags, &len, err, errlen);
+	if (!text)
+		return NULL;
+	json_error_t je;
+	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	if (!v)
+		snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+	return v;
+}
+
+int subdir_here(const char *path)
+{
+	struct stat st;
+	if (mkdir(path, 0755) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	if (lstat(path, &st) < 0)
+		return -1;
+	if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+		errno = S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
+		return -1;
+	}
+	return 0;
 }
 
 int mkdir_p(const char *path, mode_t mode)

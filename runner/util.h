@@ -10,14 +10,31 @@
 /* write() all of data, across short writes and EINTR.  0, or -1 with errno. */
 int write_all(int fd, const void *data, size_t len);
 
-/* Write data to path through "<path>.tmp-<pid>", fsync, rename.  Returns 0, or -1 with
- * "path: call: strerror" in err. */
+/* Write data to path through a temporary file beside it (an unpredictable name, created
+ * exclusively: never a planted link or file), fsync, rename over path (which replaces a link
+ * there instead of following it).  Returns 0, or -1 with "path: call: strerror" in err. */
 int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
 /* The same for a JSON value, pretty-printed (indent 2) with a final newline. */
 int write_json_atomic(const char *path, json_t *v, char *err, size_t errlen);
 
-/* Read a whole file; the caller frees.  NULL with err on failure.  *len may be NULL. */
+/* Read a whole regular file; the caller frees.  NULL with err on failure.  *len may be NULL.
+ * A FIFO, device, socket or directory is refused before anything is read (a FIFO cannot hang
+ * the open), and so is a file over max bytes.  RF_NOFOLLOW refuses a symbolic link: files
+ * read from a run directory, which may come from someone else, are opened that way. */
+enum { RF_NOFOLLOW = 1 };
+char *read_file_max(const char *path, size_t max, int flags, size_t *len, char *err,
+		    size_t errlen);
 char *read_file(const char *path, size_t *len, char *err, size_t errlen);
+
+/* run.json and other JSON read from a run directory: a regular file of at most this size,
+ * duplicate keys refused.  NULL with "PATH:LINE:COL: what" in err. */
+#define MAX_META_BYTES (64 << 20)
+json_t *read_json_file(const char *path, int flags, char *err, size_t errlen);
+
+/* Make the directory path (its parent must exist), or accept it if it is already a real
+ * directory; a symbolic link or anything else there is refused (-1, errno ELOOP or
+ * ENOTDIR): files are never written through a link planted in a run directory. */
+int subdir_here(const char *path);
 
 /* mkdir -p. */
 int mkdir_p(const char *path, mode_t mode);
