@@ -35,7 +35,7 @@ static void exec_child(const struct exec_spec *spec, int out_fd, pid_t parent)
 	signal(SIGPIPE, SIG_DFL);
 	int in = open("/dev/null", O_RDONLY);
 	int err = spec->stderr_path ?
-			  open(spec->stderr_path, O_WRONLY | O_CREAT | O_APPEND, 0644) :
+			  open(spec->stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644) :
 			  open("/dev/null", O_WRONLY);
 	if (in < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err, 2) < 0)
 		_exit(126);

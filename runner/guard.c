@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "have.h"
 #include "sweep.h"
 #include "timing.h"
@@ -72,7 +73,7 @@ static void end_group(pid_t pgid)
 	kill(-pgid, SIGKILL);
 	sleep_ns(50000000);	/* let the kernel tear the group down before sweeping */
 sweep:
-	sweep_group(pgid, NULL);
+	sweep_group(pgid, ipc_run_token(), NULL);
 }
 
 /* Mark run.json incomplete if the runner left it "running". */

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "cleanup.h"
 #include "commands.h"
 #include "config.h"
 #include "exec.h"
@@ -110,6 +112,24 @@ static json_t *git_commit(const char *srcdir, int *dirty)
 }
 
 /* ---- the run directory ------------------------------------------------------------------- */
+
+/* The run's token: 64 random bits in IPCPROBE_RUN_TOKEN, which every probe puts into the IPC
+ * names and SysV keys it makes (probes/lib/cleanup.c), so that the sweep after a killed probe
+ * removes this run's objects and never another run's whose process group has the same number
+ * (another PID namespace, a container, a concurrent CI job).  Whatever the environment held is
+ * replaced. */
+static void choose_run_token(void)
+{
+	uint64_t t = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, &t, sizeof(t)) != (ssize_t)sizeof(t))
+		t = (uint64_t)now_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() << 32;
+	if (fd >= 0)
+		close(fd);
+	char hex[17];
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)t);
+	setenv("IPCPROBE_RUN_TOKEN", hex, 1);
+}
 
 /* Keep RESERVE_BYTES of the file system for the run's last words: if the disk fills up
  * during the run, this file is removed so run.json can still say what happened.  A file
@@ -253,11 +273,11 @@ static json_t *start_meta(struct run *R, const char *argv0)
 	char *text = read_file(R->cfg.path, NULL, err, sizeof(err));
 	json_t *commit = git_commit(src, &dirty);
 	json_t *facts = platform_facts();
-	json_t *m = json_pack("{s:i, s:s, s:s, s:n, s:s, s:n, s:n, s:O, s:s, s:{s:s, s:o, s:b}, "
+	json_t *m = json_pack("{s:i, s:s, s:s, s:n, s:s, s:n, s:n, s:O, s:s, s:s, s:{s:s, s:o, s:b}, "
 			      "s:o, s:o, s:o, s:{s:s, s:s?, s:O}, s:{s:I, s:i}, s:n, s:[]}",
 			      "schema", 1, "name", R->cfg.name, "status", "running", "reason",
 			      "started", stamp, "ended", "duration_s", "host",
-			      json_object_get(facts, "hostname"), "run_dir", R->dir, "ipcprobe",
+			      json_object_get(facts, "hostname"), "run_dir", R->dir, "ipc_token", ipc_run_token(), "ipcprobe",
 			      "version", IPCPROBE_VERSION, "git_commit", commit, "git_dirty", dirty,
 			      "platform", facts, "limits", platform_limits(), "warnings",
 			      platform_warnings(), "config", "path", R->cfg.path, "text", text,
@@ -525,7 +545,7 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	/* A probe killed before its own clean-up leaves names carrying its group id. */
 	json_t *swept = json_array();
 	if (o.pid > 0) {
-		sweep_group(o.pid, swept);
+		sweep_group(o.pid, ipc_run_token(), swept);
 		guard_probe_ended(o.pid);
 	}
 
@@ -724,6 +744,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	install_signals();
+	choose_run_token();
 #ifdef PR_SET_CHILD_SUBREAPER
 	/* Orphaned peers of a killed probe become ours, so exec_probe() can reap them. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -32,7 +33,9 @@ static void note(json_t *removed, const char *what, const char *name)
 		json_array_append_new(removed, json_pack("{s:s, s:s}", "kind", what, "name", name));
 }
 
-/* Remove entries of dir whose name starts with prefix, by unlinker(name as it must be given). */
+/* Remove entries of dir whose name starts with prefix and that belong to us (the owner is
+ * our effective uid: an object of another user with a look-alike name is never touched), by
+ * unlinker(name as it must be given). */
 static int sweep_dir(const char *dir, const char *prefix, const char *kind, int slash_name,
 		     int (*unlinker)(const char *), json_t *removed)
 {
@@ -44,11 +47,15 @@ static int sweep_dir(const char *dir, const char *prefix, const char *kind, int 
 	while ((e = readdir(d))) {
 		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
 			continue;
-		char name[1024];
+		char name[1024], path[1024];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) < 0 || st.st_uid != geteuid())
+			continue;
 		if (slash_name)
 			snprintf(name, sizeof(name), "/%s", e->d_name);
 		else
-			snprintf(name, sizeof(name), "%s/%s", dir, e->d_name);
+			snprintf(name, sizeof(name), "%s", path);
 		if (unlinker(name) == 0) {
 			note(removed, kind, name);
 			n++;
@@ -72,33 +79,76 @@ static int unlink_mq(const char *name)
 }
 #endif
 
-/* Linux lists SysV objects in /proc/sysvipc/{shm,msg,sem}: "key id ..." after a header. */
-static int sweep_sysv(const char *table, pid_t pgid, int (*rm)(int id), json_t *removed)
+/* The columns of a /proc/sysvipc table we judge by, found by their names in its header. */
+struct sysv_cols {
+	int key, id, cuid, cpid;	/* indexes, -1 when the table has no such column */
+};
+
+static void find_columns(char *header, struct sysv_cols *c)
 {
-	char path[64];
+	*c = (struct sysv_cols){ -1, -1, -1, -1 };
+	int i = 0;
+	for (char *save, *w = strtok_r(header, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save), i++) {
+		if (!strcmp(w, "key"))
+			c->key = i;
+		else if (!strcmp(w, "shmid") || !strcmp(w, "msqid") || !strcmp(w, "semid"))
+			c->id = i;
+		else if (!strcmp(w, "cuid"))
+			c->cuid = i;
+		else if (!strcmp(w, "cpid"))
+			c->cpid = i;
+	}
+}
+
+/* Is the object on this line ours: a key made under our token by this process group,
+ * created by our uid, and (where the table names the creator) not created by a live process
+ * outside the group? */
+static int sysv_line_is_ours(char *line, const struct sysv_cols *c, const char *token,
+			     pid_t pgid, long *key, int *id)
+{
+	long v[32];
+	int n = 0;
+	for (char *save, *w = strtok_r(line, " \t\n", &save); w && n < 32; w = strtok_r(NULL, " \t\n", &save))
+		v[n++] = strtol(w, NULL, 10);
+	if (c->key < 0 || c->id < 0 || c->cuid < 0 || c->key >= n || c->id >= n || c->cuid >= n)
+		return 0;
+	*key = v[c->key];
+	*id = (int)v[c->id];
+	if (!ipc_key_is((int)*key, token, (long)pgid) || v[c->cuid] != (long)geteuid())
+		return 0;
+	if (c->cpid >= 0 && c->cpid < n && v[c->cpid] > 0) {
+		pid_t g = getpgid((pid_t)v[c->cpid]);
+		if (g >= 0 && g != pgid)
+			return 0;	/* its creator lives, in another group: not ours */
+	}
+	return 1;
+}
+
+/* Linux lists SysV objects in /proc/sysvipc/{shm,msg,sem}, one per line after a header. */
+static int sweep_sysv(const char *table, pid_t pgid, const char *token, int (*rm)(int id),
+		      json_t *removed)
+{
+	char path[64], line[1024];
+	struct sysv_cols cols;
 	snprintf(path, sizeof(path), "/proc/sysvipc/%s", table);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return 0;
-	char line[512];
 	int n = 0;
 	if (!fgets(line, sizeof(line), f)) {
 		fclose(f);
 		return 0;
 	}
+	find_columns(line, &cols);
 	while (fgets(line, sizeof(line), f)) {
 		long key;
 		int id;
-		if (sscanf(line, "%ld %d", &key, &id) != 2)
+		if (!sysv_line_is_ours(line, &cols, token, pgid, &key, &id) || rm(id) != 0)
 			continue;
-		if (ipc_key_pgid((int)key) != (long)pgid)
-			continue;
-		if (rm(id) == 0) {
-			char name[64];
-			snprintf(name, sizeof(name), "key 0x%08lx id %d", key & 0xffffffffL, id);
-			note(removed, table, name);
-			n++;
-		}
+		char name[64];
+		snprintf(name, sizeof(name), "key 0x%08lx id %d", key & 0xffffffffL, id);
+		note(removed, table, name);
+		n++;
 	}
 	fclose(f);
 	return n;
@@ -121,11 +171,13 @@ static int rm_sem(int id)
 	return semctl(id, 0, IPC_RMID);
 }
 
-int sweep_group(pid_t pgid, json_t *removed)
+int sweep_group(pid_t pgid, const char *token, json_t *removed)
 {
-	char prefix[64];
+	char prefix[80];
+	if (!token || !strcmp(token, "0"))
+		return 0;	/* no run token: nothing can be told apart as ours */
 	int n = 0;
-	snprintf(prefix, sizeof(prefix), "ipcprobe-%ld-", (long)pgid);
+	snprintf(prefix, sizeof(prefix), "ipcprobe-%s-%ld-", token, (long)pgid);
 	const char *tmp = getenv("TMPDIR");
 	n += sweep_dir(tmp && *tmp ? tmp : "/tmp", prefix, "file", 0, unlink, removed);
 #ifdef HAVE_SHM_OPEN
@@ -135,11 +187,11 @@ int sweep_group(pid_t pgid, json_t *removed)
 	n += sweep_dir("/dev/mqueue", prefix, "mq", 1, unlink_mq, removed);
 #endif
 #ifdef HAVE_SYSV_SHM
-	n += sweep_sysv("shm", pgid, rm_shm, removed);
+	n += sweep_sysv("shm", pgid, token, rm_shm, removed);
 #endif
 #ifdef HAVE_SYSV_MSG
-	n += sweep_sysv("msg", pgid, rm_msg, removed);
+	n += sweep_sysv("msg", pgid, token, rm_msg, removed);
 #endif
-	n += sweep_sysv("sem", pgid, rm_sem, removed);
+	n += sweep_sysv("sem", pgid, token, rm_sem, removed);
 	return n;
 }

@@ -1,16 +1,19 @@
-/* sweep.h - remove what a probe killed by SIGKILL (or a crash) left behind.  Every IPC name
- * and SysV key a probe makes carries its process group (probes/lib/cleanup.h), and the runner
- * makes each probe the leader of its own group, so after the group is gone everything carrying
- * its id is garbage. */
+/* sweep.h - remove what a probe killed by SIGKILL (or a crash) left behind, and nothing else.
+ * Every IPC name and SysV key a probe makes carries the run's random token and its process
+ * group (probes/lib/cleanup.h), and the runner makes each probe the leader of its own group,
+ * so after the group is gone what carries both, and is owned by us, is its garbage.  Process
+ * groups alone repeat (PID namespaces, containers, CI jobs); the token does not. */
 #ifndef IPCPROBE_SWEEP_H
 #define IPCPROBE_SWEEP_H
 
 #include <jansson.h>
 #include <sys/types.h>
 
-/* Remove /dev/shm, /dev/mqueue and $TMPDIR entries named ipcprobe-<pgid>-*, and SysV shm,
- * msg and sem objects whose key carries pgid.  Appends a description of each object removed
- * to removed (may be NULL).  Returns the number removed. */
-int sweep_group(pid_t pgid, json_t *removed);
+/* Remove /dev/shm, /dev/mqueue and $TMPDIR entries named ipcprobe-<token>-<pgid>-* owned by
+ * our uid, and SysV shm, msg and sem objects whose key carries the tag of (token, pgid),
+ * created by our uid (cuid) and, where the table names a creator pid that still lives, by a
+ * member of the group.  Appends a description of each object removed to removed (may be
+ * NULL).  Returns the number removed; 0 without a token. */
+int sweep_group(pid_t pgid, const char *token, json_t *removed);
 
 #endif

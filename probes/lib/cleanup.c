@@ -40,23 +40,48 @@ static struct object objects[MAX_OBJECTS];
 static pid_t owner;	/* only the registering process removes; children forked later do not */
 static unsigned seq;
 
+const char *ipc_run_token(void)
+{
+	static char token[17];
+	if (token[0])
+		return token;
+	const char *env = getenv("IPCPROBE_RUN_TOKEN");
+	size_t n = env ? strlen(env) : 0;
+	if (n >= 1 && n <= 16 && strspn(env, "0123456789abcdef") == n)
+		memcpy(token, env, n + 1);
+	else
+		strcpy(token, "0");
+	return token;
+}
+
 const char *ipc_name(char *buf, size_t len)
 {
-	snprintf(buf, len, "/ipcprobe-%ld-%ld-%u", (long)getpgrp(), (long)getpid(), seq++);
+	snprintf(buf, len, "/ipcprobe-%s-%ld-%ld-%u", ipc_run_token(), (long)getpgrp(),
+		 (long)getpid(), seq++);
 	return buf;
+}
+
+/* FNV-1a over "token-pgid", folded to the tag's 22 bits. */
+unsigned ipc_key_tag(const char *token, long pgid)
+{
+	char text[48];
+	unsigned h = 2166136261u;
+	snprintf(text, sizeof(text), "%s-%ld", token, pgid);
+	for (const char *p = text; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return (h ^ (h >> 22)) & IPC_KEY_TAG_MASK;
 }
 
 int ipc_key(void)
 {
-	return IPC_KEY_MARK | (int)(((unsigned long)getpgrp() & IPC_KEY_PGID_MASK) << 8) |
+	return IPC_KEY_MARK | (int)(ipc_key_tag(ipc_run_token(), (long)getpgrp()) << 8) |
 	       (int)(seq++ & 0xff);
 }
 
-long ipc_key_pgid(int key)
+int ipc_key_is(int key, const char *token, long pgid)
 {
-	if ((key & (int)0xc0000000) != IPC_KEY_MARK)
-		return -1;
-	return (key >> 8) & IPC_KEY_PGID_MASK;
+	return (key & (int)0xc0000000) == IPC_KEY_MARK &&
+	       ((unsigned)key >> 8 & IPC_KEY_TAG_MASK) == ipc_key_tag(token, pgid);
 }
 
 const char *ipc_path(char *buf, size_t len, const char *suffix)
@@ -64,8 +89,8 @@ const char *ipc_path(char *buf, size_t len, const char *suffix)
 	const char *dir = getenv("TMPDIR");
 	if (!dir || !*dir)
 		dir = "/tmp";
-	snprintf(buf, len, "%s/ipcprobe-%ld-%ld-%u%s", dir, (long)getpgrp(), (long)getpid(), seq++,
-		 suffix ? suffix : "");
+	snprintf(buf, len, "%s/ipcprobe-%s-%ld-%ld-%u%s", dir, ipc_run_token(), (long)getpgrp(),
+		 (long)getpid(), seq++, suffix ? suffix : "");
 	return buf;
 }
 

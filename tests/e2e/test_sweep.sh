@@ -25,11 +25,20 @@ probes:
 YAML
 "$BUILD/ipcprobe" run "$tmp/c.yaml" -o "$tmp/run" > "$tmp/out" 2>&1 &
 runner=$!
-# The probe's queues: keys with our mark (0x40000000) and its process group (= its pid) in
-# bits 8-29 (probes/lib/cleanup.h).
+# The probe's queues: keys with our mark (0x40000000) and, in bits 8-29, the tag of the run's
+# token (run.json "ipc_token") and the probe's process group (= its pid): FNV-1a of
+# "TOKEN-PGID", folded to 22 bits (probes/lib/cleanup.c).
 queues_of() {
-	awk -v g="$1" 'NR > 1 && $1 >= 1073741824 && $1 < 2147483648 && int($1 / 256) % 4194304 == g' \
-		/proc/sysvipc/msg | grep -q .
+	python3 - "$tmp/run/run.json" "$1" <<'PY'
+import json, sys
+token = json.load(open(sys.argv[1]))["ipc_token"]
+h = 2166136261
+for c in ("%s-%s" % (token, sys.argv[2])).encode():
+    h = ((h ^ c) * 16777619) & 0xffffffff
+tag = (h ^ (h >> 22)) & 0x3fffff
+keys = [int(l.split()[0]) for l in open("/proc/sysvipc/msg").readlines()[1:]]
+sys.exit(0 if any(k >> 30 == 1 and (k >> 8) & 0x3fffff == tag for k in keys) else 1)
+PY
 }
 # Wait for the probe's queue to exist, then kill the probe.
 i=0
