@@ -221,10 +221,59 @@ static void print_text(json_t *results, int md, double threshold, int regression
 		printf("\n%zu more without a significant change.\n", unchanged);
 }
 
+/* What makes a run unfit to judge a change by: not complete (killed, stopped, or no run.json),
+ * records cut (a .partial file), or no records although run.json lists case runs.  Appends a
+ * sentence per problem to problems; returns how many. */
+static int run_problems(const char *which, const char *dir, json_t *meta, json_t *recs,
+			int partial, json_t *problems)
+{
+	int n = 0;
+	const char *status = json_string_value(json_object_get(meta, "status"));
+	const char *reason = json_string_value(json_object_get(meta, "reason"));
+	size_t ncases = json_array_size(json_object_get(meta, "cases"));
+	if (!status) {
+		json_array_append_new(problems, json_sprintf("%s (%s) has no run.json: whether it "
+							     "ended is unknown", which, dir));
+		n++;
+	} else if (strcmp(status, "complete")) {
+		json_array_append_new(problems, json_sprintf("%s (%s) is %s%s%s", which, dir, status,
+							     reason ? ": " : "", reason ? reason : ""));
+		n++;
+	} else if (partial) {
+		json_array_append_new(problems, json_sprintf("%s (%s) says complete but its records "
+							     "are only in records.jsonl.partial", which,
+							     dir));
+		n++;
+	}
+	if (json_array_size(recs) == 0) {
+		json_array_append_new(problems, json_sprintf("%s (%s) has no records%s", which, dir,
+							     ncases ? " although run.json lists case "
+								      "runs" : ""));
+		n++;
+	}
+	return n;
+}
+
+/* Each problem on its own line: a quoted bold line in markdown, on stderr otherwise (so that
+ * text and JSON on stdout stay what they were). */
+static void print_problems(json_t *problems, int md)
+{
+	json_t *p;
+	size_t i;
+	json_array_foreach(problems, i, p) {
+		if (md)
+			printf("> **%s**\n", json_string_value(p));
+		else
+			fprintf(stderr, "ipcprobe compare: %s\n", json_string_value(p));
+	}
+	if (md && json_array_size(problems))
+		printf("\n");
+}
+
 static int bad_usage(const char *msg)
 {
 	fprintf(stderr, "ipcprobe compare: %s\nusage: ipcprobe compare BASE NEW [--threshold 10%%] "
-			"[--format text|markdown|json]\n", msg);
+			"[--format text|markdown|json] [--allow-incomplete] [--allow-missing]\n", msg);
 	return EXIT_BAD_INPUT;
 }
 
@@ -233,7 +282,7 @@ int cmd_compare(int argc, char **argv)
 	const char *dirs[2] = { NULL, NULL }, *format = "text";
 	double threshold = 0.10;
 	char err[1024];
-	int nd = 0;
+	int nd = 0, allow_incomplete = 0, allow_missing = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
 			char *end;
@@ -245,6 +294,10 @@ int cmd_compare(int argc, char **argv)
 			format = argv[++i];
 			if (strcmp(format, "text") && strcmp(format, "markdown") && strcmp(format, "json"))
 				return bad_usage("--format is text, markdown or json");
+		} else if (!strcmp(argv[i], "--allow-incomplete")) {
+			allow_incomplete = 1;
+		} else if (!strcmp(argv[i], "--allow-missing")) {
+			allow_missing = 1;
 		} else if (argv[i][0] != '-' && nd < 2) {
 			dirs[nd++] = argv[i];
 		} else {
@@ -254,32 +307,60 @@ int cmd_compare(int argc, char **argv)
 	if (nd != 2)
 		return bad_usage("two run directories are needed");
 	struct comparison c = { 0 };
-	json_t *results = json_array();
-	int regressions = 0, rc = EXIT_ALL_OK;
+	json_t *results = json_array(), *problems = json_array();
+	int regressions = 0, rc = EXIT_ALL_OK, nproblems = 0, missing = 0;
 	for (int k = 0; k < 2; k++) {
-		json_t *recs = records_load_run(dirs[k], NULL, err, sizeof(err));
-		if (!recs) {
+		int partial = 0;
+		json_t *recs = records_load_run(dirs[k], &partial, err, sizeof(err)), *meta = NULL;
+		if (recs)
+			meta = records_load_meta(dirs[k], err, sizeof(err));
+		if (!recs || !meta) {
 			fprintf(stderr, "ipcprobe compare: %s\n", err);
+			json_decref(recs);
 			rc = EXIT_BAD_INPUT;
 			goto free_entries;
 		}
+		nproblems += run_problems(k ? "NEW" : "BASE", dirs[k], meta, recs, partial, problems);
 		add_run(&c, recs, k);
 		json_decref(recs);
+		json_decref(meta);
 	}
-	for (size_t i = 0; i < c.n; i++)
+	for (size_t i = 0; i < c.n; i++) {
 		regressions += judge(&c.e[i], threshold, results);
+		missing += c.e[i].present[0] && !c.e[i].present[1];
+	}
+	if (missing)
+		json_array_append_new(problems, json_sprintf("%d figure%s of BASE %s missing from NEW "
+							     "(cases lost or removed)", missing,
+							     missing == 1 ? "" : "s",
+							     missing == 1 ? "is" : "are"));
+	int gate = regressions || (nproblems && !allow_incomplete) || (missing && !allow_missing);
 	if (!strcmp(format, "json")) {
-		json_t *doc = json_pack("{s:s, s:s, s:f, s:f, s:i, s:O}", "base", dirs[0], "new",
-					dirs[1], "threshold", threshold, "alpha", ALPHA, "regressions",
-					regressions, "results", results);
+		json_t *doc = json_pack("{s:s, s:s, s:f, s:f, s:i, s:i, s:O, s:b, s:b, s:b, s:O}",
+					"base", dirs[0], "new", dirs[1], "threshold", threshold,
+					"alpha", ALPHA, "regressions", regressions, "missing", missing,
+					"problems", problems, "allow_incomplete", allow_incomplete,
+					"allow_missing", allow_missing, "fails", gate, "results",
+					results);
 		json_dumpf(doc, stdout, JSON_INDENT(2));
 		printf("\n");
 		json_decref(doc);
+		print_problems(problems, 0);
 	} else {
+		print_problems(problems, !strcmp(format, "markdown"));
 		print_text(results, !strcmp(format, "markdown"), threshold, regressions);
 	}
-	rc = regressions ? EXIT_CASE_FAILED : EXIT_ALL_OK;
+	if (gate && !regressions)
+		fprintf(stderr, "ipcprobe compare: failing: %s%s%s\n",
+			nproblems && !allow_incomplete ? "a run is incomplete or lost records "
+							 "(--allow-incomplete to judge anyway)" : "",
+			nproblems && !allow_incomplete && missing && !allow_missing ? "; " : "",
+			missing && !allow_missing ? "figures of BASE are missing from NEW "
+						    "(--allow-missing when cases were removed on "
+						    "purpose)" : "");
+	rc = gate ? EXIT_CASE_FAILED : EXIT_ALL_OK;
 free_entries:
+	json_decref(problems);
 	for (size_t i = 0; i < c.n; i++) {
 		free(c.e[i].key);
 		json_decref(c.e[i].sample);

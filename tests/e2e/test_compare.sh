@@ -36,7 +36,42 @@ run("stray", [10000, 10200, 10400, 10600, 95000])     # one repetition in the sl
 run("slow", [20000, 21000, 22000, 23000, 24000], cap=131072, bw_status="failed")
 run("base3", [9000, 10000, 10500])
 run("three", [20000, 21000, 22000])
+# Broken NEW runs (issue 15): killed (incomplete, records in .partial, one case lost), and
+# complete but with an empty records file.
+run("killed", [8100, 8600, 10100, 11400, 11500])
+d = os.path.join(tmp, "killed")
+lines = open(d + "/records.jsonl").read().splitlines()
+open(d + "/records.jsonl.partial", "w").write("\n".join(l for l in lines if "capacity" not in l) + "\n")
+os.remove(d + "/records.jsonl")
+json.dump({"schema": 1, "name": "killed", "status": "incomplete",
+           "reason": "the runner (pid 42) died before the run ended (killed?)",
+           "started": "2026-11-05T00:00:00Z"}, open(d + "/run.json", "w"))
+run("empty", [1])
+d = os.path.join(tmp, "empty")
+open(d + "/records.jsonl", "w").close()
+json.dump({"schema": 1, "name": "empty", "status": "complete", "cases": [{"status": "ok"}],
+           "started": "2026-11-06T00:00:00Z"}, open(d + "/run.json", "w"))
 PY
+
+# A killed NEW run or an empty one never passes the gate silently, in any format; an explicit
+# option judges what is there.
+for fmt in text markdown json; do
+	"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/killed" --format $fmt > "$tmp/k.out" 2> "$tmp/k.err"
+	[ $? -eq 1 ] || { cat "$tmp/k.out" "$tmp/k.err"; fail "a killed NEW run passed the gate ($fmt)"; }
+	cat "$tmp/k.out" "$tmp/k.err" | grep -q "NEW ($tmp/killed) is incomplete: the runner" ||
+		{ cat "$tmp/k.out" "$tmp/k.err"; fail "compare did not say NEW is incomplete ($fmt)"; }
+	cat "$tmp/k.out" "$tmp/k.err" | grep -q "1 figure of BASE is missing from NEW" ||
+		fail "compare did not say a figure is missing ($fmt)"
+	"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/empty" --format $fmt > "$tmp/e.out" 2>&1
+	[ $? -eq 1 ] || { cat "$tmp/e.out"; fail "an empty NEW run passed the gate ($fmt)"; }
+	grep -q "has no records although run.json lists case runs" "$tmp/e.out" ||
+		{ cat "$tmp/e.out"; fail "compare did not say NEW has no records ($fmt)"; }
+done
+grep -q '"fails": true' "$tmp/k.out" || fail "compare --format json does not say it fails"
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/killed" --allow-incomplete >/dev/null 2>&1
+[ $? -eq 1 ] || fail "--allow-incomplete alone also excused a missing figure"
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/killed" --allow-incomplete --allow-missing >/dev/null 2>&1
+[ $? -eq 0 ] || fail "--allow-incomplete --allow-missing did not judge what is there"
 
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/aa" --format json > "$tmp/aa.json"
 [ $? -eq 0 ] || fail "an A/A-like shift within the noise exited non-zero"
