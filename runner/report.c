@@ -370,17 +370,24 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 	int st = run_gnuplot(gp, exprs, log);
 	move_chart_files(tmpdir, plots, name);
 	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		if (ctx->err[0])
-			;
-		else if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127)
-			snprintf(ctx->err, sizeof(ctx->err), "gnuplot is not installed; run make "
-							     "deps");
-		else
+		if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+			ctx->charts_skipped++;
+			doc_p(ctx->doc, "(Chart %s not drawn: gnuplot is not installed. Install it "
+				  "(make deps) and run ipcprobe report on this directory.)", name);
+		} else if (!ctx->err[0])
 			snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.400s failed; its messages "
 				 "are in %.500s/%s.log", gp, plots, name);
 		return -1;
 	}
 	return 0;
+}
+
+void report_warn_skipped(const struct report_ctx *ctx)
+{
+	if (ctx->charts_skipped)
+		fprintf(stderr, "ipcprobe: warning: %d chart%s not drawn in %s: gnuplot is not "
+				"installed (make deps installs it; then ipcprobe report DIR)\n",
+			ctx->charts_skipped, ctx->charts_skipped == 1 ? "" : "s", ctx->dir);
 }
 
 /* ---- the generic parts ------------------------------------------------------------------- */
@@ -672,6 +679,7 @@ int report_write(const char *dir, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/report.md", dir);
 	if (rc == 0 && write_file_atomic(path, mhead.s, mhead.len, err, errlen) < 0)
 		rc = -1;
+	report_warn_skipped(&ctx);
 	if (rc == 0 && ctx.err[0]) {
 		snprintf(err, errlen, "%s", ctx.err);
 		rc = -1;

@@ -15,6 +15,8 @@ struct report_ctx {
 	json_t *records;	/* every record */
 	struct doc *doc;
 	char err[1024];		/* the first chart that could not be drawn */
+	int charts_skipped;	/* charts not drawn because gnuplot is not installed (not an error:
+				 * the report says which, and the command still succeeds) */
 };
 
 struct report_section {
@@ -51,6 +53,8 @@ json_t *report_transports(json_t *recs);
 int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data);
 /* ctx->dir/plots made or checked to be a real directory (never a link); its path in plots. */
 int report_plots_dir(struct report_ctx *ctx, char *plots, size_t len);
+/* After a report: a warning on stderr when charts were skipped for want of gnuplot. */
+void report_warn_skipped(const struct report_ctx *ctx);
 
 /* Several runs side by side into out/report.html and report.md (runner/report_multi.c). */
 int report_multi(const char *const *dirs, int n, const char *out, char *err, size_t errlen);

@@ -487,6 +487,7 @@ int report_multi(const char *const *dirs, int n, const char *out, char *err, siz
 	doc_h2(d, "Every figure, side by side");
 	figures_table(d, r, n);
 	rc = doc_save(d, out, "ipcprobe: runs side by side", err, errlen);
+	report_warn_skipped(&ctx);
 	if (rc == 0 && ctx.err[0]) {
 		snprintf(err, errlen, "%s", ctx.err);
 		rc = -1;
@@ -596,6 +597,7 @@ int report_history(const char *const *dirs, int n, const char *match, const char
 	free(data);
 	json_decref(keys);
 	rc = doc_save(d, out, "ipcprobe: history", err, errlen);
+	report_warn_skipped(&ctx);
 	if (rc == 0 && ctx.err[0]) {
 		snprintf(err, errlen, "%s", ctx.err);
 		rc = -1;
