@@ -56,6 +56,19 @@ static const char *scalar(const yaml_node_t *n)
 	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
+/* A quoted scalar may hold "\0", which every C string after it would cut short silently:
+ * refuse it where it is. */
+static int find_nul_scalar(struct loader *L)
+{
+	for (yaml_node_t *n = L->doc.nodes.start; n < L->doc.nodes.top; n++) {
+		if (n->type == YAML_SCALAR_NODE &&
+		    strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+			return fail(L, n, "(YAML)", "a NUL character (\\0) inside a value; remove "
+						  "it");
+	}
+	return 0;
+}
+
 static const char *kind(const yaml_node_t *n)
 {
 	switch (n->type) {
@@ -292,9 +305,17 @@ static int expand_case1(struct loader *L, struct entry *E, json_t *cas, const ch
 	for (int k = 0; k < E->nkeys; k++)
 		has[k] = case_find_param(cas, E->keys[k]) != NULL;
 	for (;;) {
-		if (L->cfg->ncases >= MAX_PLAN)
-			return fail(L, NULL, E->where, "the config expands to more than %d cases",
-				    MAX_PLAN);
+		if (L->cfg->ncases >= MAX_PLAN) {
+			/* Point at the longest list of the entry that went over. */
+			int best = -1;
+			for (int k = 0; k < E->nkeys; k++)
+				if (best < 0 || E->nvals[k] > E->nvals[best])
+					best = k;
+			return fail(L, best >= 0 ? E->vals[best][0] : NULL, E->where,
+				    "the config expands to more than %d cases (here with the %d "
+				    "values of %s); make the lists shorter", MAX_PLAN,
+				    best >= 0 ? E->nvals[best] : 0, best >= 0 ? E->keys[best] : "-");
+		}
 		struct plan_case *pc = plan_add(L);
 		pc->probe = E->probe;
 		pc->case_name = xstrdup(cname);
@@ -388,6 +409,32 @@ static int probe_is_script(const struct probe_info *p)
 		fclose(f);
 	}
 	return head[0] == '#' && head[1] == '!';
+}
+
+/* The same value twice in a list (64 and 64B are one size) would plan the same case twice,
+ * which a case listed twice is refused for: refuse it the same way, at the second one. */
+static int refuse_repeated_values(struct loader *L, struct entry *E, const char *pname,
+				  const char *pkey)
+{
+	json_t *jp = NULL;
+	for (int c = 0; c < E->ncases && !jp; c++)
+		jp = case_find_param(E->cases[c], pname);
+	char *canon[MAX_LIST] = { 0 }, e[256];
+	int n = E->nvals[E->nkeys], rc = 0;
+	for (int v = 0; jp && v < n && rc == 0; v++) {
+		json_t *cj = NULL;
+		if (canonical(jp, scalar(E->vals[E->nkeys][v]), &canon[v], &cj, e, sizeof(e)) < 0)
+			break;
+		json_decref(cj);
+		for (int w = 0; w < v && rc == 0; w++)
+			if (!strcmp(canon[v], canon[w]))
+				rc = fail(L, E->vals[E->nkeys][v], pkey, "\"%s\" listed twice (the same "
+					  "value as \"%s\")", scalar(E->vals[E->nkeys][v]),
+					  scalar(E->vals[E->nkeys][w]));
+	}
+	for (int v = 0; v < n; v++)
+		free(canon[v]);
+	return rc;
 }
 
 /* Validate one probes[i] entry and append its cases to the plan. */
@@ -573,6 +620,8 @@ static int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_
 					json_decref(cj);
 				}
 			}
+			if (refuse_repeated_values(L, &E, pname, pkey) < 0)
+				return -1;
 			E.nkeys++;
 		}
 	}
@@ -659,6 +708,10 @@ static int load_top(struct loader *L, yaml_node_t *root)
 	yaml_node_t *n = lookup(L, root, "name");
 	if (n && (!scalar(n) || !*scalar(n)))
 		return fail(L, n, "name", "expected a run name, got %s", n ? kind(n) : "nothing");
+	for (const char *c = n ? scalar(n) : ""; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return fail(L, n, "name", "a run name cannot contain control characters "
+						  "(they would reach the terminal raw)");
 	if (n && strpbrk(scalar(n), "/\\"))
 		return fail(L, n, "name", "a run name cannot contain a slash, got \"%s\"", scalar(n));
 	cfg->name = n ? xstrdup(scalar(n)) : default_name(L->path);
@@ -817,7 +870,9 @@ int config_load_text(const char *path, const char *text, size_t len, struct conf
 		goto delete_parser;
 	}
 	yaml_node_t *root = yaml_document_get_root_node(&L.doc);
-	if (!root)
+	if (root && find_nul_scalar(&L) < 0)
+		rc = -1;
+	else if (!root)
 		rc = fail(&L, NULL, "(document)", "the file is empty; a config is a mapping with "
 						  "at least \"probes\"");
 	else

@@ -66,6 +66,16 @@ static const char *unit_hint(const char *u)
 
 /* Parse "<digits>[.<digits>]<unit>" against a unit table.  Fractions are allowed ("1.5MiB")
  * as long as the result is a whole number of base units. */
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
 static int parse_with_units(const char *text, const struct unit *units, const char *what,
 			    const char *unit_list, int64_t *out, char *err, size_t errlen)
 {
@@ -92,6 +102,8 @@ static int parse_with_units(const char *text, const struct unit *units, const ch
 		whole = whole * 10 + d;
 		p++;
 	}
+	/* The fraction exactly: its digits without trailing zeros, at most 19 of them (10^19
+	 * still fits), never a digit dropped. */
 	uint64_t frac_num = 0, frac_den = 1;
 	if (*p == '.') {
 		p++;
@@ -100,12 +112,20 @@ static int parse_with_units(const char *text, const struct unit *units, const ch
 				 text);
 			return -1;
 		}
-		while (isdigit((unsigned char)*p)) {
-			if (frac_den < 1000000000ULL) {
-				frac_num = frac_num * 10 + (unsigned)(*p - '0');
-				frac_den *= 10;
-			}
+		const char *digits = p;
+		while (isdigit((unsigned char)*p))
 			p++;
+		const char *end = p;
+		while (end > digits && end[-1] == '0')
+			end--;
+		if (end - digits > 19) {
+			snprintf(err, errlen, "%s \"%s\" has more digits after the point than can be "
+				 "exact (19)", what, text);
+			return -1;
+		}
+		for (const char *q = digits; q < end; q++) {
+			frac_num = frac_num * 10 + (unsigned)(*q - '0');
+			frac_den *= 10;
 		}
 	}
 	char unit[16];
@@ -139,15 +159,24 @@ static int parse_with_units(const char *text, const struct unit *units, const ch
 		snprintf(err, errlen, "%s \"%s\" is too large", what, text);
 		return -1;
 	}
-	uint64_t v = whole * (uint64_t)u->mult;
+	uint64_t v = whole * (uint64_t)u->mult, part;
 	if (frac_num) {
-		/* frac_num/frac_den * mult must be whole. */
-		if (((uint64_t)u->mult * frac_num) % frac_den != 0) {
+		/* frac_num / frac_den * mult must be whole: with g = gcd(mult, frac_den), that is
+		 * frac_num divisible by frac_den / g, and then the part is
+		 * (frac_num / (frac_den / g)) * (mult / g), all without overflow. */
+		uint64_t g = gcd_u64((uint64_t)u->mult, frac_den), den = frac_den / g;
+		uint64_t m = (uint64_t)u->mult / g;
+		if (frac_num % den != 0) {
 			snprintf(err, errlen, "%s \"%s\" is not a whole number of %s", what, text,
 				 units[0].name[0] ? units[0].name : "bytes");
 			return -1;
 		}
-		v += (uint64_t)u->mult * frac_num / frac_den;
+		part = frac_num / den;
+		if (m && part > ((uint64_t)INT64_MAX - v) / m) {
+			snprintf(err, errlen, "%s \"%s\" is too large", what, text);
+			return -1;
+		}
+		v += part * m;
 	}
 	if (v > (uint64_t)INT64_MAX) {
 		snprintf(err, errlen, "%s \"%s\" is too large", what, text);

@@ -65,6 +65,25 @@ static void test_size_rejects_negative_fractional_bytes_and_overflow(void **stat
 	assert_size_error("1.", "expected digits after the decimal point in \"1.\"");
 }
 
+/* Every digit counts (issue 15): the tenth digit after the point is not dropped, trailing
+ * zeros are, and a whole result from many digits is exact. */
+static void test_fractions_are_exact(void **state)
+{
+	(void)state;
+	int64_t v;
+	char err[256];
+	assert_size_error("1.0000000001KiB", "size \"1.0000000001KiB\" is not a whole number of bytes");
+	assert_int_equal(size_of("1.0009765625KiB"), 1025);
+	assert_int_equal(size_of("1.50000000000000000000000KiB"), 1536);
+	assert_size_error("1.00000000000000000001KiB", "size \"1.00000000000000000001KiB\" has "
+				"more digits after the point than can be exact (19)");
+	assert_int_equal(parse_duration("0.999999999m", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 59999999940LL);
+	assert_int_equal(parse_duration("1.5h", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 5400000000000LL);
+	assert_int_equal(parse_duration("0.0000000001s", &v, err, sizeof(err)), -1);
+}
+
 static void test_duration_demands_a_unit_and_converts_to_ns(void **state)
 {
 	(void)state;
@@ -160,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_size_accepts_every_unit_and_plain_bytes),
 		cmocka_unit_test(test_size_rejects_bad_units_with_a_hint),
 		cmocka_unit_test(test_size_rejects_negative_fractional_bytes_and_overflow),
+		cmocka_unit_test(test_fractions_are_exact),
 		cmocka_unit_test(test_duration_demands_a_unit_and_converts_to_ns),
 		cmocka_unit_test(test_param_rejects_size_above_max_and_zero_below_min),
 		cmocka_unit_test(test_param_enum_suggests_the_nearest_choice),
