@@ -10,6 +10,7 @@
 #include <sys/ipc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "child.h"
@@ -102,14 +103,29 @@ static void search_facts(struct rec *r, const struct search *s, long long bound)
 
 /* ---- pipe_atomic ------------------------------------------------------------------------- */
 
-/* Writer w writes n records of size bytes, each filled with its tag. */
+/* Every byte a writer writes says whose it is: the writer's number in its low 6 bits, and
+ * in its top 2 bits a pattern of the record's sequence number and the byte's offset.  The
+ * reader follows each writer's bytes in order (a pipe keeps one writer's bytes in order), so
+ * it knows the record and offset of every byte it reads, catches one lost or out of place,
+ * and sees exactly which records had another writer's bytes inside them. */
+#define MAX_WRITERS 64
+
+static unsigned char tagged_byte(int w, long seq, size_t off)
+{
+	unsigned long mix = (unsigned long)seq * 2654435761u + (unsigned long)off * 40503u;
+	return (unsigned char)((unsigned)w | (unsigned)((mix >> 13) & 3) << 6);
+}
+
+/* Writer w writes n records of size bytes, each in one write() call when the kernel takes it
+ * whole; the loop finishes a write the kernel cut short. */
 static void atomic_writer(int fd, int w, size_t size, long n)
 {
-	char *buf = malloc(size);
+	unsigned char *buf = malloc(size);
 	if (!buf)
 		_exit(2);
-	memset(buf, 'A' + w, size);
 	for (long i = 0; i < n; i++) {
+		for (size_t b = 0; b < size; b++)
+			buf[b] = tagged_byte(w, i, b);
 		size_t done = 0;
 		while (done < size) {
 			ssize_t k = write(fd, buf + done, size - done);
@@ -123,12 +139,82 @@ static void atomic_writer(int fd, int w, size_t size, long n)
 	_exit(0);
 }
 
-/* Run writers concurrently into one pipe of tr; count records the reader finds mixed. */
+/* What the reader found in one trial. */
+struct tear_count {
+	long records;		/* complete records read */
+	long torn;		/* records with another writer's bytes between their first and last */
+	long bad_bytes;		/* bytes that are not what their writer wrote at that place */
+	long reads;		/* read() calls */
+	size_t read_min, read_max;	/* the sizes asked of read() */
+};
+
+/* Where each writer's next byte belongs: its record, the offset in it, whether it tore. */
+struct writer_pos {
+	long seq;
+	size_t off;
+	int torn;
+};
+
+/* Account for n bytes read; prev is the writer of the byte read before buf[0] (-1: none). */
+static void tear_scan(const unsigned char *buf, size_t n, size_t size, int writers,
+		      struct writer_pos *pos, int *prev, struct tear_count *c)
+{
+	for (size_t i = 0; i < n; i++) {
+		int w = buf[i] & 63;
+		if (w >= writers) {
+			c->bad_bytes++;
+			*prev = -1;
+			continue;
+		}
+		struct writer_pos *p = &pos[w];
+		if (buf[i] != tagged_byte(w, p->seq, p->off))
+			c->bad_bytes++;
+		if (p->off > 0 && *prev != w)
+			p->torn = 1;	/* someone else's bytes came inside this record */
+		*prev = w;
+		if (++p->off == size) {
+			c->records++;
+			c->torn += p->torn;
+			p->torn = 0;
+			p->off = 0;
+			p->seq++;
+		}
+	}
+}
+
+/* Read fd to its end in varied amounts (1 byte to twice the record size, at most 64 KiB,
+ * from a fixed pseudo-random sequence), so that room frees up in the pipe at any offset and
+ * a writer blocked in the middle of a write can be overtaken. */
+static void tear_read(int fd, size_t size, int writers, struct tear_count *c)
+{
+	static unsigned char buf[1 << 16];
+	struct writer_pos pos[MAX_WRITERS] = { { 0 } };
+	int prev = -1;
+	size_t most = 2 * size < sizeof(buf) ? 2 * size : sizeof(buf);
+	uint32_t x = 2463534242u;
+	memset(c, 0, sizeof(*c));
+	c->read_min = SIZE_MAX;
+	for (;;) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;	/* xorshift32 */
+		size_t want = 1 + x % most;
+		ssize_t k = read(fd, buf, want);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		c->reads++;
+		c->read_min = want < c->read_min ? want : c->read_min;
+		c->read_max = want > c->read_max ? want : c->read_max;
+		tear_scan(buf, (size_t)k, size, writers, pos, &prev, c);
+	}
+}
+
+/* Run writers concurrently into one pipe of tr and read what they wrote. */
 static int interleavings(const struct transport *tr, size_t size, int writers, long n,
-			 long *mixed, char *err, size_t el)
+			 struct tear_count *c, char *err, size_t el)
 {
 	struct tr_pair p;
-	pid_t pids[64];
+	pid_t pids[MAX_WRITERS];
 	if (tr_open(tr, &p, err, el) < 0)
 		return -1;
 	for (int w = 0; w < writers; w++) {
@@ -140,33 +226,63 @@ static int interleavings(const struct transport *tr, size_t size, int writers, l
 	}
 	close(p.end[0].wfd);
 	p.end[0].wfd = -1;
-	char *rec = malloc(size);
-	long total = (long)writers * n;
-	*mixed = 0;
-	for (long i = 0; i < total && rec; i++) {
-		size_t got = 0;
-		while (got < size) {
-			ssize_t k = read(p.end[1].rfd, rec + got, size - got);
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				break;
-			got += (size_t)k;
-		}
-		if (got < size)
-			break;
-		for (size_t b = 1; b < size; b++) {
-			if (rec[b] != rec[0]) {
-				(*mixed)++;
-				break;
-			}
-		}
-	}
-	free(rec);
+	tear_read(p.end[1].rfd, size, writers, c);
+	int failed = 0;
 	for (int w = 0; w < writers; w++)
-		child_reap(pids[w], 10LL * 1000000000, NULL);
+		failed |= pids[w] < 0 || child_reap(pids[w], 10LL * 1000000000, NULL) != 0;
 	tr_close(&p);
+	if (failed || c->records != (long)writers * n) {
+		snprintf(err, el, "%zu-byte records: read %ld of %ld whole%s", size, c->records,
+			 (long)writers * n, failed ? "; a writer failed" : "");
+		return -1;
+	}
 	return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The sizes to try, ascending: the sizes parameter ("4KiB,4097,8KiB"), or with "auto"
+ * PIPE_BUF/2, PIPE_BUF, PIPE_BUF+1, 2 and 16 times PIPE_BUF.  Returns the count, or -1. */
+static int atomic_sizes(const char *text, long pipe_buf, size_t *out, int max, char *err,
+			size_t el)
+{
+	int n = 0;
+	if (!strcmp(text, "auto")) {
+		size_t pb = (size_t)pipe_buf;
+		size_t def[] = { pb / 2, pb, pb + 1, 2 * pb, 16 * pb };
+		for (n = 0; n < 5; n++)
+			out[n] = def[n];
+		return n;
+	}
+	char copy[512];
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int64_t v;
+		char e[128];
+		if (n == max || parse_size(t, &v, e, sizeof(e)) < 0 || v < 1 || v > (16 << 20)) {
+			snprintf(err, el, "sizes: \"%s\": %s", t, n == max ? "too many sizes" :
+				 "expected sizes from 1 B to 16 MiB, comma-separated, or auto");
+			return -1;
+		}
+		out[n++] = (size_t)v;
+	}
+	if (n == 0)
+		snprintf(err, el, "sizes: no size in \"%s\"", text);
+	qsort(out, (size_t)n, sizeof(*out), cmp_size);
+	return n ? n : -1;
+}
+
+static json_t *trial_json(size_t size, const struct tear_count *c)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "size", (json_int_t)size,
+			 "records", (json_int_t)c->records, "torn", (json_int_t)c->torn, "intact",
+			 (json_int_t)(c->records - c->torn), "bad_bytes", (json_int_t)c->bad_bytes,
+			 "reads", (json_int_t)c->reads, "read_min", (json_int_t)c->read_min,
+			 "read_max", (json_int_t)c->read_max);
 }
 
 static int run_pipe_atomic(struct probe_ctx *ctx)
@@ -176,43 +292,47 @@ static int run_pipe_atomic(struct probe_ctx *ctx)
 	long n = (long)param_int(ctx, "records");
 	struct tr_pair p;
 	char err[512];
+	size_t sizes[16];
 	if (tr_open(tr, &p, err, sizeof(err)) < 0)
 		return probe_failed(ctx, "%s", err);
 	long pipe_buf = fpathconf(p.end[0].wfd, _PC_PIPE_BUF);
 	tr_close(&p);
 	if (pipe_buf <= 0)
 		return probe_unsupported(ctx, "fpathconf(_PC_PIPE_BUF) gives no limit here");
-	size_t sizes[] = { (size_t)pipe_buf / 2, (size_t)pipe_buf, (size_t)pipe_buf + 1,
-			   2 * (size_t)pipe_buf, 16 * (size_t)pipe_buf };
+	int nsizes = atomic_sizes(param_str(ctx, "sizes"), pipe_buf, sizes, 16, err, sizeof(err));
+	if (nsizes < 0)
+		return probe_failed(ctx, "%s", err);
 	json_t *trials = json_array();
-	long long largest = 0, first_mixed = -1;
-	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		long mixed;
-		if (interleavings(tr, sizes[i], writers, n, &mixed, err, sizeof(err)) < 0) {
+	long long largest = 0, first_torn = -1;
+	for (int i = 0; i < nsizes; i++) {
+		struct tear_count c;
+		if (interleavings(tr, sizes[i], writers, n, &c, err, sizeof(err)) < 0) {
 			json_decref(trials);
 			return probe_failed(ctx, "%s", err);
 		}
-		json_array_append_new(trials, json_pack("{s:I, s:I, s:I}", "size",
-							(json_int_t)sizes[i], "records",
-							(json_int_t)writers * n, "mixed",
-							(json_int_t)mixed));
-		if (mixed && first_mixed < 0)
-			first_mixed = (long long)sizes[i];
-		if (!mixed && first_mixed < 0)
+		if (c.bad_bytes) {
+			json_decref(trials);
+			return probe_failed(ctx, "%zu-byte records: %ld bytes were not what their "
+					    "writer wrote there (lost or reordered)", sizes[i],
+					    c.bad_bytes);
+		}
+		json_array_append_new(trials, trial_json(sizes[i], &c));
+		if (c.torn && first_torn < 0)
+			first_torn = (long long)sizes[i];
+		if (!c.torn && first_torn < 0)
 			largest = (long long)sizes[i];
 	}
 	struct rec *r = rec_new(ctx, "atomic_write_max");
 	rec_value(r, (double)largest);
 	rec_os_reported(r, "fpathconf(_PC_PIPE_BUF)", (double)pipe_buf);
 	rec_fact(r, "pipe_buf_constant", json_integer(PIPE_BUF));
-	rec_fact(r, "first_size_interleaved",
-		 first_mixed >= 0 ? json_integer(first_mixed) : json_null());
+	rec_fact(r, "first_size_torn", first_torn >= 0 ? json_integer(first_torn) : json_null());
 	rec_fact(r, "trials", trials);
 	rec_fact(r, "past_limit",
-		 first_mixed >= 0 ?
-			 json_pack("{s:s}", "behaviour", "writes split and interleaved with "
-							 "other writers'") :
-			 json_pack("{s:s}", "behaviour", "no interleaving seen in these trials "
+		 first_torn >= 0 ?
+			 json_pack("{s:s}", "behaviour", "writes split, with other writers' bytes "
+							 "inside a record") :
+			 json_pack("{s:s}", "behaviour", "no record torn in these trials "
 							 "(evidence, not proof)"));
 	rec_emit(r);
 	return PROBE_OK;
@@ -577,13 +697,18 @@ static int run_descriptors(struct probe_ctx *ctx)
 
 static const struct metric_desc m_atomic[] = {
 	{ "atomic_write_max", "bytes", "none",
-	  "the largest write size, among sizes around PIPE_BUF, at which concurrent writers' "
-	  "records never interleaved; no interleaving in N trials is evidence, one is proof" },
+	  "the largest of the sizes tried, below the first that tore, at which no record of "
+	  "concurrent writers had another writer's bytes inside it; every byte is tagged with "
+	  "its writer and the reader reads in varied amounts, so each torn record is counted "
+	  "(facts.trials); none torn in N records is evidence, one is proof" },
 	{ NULL },
 };
 static const struct param_desc p_atomic[] = {
 	{ "writers", PT_INT, "4", "2", "64", NULL, "concurrent writer processes" },
 	{ "records", PT_INT, "300", "1", "1000000", NULL, "records each writer writes per size" },
+	{ "sizes", PT_STRING, "auto", NULL, NULL, NULL,
+	  "record sizes to try, comma-separated (\"4KiB,4097,8KiB,64KiB\"); auto: PIPE_BUF/2, "
+	  "PIPE_BUF, PIPE_BUF+1, 2 and 16 times PIPE_BUF" },
 	{ NULL },
 };
 static const struct metric_desc m_dgram[] = {
