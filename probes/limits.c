@@ -363,34 +363,81 @@ static int try_dgram(long long size, void *arg)
 	return 0;
 }
 
+/* What bounds the largest datagram, set beside it: for an IPv4 datagram, the packet; when
+ * the send was refused as too long (EMSGSIZE), the sending socket's SO_SNDBUF, with the
+ * bytes of it a datagram cannot use; when the kernel could not allocate the buffer for one
+ * datagram (ENOBUFS), that allocation, which no setting reports: SO_SNDBUF is then only a
+ * fact beside it, never the OS figure. */
+static void dgram_bound(struct rec *r, const struct transport *tr, const struct search *s,
+			const struct tr_oscap *os)
+{
+	char why[512];
+	if (tr->caps & TR_IPV4DGRAM) {
+		rec_os_reported(r, "IPv4 packet: 65535 less the IP (20) and UDP (8) headers",
+				(double)tr_max_msg(tr, why, sizeof(why)));
+	} else if (os && !s->bounded && s->bad_err == EMSGSIZE) {
+		rec_os_reported(r, "SO_SNDBUF of the sending socket", (double)os->sndbuf);
+		rec_fact(r, "sndbuf_unusable", json_pack(
+			"{s:I, s:s}", "bytes", (json_int_t)(os->sndbuf - s->best), "why",
+			"SO_SNDBUF less the largest datagram: what the kernel keeps back of the "
+			"sender's buffer for the datagram's own bookkeeping"));
+	} else if (os && !s->bounded && s->bad_err == ENOBUFS) {
+		rec_fact(r, "limit_set_by", json_string(
+			"the largest buffer the kernel allocates for one datagram: the send past it "
+			"failed with ENOBUFS (no buffer space), not EMSGSIZE (too long for "
+			"SO_SNDBUF); no setting reports this bound"));
+	}
+	if (os) {
+		rec_fact(r, "so_sndbuf", json_integer(os->sndbuf));
+		rec_fact(r, "so_rcvbuf", json_integer(os->rcvbuf));
+	}
+}
+
+/* Raise the pair's buffers to net.core.wmem_max; the request and what getsockopt() reports
+ * back for the same buffer go into facts (Linux reports twice the request). */
+static int dgram_raise(struct probe_ctx *ctx, struct tr_pair *p, json_t **facts)
+{
+	const struct transport *tr = p->tr;
+	char err[512];
+	long long wmem_max = sysctl_read("/proc/sys/net/core/wmem_max");
+	if (!tr->setcap || wmem_max < 0)
+		return probe_unsupported(ctx, "%s: its buffers cannot be raised here%s", tr->name,
+					 wmem_max < 0 ? " (no net.core.wmem_max)" : "");
+	long long granted = tr->setcap(p, wmem_max, err, sizeof(err));
+	if (granted < 0)
+		return probe_failed(ctx, "%s", err);
+	*facts = json_pack("{s:I, s:s, s:I, s:f}", "requested", (json_int_t)wmem_max,
+			   "requested_as", "setsockopt(SO_SNDBUF) and setsockopt(SO_RCVBUF), each "
+			   "this value (net.core.wmem_max)", "granted_so_sndbuf", (json_int_t)granted,
+			   "granted_over_requested", (double)granted / (double)wmem_max);
+	return PROBE_OK;
+}
+
 static int run_max_datagram(struct probe_ctx *ctx)
 {
 	const struct transport *tr = probe_transport(ctx);
 	long long bound = param_int(ctx, "limit");
-	int raise = (int)param_int(ctx, "raise");
 	struct tr_pair p;
+	json_t *raised = NULL;
 	char err[512];
 	if (tr_open(tr, &p, err, sizeof(err)) < 0)
 		return probe_failed(ctx, "%s", err);
 	tr_set_nonblock(p.end[0].wfd, 1);	/* a send that would block is an answer, not a hang */
 	tr_set_nonblock(p.end[1].rfd, 1);
-	long long granted = -1, wmem_max = sysctl_read("/proc/sys/net/core/wmem_max");
-	if (raise) {
-		if (!tr->setcap || wmem_max < 0) {
-			tr_close(&p);
-			return probe_unsupported(ctx, "%s: its buffers cannot be raised here%s",
-						 tr->name, wmem_max < 0 ? " (no net.core.wmem_max)" : "");
-		}
-		granted = tr->setcap(&p, wmem_max, err, sizeof(err));
+	int rc = param_int(ctx, "raise") ? dgram_raise(ctx, &p, &raised) : PROBE_OK;
+	if (rc != PROBE_OK) {
+		tr_close(&p);
+		return rc;
 	}
 	struct tr_oscap os = { 0 };
-	int have_os = tr->oscap && tr->oscap(&p, &os, err, sizeof(err)) == 0;
+	int have_os = tr->oscap && tr->oscap(&p, &os, err, sizeof(err)) == 0 && os.sndbuf >= 0;
 	struct dgram_try d = { .p = &p, .out = calloc(1, (size_t)bound + 1),
 			       .in = malloc((size_t)bound + 2) };
 	if (!d.out || !d.in) {
 		free(d.out);
 		free(d.in);
 		tr_close(&p);
+		json_decref(raised);
 		return probe_failed(ctx, "cannot allocate two %lld-byte buffers; lower limit", bound);
 	}
 	struct search s;
@@ -400,22 +447,12 @@ static int run_max_datagram(struct probe_ctx *ctx)
 	tr_close(&p);
 	struct rec *r = rec_new(ctx, "max_datagram");
 	rec_value(r, (double)s.best);
-	char why[256];
-	size_t claimed = tr_max_msg(tr, why, sizeof(why));
-	if (!strcmp(tr->name, "udp"))
-		rec_os_reported(r, "IPv4 UDP bound: 65535 - 20 (IP) - 8 (UDP)", 65507);
-	else if (have_os && os.sndbuf >= 0)
-		rec_os_reported(r, "SO_SNDBUF", (double)os.sndbuf);
-	if (claimed)
-		rec_fact(r, "transport_claims", json_integer((json_int_t)claimed));
-	if (have_os && os.sndbuf >= 0) {
-		rec_fact(r, "so_sndbuf", json_integer(os.sndbuf));
-		rec_fact(r, "so_rcvbuf", json_integer(os.rcvbuf));
-	}
-	if (raise) {
-		rec_fact(r, "requested", json_integer(wmem_max));
-		rec_fact(r, "granted", json_integer(granted));
-	}
+	dgram_bound(r, tr, &s, have_os ? &os : NULL);
+	const char *key;
+	json_t *v;
+	json_object_foreach(raised, key, v)
+		rec_fact(r, key, json_incref(v));
+	json_decref(raised);
 	search_facts(r, &s, bound);
 	rec_emit(r);
 	return PROBE_OK;
@@ -441,8 +478,9 @@ static int try_mq(long long v, void *arg)
 	return 0;
 }
 
-/* Search both limits in this process; four numbers and two errnos into out[]. */
-static void mq_limits(long long bound_size, long long bound_count, long long out[6])
+/* Search both limits in this process: the two sizes, their errnos, and whether each search
+ * stopped at its bound, into out[0..5]. */
+static void mq_limits(long long bound_size, long long bound_count, long long out[7])
 {
 	struct search s;
 	struct mq_try t = { 0 };
@@ -453,8 +491,55 @@ static void mq_limits(long long bound_size, long long bound_count, long long out
 	out[2] = s.best, out[3] = s.bounded ? 0 : s.bad_err, out[5] = s.bounded;
 }
 
-/* The same in a child that has dropped root (uid/gid 65534), reported through a pipe. */
-static int mq_limits_unprivileged(long long bs, long long bc, long long out[6])
+/* CAP_SYS_RESOURCE's bit in the capability sets (linux/capability.h): it exempts a process
+ * from the mqueue sysctls and lets it raise RLIMIT_MSGQUEUE. */
+#define CAP_SYS_RESOURCE_BIT 24
+
+/* 1 when this process is in the initial user namespace (its uid_map is the whole identity
+ * map), 0 when in another, -1 when the platform does not say. */
+static int initial_user_ns(void)
+{
+	unsigned long long inside, outside, count;
+	FILE *f = fopen("/proc/self/uid_map", "r");
+	int n = f ? fscanf(f, "%llu %llu %llu", &inside, &outside, &count) : 0;
+	if (f)
+		fclose(f);
+	if (n != 3)
+		return -1;
+	return inside == 0 && outside == 0 && count == 4294967295ULL;
+}
+
+/* Whether the privilege that lifts mq_open's limits is in force in this process: 1 or 0;
+ * how that was decided goes into how.  Where /proc/self/status shows capability sets
+ * (Linux), CAP_SYS_RESOURCE in CapEff decides, whatever the uid, and only in the initial
+ * user namespace: the mqueue check asks for the capability there.  Elsewhere euid 0. */
+static int mq_privileged(char *how, size_t hl)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	int found = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	if (f)
+		fclose(f);
+	if (!found) {
+		snprintf(how, hl, "euid %d (no capability sets in /proc/self/status here)",
+			 (int)geteuid());
+		return geteuid() == 0;
+	}
+	int has = (eff >> CAP_SYS_RESOURCE_BIT) & 1, init_ns = initial_user_ns();
+	snprintf(how, hl, "CAP_SYS_RESOURCE %s the effective set (/proc/self/status CapEff "
+		 "%016llx)%s", has ? "in" : "not in", eff,
+		 has && init_ns == 0 ? ", but of a user namespace, not the initial one the mqueue "
+				       "check asks" : "");
+	return has && init_ns != 0;
+}
+
+/* The same in a child without the privilege (root drops to uid/gid 65534, which clears its
+ * capabilities), reported through a pipe; out[6] is whether it still had the privilege. */
+static int mq_limits_unprivileged(long long bs, long long bc, long long out[7], char *how,
+				  size_t hl)
 {
 	int fds[2];
 	if (pipe(fds) < 0)
@@ -464,19 +549,28 @@ static int mq_limits_unprivileged(long long bs, long long bc, long long out[6])
 		close(fds[0]);
 		if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
 			_exit(2);
-		long long v[6];
-		mq_limits(bs, bc, v);
-		_exit(write(fds[1], v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 3);
+		long long v[7];
+		char h[256];
+		v[6] = mq_privileged(h, sizeof(h));
+		if (!v[6])
+			mq_limits(bs, bc, v);
+		_exit(write(fds[1], v, sizeof(v)) == (ssize_t)sizeof(v) &&
+		      write(fds[1], h, sizeof(h)) == (ssize_t)sizeof(h) ? 0 : 3);
 	}
 	close(fds[1]);
-	ssize_t n = read(fds[0], out, 6 * sizeof(long long));
+	char h[256] = "";
+	ssize_t n = read(fds[0], out, 7 * sizeof(long long));
+	ssize_t hn = read(fds[0], h, sizeof(h));
 	close(fds[0]);
 	int st = child_reap(pid, 30LL * 1000000000, NULL);
-	return n == (ssize_t)(6 * sizeof(long long)) && st == 0 ? 0 : -1;
+	h[sizeof(h) - 1] = '\0';
+	snprintf(how, hl, "%s", hn > 0 ? h : "");
+	return n == (ssize_t)(7 * sizeof(long long)) && st == 0 ? 0 : -1;
 }
 
 static void mq_emit(struct probe_ctx *ctx, const char *metric, long long v, long long err,
-		    long long bounded, const char *sysctl, const char *who, long long bound)
+		    long long bounded, const char *sysctl, const char *who, const char *how,
+		    int lifted, long long bound)
 {
 	struct rec *r = rec_new(ctx, metric);
 	long long os = sysctl_read(sysctl);
@@ -484,30 +578,26 @@ static void mq_emit(struct probe_ctx *ctx, const char *metric, long long v, long
 	if (os >= 0)
 		rec_os_reported(r, sysctl, (double)os);
 	rec_fact(r, "process", json_string(who));
+	rec_fact(r, "privilege_in_force", json_string(how));
+	if (lifted >= 0)
+		rec_fact(r, "rlimit_msgqueue_lifted", json_boolean(lifted));
 	rec_fact(r, "bound", json_integer(bound));
 	rec_fact(r, "past_limit", bounded ? json_pack("{s:s}", "behaviour", "not reached: the "
 						      "search stopped at its bound") :
 					    errno_json((int)err));
 	rec_emit(r);
 }
-#endif
 
-static int run_posix_mq(struct probe_ctx *ctx)
+/* Root is exempt from the sysctls only with CAP_SYS_RESOURCE, which also lets it lift
+ * RLIMIT_MSGQUEUE: lifted first, so the figure is the kernel's hard bound. */
+static int mq_privileged_pass(struct probe_ctx *ctx, long long bs, long long bc)
 {
-#ifdef HAVE_MQUEUE_H
-	long long bs = param_int(ctx, "limit"), bc = param_int(ctx, "max_count");
-	long long u[6], p[6];
-	if (mq_limits_unprivileged(bs, bc, u) < 0)
-		return probe_failed(ctx, "the unprivileged child could not measure (setuid(65534) "
-					 "or mq_open failed)");
-	mq_emit(ctx, "msgsize_max", u[0], u[1], u[4], "/proc/sys/fs/mqueue/msgsize_max",
-		"unprivileged", bs);
-	mq_emit(ctx, "maxmsg_max", u[2], u[3], u[5], "/proc/sys/fs/mqueue/msg_max",
-		"unprivileged", bc);
-	if (geteuid() != 0)
-		return PROBE_OK;
-	/* Root is exempt from the sysctls (CAP_SYS_RESOURCE) but not from RLIMIT_MSGQUEUE:
-	 * lift it first, so the figure is the kernel's hard bound. */
+	char how[256];
+	long long p[7];
+	if (!mq_privileged(how, sizeof(how)))
+		return probe_unsupported(ctx, "privileged: this process lacks the privilege that "
+				       "lifts mq_open's limits: %s, so it would measure the "
+				       "unprivileged limits again", how);
 	int lifted = 0;
 #ifdef RLIMIT_MSGQUEUE	/* Linux only */
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
@@ -515,9 +605,31 @@ static int run_posix_mq(struct probe_ctx *ctx)
 #endif
 	mq_limits(bs, bc, p);
 	mq_emit(ctx, "msgsize_max", p[0], p[1], p[4], "/proc/sys/fs/mqueue/msgsize_max",
-		lifted ? "privileged (RLIMIT_MSGQUEUE lifted)" : "privileged", bs);
+		"privileged", how, lifted, bs);
 	mq_emit(ctx, "maxmsg_max", p[2], p[3], p[5], "/proc/sys/fs/mqueue/msg_max",
-		lifted ? "privileged (RLIMIT_MSGQUEUE lifted)" : "privileged", bc);
+		"privileged", how, lifted, bc);
+	return PROBE_OK;
+}
+#endif
+
+static int run_posix_mq(struct probe_ctx *ctx)
+{
+#ifdef HAVE_MQUEUE_H
+	long long bs = param_int(ctx, "limit"), bc = param_int(ctx, "max_count");
+	if (!strcmp(param_str(ctx, "privilege"), "privileged"))
+		return mq_privileged_pass(ctx, bs, bc);
+	long long u[7];
+	char how[256];
+	if (mq_limits_unprivileged(bs, bc, u, how, sizeof(how)) < 0)
+		return probe_failed(ctx, "the unprivileged child could not measure (setuid(65534) "
+					 "or mq_open failed)");
+	if (u[6])
+		return probe_failed(ctx, "unprivileged: the child still holds the privilege after "
+					 "dropping root (%s)", how);
+	mq_emit(ctx, "msgsize_max", u[0], u[1], u[4], "/proc/sys/fs/mqueue/msgsize_max",
+		"unprivileged", how, -1, bs);
+	mq_emit(ctx, "maxmsg_max", u[2], u[3], u[5], "/proc/sys/fs/mqueue/msg_max",
+		"unprivileged", how, -1, bc);
 	return PROBE_OK;
 #else
 	return probe_unsupported(ctx, "POSIX message queues: <mqueue.h> does not exist on this "
@@ -713,7 +825,9 @@ static const struct param_desc p_atomic[] = {
 };
 static const struct metric_desc m_dgram[] = {
 	{ "max_datagram", "bytes", "none",
-	  "the largest single message sent and received whole, by doubling then bisecting" },
+	  "the largest single message sent and received whole, by doubling then bisecting; "
+	  "beside it what bounds it: the IPv4 packet (udp), the sender's SO_SNDBUF (EMSGSIZE), "
+	  "or, named in facts.limit_set_by, the largest allocation for one datagram (ENOBUFS)" },
 	{ NULL },
 };
 static const struct param_desc p_dgram[] = {
@@ -729,9 +843,14 @@ static const struct metric_desc m_mq[] = {
 	{ "maxmsg_max", "count", "none", "the largest mq_maxmsg mq_open accepts (with msgsize 1)" },
 	{ NULL },
 };
+static const char *const privileges[] = { "unprivileged", "privileged", NULL };
 static const struct param_desc p_mq[] = {
 	{ "limit", PT_SIZE, "64MiB", "1KiB", "1GiB", NULL, "the largest msgsize tried" },
 	{ "max_count", PT_INT, "1048576", "1", "100000000", NULL, "the largest maxmsg tried" },
+	{ "privilege", PT_ENUM, "unprivileged", NULL, NULL, privileges,
+	  "unprivileged: in a child without CAP_SYS_RESOURCE (root drops to uid 65534); "
+	  "privileged: in the probe itself, with RLIMIT_MSGQUEUE lifted, unsupported unless it "
+	  "holds CAP_SYS_RESOURCE (euid 0 where there are no capabilities)" },
 	{ NULL },
 };
 static const struct metric_desc m_sysv[] = {
@@ -761,9 +880,10 @@ static const struct case_desc cases[] = {
 	  m_atomic, p_atomic, TR_PIPESZ, run_pipe_atomic },
 	{ "max_datagram", "the largest datagram that goes through whole, and what comes past it",
 	  m_dgram, p_dgram, TR_DGRAM | TR_FD, run_max_datagram },
-	{ "posix_mq", "the largest mq_msgsize and mq_maxmsg, unprivileged and privileged", m_mq,
-	  p_mq, 0, run_posix_mq },
-	{ "sysv_msg", "msgmax and msgmnb, measured by sending", m_sysv, p_sysv, 0, run_sysv_msg },
+	{ "posix_mq", "the largest mq_msgsize and mq_maxmsg, unprivileged or privileged "
+		      "(CAP_SYS_RESOURCE)", m_mq, p_mq, TR_MQATTR, run_posix_mq },
+	{ "sysv_msg", "msgmax and msgmnb, measured by sending", m_sysv, p_sysv, TR_SYSVMSGQ,
+	  run_sysv_msg },
 	{ "descriptors", "how many pipes a process opens before the error, and which error", m_fd,
 	  p_fd, 0, run_descriptors },
 	{ NULL },
