@@ -180,8 +180,8 @@ static size_t dgram_limit(int type, const char *name, long long *cache, long lon
 				      "(socketpair or its buffers unavailable)", name);
 		return 1;
 	}
-	snprintf(why, whylen, "%s: the largest datagram a fresh socketpair carried whole here, "
-			      "found by trying; its sender's SO_SNDBUF is %lld", name, *sndbuf);
+	snprintf(why, whylen, "the largest datagram a fresh socketpair carried whole here, found "
+			      "by trying; its sender's SO_SNDBUF is %lld", *sndbuf);
 	return (size_t)*cache;
 }
 
