@@ -376,6 +376,13 @@ static int run_blocking_writer(struct probe_ctx *ctx)
 	rec_value(r, (double)before);
 	if (have_os)
 		rec_os_reported(r, os.source, (double)os.value);
+#ifdef __linux__	/* how Linux admits a blocking socket writer's buffers */
+	if (have_os && os.sndbuf >= 0 && before > os.value)
+		rec_fact(r, "above_sndbuf", json_pack(
+			"{s:I, s:s}", "bytes", (json_int_t)(before - os.value), "why",
+			"a blocking writer gets its next buffer while what is charged to SO_SNDBUF is "
+			"still below it, so the last buffer may go past SO_SNDBUF"));
+#endif
 	rec_fact(r, "settle_ns", json_integer(settle));
 	rec_emit(r);
 	r = rec_new(ctx, "drain_time");

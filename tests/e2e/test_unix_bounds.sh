@@ -19,6 +19,8 @@ for t in unix-stream unix-dgram; do
 done
 "$B/probes/capacity" --case fill_raised --transport unix-stream > "$tmp/raised.jsonl" ||
 	fail "capacity fill_raised exited $?"
+"$B/probes/capacity" --case blocking_writer --transport unix-stream --param settle=20ms \
+	> "$tmp/blocking.jsonl" || fail "capacity blocking_writer exited $?"
 "$B/probes/limits" --case max_datagram --transport unix-dgram > "$tmp/maxdg.jsonl" ||
 	fail "limits max_datagram exited $?"
 "$B/probes/latency" --case roundtrip --transport unix-dgram --param size=1MiB \
@@ -53,6 +55,10 @@ for t, kind in (("unix-stream", socket.SOCK_STREAM), ("unix-dgram", socket.SOCK_
         gap = r["facts"]["sndbuf_not_filled"]
         assert gap["bytes"] == sndbuf - r["value"], r
         assert gap["per_write"] == gap["bytes"] / r["facts"]["writes"], r
+bb = [x for x in recs("blocking.jsonl") if x["metric"] == "bytes_before_block"][0]
+assert bb["os_reported"] == {"source": "SO_SNDBUF of the sending socket", "value": sndbuf}, bb
+if bb["value"] > sndbuf:
+    assert bb["facts"]["above_sndbuf"]["bytes"] == bb["value"] - sndbuf, bb
 raised = [x for x in recs("raised.jsonl") if x["metric"] == "capacity"][0]
 f = raised["facts"]
 want = min(proc("/proc/sys/net/core/wmem_max"), proc("/proc/sys/net/core/rmem_max"))
