@@ -1,5 +1,6 @@
 /* capacity.c - how much a pipe, FIFO or socketpair holds before the writer blocks, measured by
- * filling it, and set beside what the OS says (F_GETPIPE_SZ, SO_SNDBUF/SO_RCVBUF). */
+ * filling it, and set beside what the OS says bounds it (F_GETPIPE_SZ; the sending socket's
+ * SO_SNDBUF). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -67,6 +68,25 @@ static int open_nonblocking(struct probe_ctx *ctx, struct tr_pair *p)
 	return PROBE_OK;
 }
 
+/* A socket's buffers beside its capacity: the sender's SO_SNDBUF (the OS figure) bounds it,
+ * the receiver's SO_RCVBUF is only shown.  What the writer got in falls short of SO_SNDBUF by
+ * what the kernel charged for each queued buffer beyond its data: said per write. */
+static void sockbuf_facts(struct rec *r, const struct tr_oscap *os, const struct fill *f)
+{
+	rec_fact(r, "so_sndbuf", json_integer(os->sndbuf));
+	rec_fact(r, "so_rcvbuf_receiver", json_integer(os->rcvbuf));
+	if (os->value <= f->bytes || f->writes == 0)
+		return;
+	json_t *gap = json_pack("{s:I, s:f}", "bytes", (json_int_t)(os->value - f->bytes),
+				"per_write", (double)(os->value - f->bytes) / (double)f->writes);
+#ifdef __linux__	/* how Linux accounts AF_UNIX data; other kernels are not described here */
+	json_object_set_new(gap, "why", json_string(
+		"each queued write is charged to the sender's SO_SNDBUF at its allocated size (the "
+		"data, rounded up, plus the kernel's per-packet bookkeeping), not at its length"));
+#endif
+	rec_fact(r, "sndbuf_not_filled", gap);
+}
+
 /* Fill p from side 0 and emit the capacity record (and, for datagrams, the messages record),
  * with what the OS reports beside it.  extra (may be NULL) is merged into the facts. */
 static int fill_and_report(struct probe_ctx *ctx, struct tr_pair *p, json_t *extra)
@@ -102,10 +122,8 @@ static int fill_and_report(struct probe_ctx *ctx, struct tr_pair *p, json_t *ext
 	rec_fact(r, "writes", json_integer(f.writes));
 	rec_fact(r, "chunk_bytes_accepted", json_integer(f.chunk_bytes));
 	rec_fact(r, "ended_by", json_string(errno_name(f.ended_by)));
-	if (have_os && os.sndbuf >= 0) {
-		rec_fact(r, "so_sndbuf", json_integer(os.sndbuf));
-		rec_fact(r, "so_rcvbuf", json_integer(os.rcvbuf));
-	}
+	if (have_os && os.sndbuf >= 0)
+		sockbuf_facts(r, &os, &f);
 	const char *key;
 	json_t *v;
 	json_object_foreach(extra, key, v)
@@ -173,9 +191,15 @@ static int run_fill_raised(struct probe_ctx *ctx)
 			       probe_unsupported(ctx, "%s", err) :
 			       probe_failed(ctx, "%s", err);
 	}
+	/* requested and granted are one and the same buffer: what was asked for it, what the
+	 * OS reports back for it (Linux doubles a socket buffer's request) */
 	rc = fill_and_report(ctx, &p,
-			     json_pack("{s:I, s:I, s:s, s:I}", "requested", (json_int_t)want,
-				       "granted", (json_int_t)granted, "limit_source", source,
+			     json_pack("{s:I, s:s, s:I, s:f, s:s, s:I}", "requested", (json_int_t)want,
+				       "requested_as", tr->caps & TR_SOCKBUF ?
+				       "setsockopt(SO_SNDBUF) on the sender and setsockopt(SO_RCVBUF) "
+				       "on the receiver, each this value" : "fcntl(F_SETPIPE_SZ)",
+				       "granted", (json_int_t)granted, "granted_over_requested",
+				       (double)granted / (double)want, "limit_source", source,
 				       "limit_value", (json_int_t)want));
 	tr_close(&p);
 	return rc;
@@ -352,6 +376,13 @@ static int run_blocking_writer(struct probe_ctx *ctx)
 	rec_value(r, (double)before);
 	if (have_os)
 		rec_os_reported(r, os.source, (double)os.value);
+#ifdef __linux__	/* how Linux admits a blocking socket writer's buffers */
+	if (have_os && os.sndbuf >= 0 && before > os.value)
+		rec_fact(r, "above_sndbuf", json_pack(
+			"{s:I, s:s}", "bytes", (json_int_t)(before - os.value), "why",
+			"a blocking writer gets its next buffer while what is charged to SO_SNDBUF is "
+			"still below it, so the last buffer may go past SO_SNDBUF"));
+#endif
 	rec_fact(r, "settle_ns", json_integer(settle));
 	rec_emit(r);
 	r = rec_new(ctx, "drain_time");
@@ -372,7 +403,8 @@ close_pair:
 static const struct metric_desc m_fill[] = {
 	{ "capacity", "bytes", "none",
 	  "bytes a non-blocking writer got in before the kernel refused (EAGAIN), with nobody "
-	  "reading; chunk-sized writes, then single bytes on a stream" },
+	  "reading; chunk-sized writes, then single bytes on a stream; beside it what bounds it "
+	  "(F_GETPIPE_SZ; the sending socket's SO_SNDBUF)" },
 	{ "messages", "count", "none", "datagrams of chunk bytes accepted before EAGAIN" },
 	{ NULL },
 };

@@ -10,6 +10,7 @@
 #include <sys/ipc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "child.h"
@@ -102,14 +103,29 @@ static void search_facts(struct rec *r, const struct search *s, long long bound)
 
 /* ---- pipe_atomic ------------------------------------------------------------------------- */
 
-/* Writer w writes n records of size bytes, each filled with its tag. */
+/* Every byte a writer writes says whose it is: the writer's number in its low 6 bits, and
+ * in its top 2 bits a pattern of the record's sequence number and the byte's offset.  The
+ * reader follows each writer's bytes in order (a pipe keeps one writer's bytes in order), so
+ * it knows the record and offset of every byte it reads, catches one lost or out of place,
+ * and sees exactly which records had another writer's bytes inside them. */
+#define MAX_WRITERS 64
+
+static unsigned char tagged_byte(int w, long seq, size_t off)
+{
+	unsigned long mix = (unsigned long)seq * 2654435761u + (unsigned long)off * 40503u;
+	return (unsigned char)((unsigned)w | (unsigned)((mix >> 13) & 3) << 6);
+}
+
+/* Writer w writes n records of size bytes, each in one write() call when the kernel takes it
+ * whole; the loop finishes a write the kernel cut short. */
 static void atomic_writer(int fd, int w, size_t size, long n)
 {
-	char *buf = malloc(size);
+	unsigned char *buf = malloc(size);
 	if (!buf)
 		_exit(2);
-	memset(buf, 'A' + w, size);
 	for (long i = 0; i < n; i++) {
+		for (size_t b = 0; b < size; b++)
+			buf[b] = tagged_byte(w, i, b);
 		size_t done = 0;
 		while (done < size) {
 			ssize_t k = write(fd, buf + done, size - done);
@@ -123,12 +139,82 @@ static void atomic_writer(int fd, int w, size_t size, long n)
 	_exit(0);
 }
 
-/* Run writers concurrently into one pipe of tr; count records the reader finds mixed. */
+/* What the reader found in one trial. */
+struct tear_count {
+	long records;		/* complete records read */
+	long torn;		/* records with another writer's bytes between their first and last */
+	long bad_bytes;		/* bytes that are not what their writer wrote at that place */
+	long reads;		/* read() calls */
+	size_t read_min, read_max;	/* the sizes asked of read() */
+};
+
+/* Where each writer's next byte belongs: its record, the offset in it, whether it tore. */
+struct writer_pos {
+	long seq;
+	size_t off;
+	int torn;
+};
+
+/* Account for n bytes read; prev is the writer of the byte read before buf[0] (-1: none). */
+static void tear_scan(const unsigned char *buf, size_t n, size_t size, int writers,
+		      struct writer_pos *pos, int *prev, struct tear_count *c)
+{
+	for (size_t i = 0; i < n; i++) {
+		int w = buf[i] & 63;
+		if (w >= writers) {
+			c->bad_bytes++;
+			*prev = -1;
+			continue;
+		}
+		struct writer_pos *p = &pos[w];
+		if (buf[i] != tagged_byte(w, p->seq, p->off))
+			c->bad_bytes++;
+		if (p->off > 0 && *prev != w)
+			p->torn = 1;	/* someone else's bytes came inside this record */
+		*prev = w;
+		if (++p->off == size) {
+			c->records++;
+			c->torn += p->torn;
+			p->torn = 0;
+			p->off = 0;
+			p->seq++;
+		}
+	}
+}
+
+/* Read fd to its end in varied amounts (1 byte to twice the record size, at most 64 KiB,
+ * from a fixed pseudo-random sequence), so that room frees up in the pipe at any offset and
+ * a writer blocked in the middle of a write can be overtaken. */
+static void tear_read(int fd, size_t size, int writers, struct tear_count *c)
+{
+	static unsigned char buf[1 << 16];
+	struct writer_pos pos[MAX_WRITERS] = { { 0 } };
+	int prev = -1;
+	size_t most = 2 * size < sizeof(buf) ? 2 * size : sizeof(buf);
+	uint32_t x = 2463534242u;
+	memset(c, 0, sizeof(*c));
+	c->read_min = SIZE_MAX;
+	for (;;) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;	/* xorshift32 */
+		size_t want = 1 + x % most;
+		ssize_t k = read(fd, buf, want);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		c->reads++;
+		c->read_min = want < c->read_min ? want : c->read_min;
+		c->read_max = want > c->read_max ? want : c->read_max;
+		tear_scan(buf, (size_t)k, size, writers, pos, &prev, c);
+	}
+}
+
+/* Run writers concurrently into one pipe of tr and read what they wrote. */
 static int interleavings(const struct transport *tr, size_t size, int writers, long n,
-			 long *mixed, char *err, size_t el)
+			 struct tear_count *c, char *err, size_t el)
 {
 	struct tr_pair p;
-	pid_t pids[64];
+	pid_t pids[MAX_WRITERS];
 	if (tr_open(tr, &p, err, el) < 0)
 		return -1;
 	for (int w = 0; w < writers; w++) {
@@ -140,33 +226,63 @@ static int interleavings(const struct transport *tr, size_t size, int writers, l
 	}
 	close(p.end[0].wfd);
 	p.end[0].wfd = -1;
-	char *rec = malloc(size);
-	long total = (long)writers * n;
-	*mixed = 0;
-	for (long i = 0; i < total && rec; i++) {
-		size_t got = 0;
-		while (got < size) {
-			ssize_t k = read(p.end[1].rfd, rec + got, size - got);
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				break;
-			got += (size_t)k;
-		}
-		if (got < size)
-			break;
-		for (size_t b = 1; b < size; b++) {
-			if (rec[b] != rec[0]) {
-				(*mixed)++;
-				break;
-			}
-		}
-	}
-	free(rec);
+	tear_read(p.end[1].rfd, size, writers, c);
+	int failed = 0;
 	for (int w = 0; w < writers; w++)
-		child_reap(pids[w], 10LL * 1000000000, NULL);
+		failed |= pids[w] < 0 || child_reap(pids[w], 10LL * 1000000000, NULL) != 0;
 	tr_close(&p);
+	if (failed || c->records != (long)writers * n) {
+		snprintf(err, el, "%zu-byte records: read %ld of %ld whole%s", size, c->records,
+			 (long)writers * n, failed ? "; a writer failed" : "");
+		return -1;
+	}
 	return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The sizes to try, ascending: the sizes parameter ("4KiB,4097,8KiB"), or with "auto"
+ * PIPE_BUF/2, PIPE_BUF, PIPE_BUF+1, 2 and 16 times PIPE_BUF.  Returns the count, or -1. */
+static int atomic_sizes(const char *text, long pipe_buf, size_t *out, int max, char *err,
+			size_t el)
+{
+	int n = 0;
+	if (!strcmp(text, "auto")) {
+		size_t pb = (size_t)pipe_buf;
+		size_t def[] = { pb / 2, pb, pb + 1, 2 * pb, 16 * pb };
+		for (n = 0; n < 5; n++)
+			out[n] = def[n];
+		return n;
+	}
+	char copy[512];
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int64_t v;
+		char e[128];
+		if (n == max || parse_size(t, &v, e, sizeof(e)) < 0 || v < 1 || v > (16 << 20)) {
+			snprintf(err, el, "sizes: \"%s\": %s", t, n == max ? "too many sizes" :
+				 "expected sizes from 1 B to 16 MiB, comma-separated, or auto");
+			return -1;
+		}
+		out[n++] = (size_t)v;
+	}
+	if (n == 0)
+		snprintf(err, el, "sizes: no size in \"%s\"", text);
+	qsort(out, (size_t)n, sizeof(*out), cmp_size);
+	return n ? n : -1;
+}
+
+static json_t *trial_json(size_t size, const struct tear_count *c)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "size", (json_int_t)size,
+			 "records", (json_int_t)c->records, "torn", (json_int_t)c->torn, "intact",
+			 (json_int_t)(c->records - c->torn), "bad_bytes", (json_int_t)c->bad_bytes,
+			 "reads", (json_int_t)c->reads, "read_min", (json_int_t)c->read_min,
+			 "read_max", (json_int_t)c->read_max);
 }
 
 static int run_pipe_atomic(struct probe_ctx *ctx)
@@ -176,43 +292,47 @@ static int run_pipe_atomic(struct probe_ctx *ctx)
 	long n = (long)param_int(ctx, "records");
 	struct tr_pair p;
 	char err[512];
+	size_t sizes[16];
 	if (tr_open(tr, &p, err, sizeof(err)) < 0)
 		return probe_failed(ctx, "%s", err);
 	long pipe_buf = fpathconf(p.end[0].wfd, _PC_PIPE_BUF);
 	tr_close(&p);
 	if (pipe_buf <= 0)
 		return probe_unsupported(ctx, "fpathconf(_PC_PIPE_BUF) gives no limit here");
-	size_t sizes[] = { (size_t)pipe_buf / 2, (size_t)pipe_buf, (size_t)pipe_buf + 1,
-			   2 * (size_t)pipe_buf, 16 * (size_t)pipe_buf };
+	int nsizes = atomic_sizes(param_str(ctx, "sizes"), pipe_buf, sizes, 16, err, sizeof(err));
+	if (nsizes < 0)
+		return probe_failed(ctx, "%s", err);
 	json_t *trials = json_array();
-	long long largest = 0, first_mixed = -1;
-	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		long mixed;
-		if (interleavings(tr, sizes[i], writers, n, &mixed, err, sizeof(err)) < 0) {
+	long long largest = 0, first_torn = -1;
+	for (int i = 0; i < nsizes; i++) {
+		struct tear_count c;
+		if (interleavings(tr, sizes[i], writers, n, &c, err, sizeof(err)) < 0) {
 			json_decref(trials);
 			return probe_failed(ctx, "%s", err);
 		}
-		json_array_append_new(trials, json_pack("{s:I, s:I, s:I}", "size",
-							(json_int_t)sizes[i], "records",
-							(json_int_t)writers * n, "mixed",
-							(json_int_t)mixed));
-		if (mixed && first_mixed < 0)
-			first_mixed = (long long)sizes[i];
-		if (!mixed && first_mixed < 0)
+		if (c.bad_bytes) {
+			json_decref(trials);
+			return probe_failed(ctx, "%zu-byte records: %ld bytes were not what their "
+					    "writer wrote there (lost or reordered)", sizes[i],
+					    c.bad_bytes);
+		}
+		json_array_append_new(trials, trial_json(sizes[i], &c));
+		if (c.torn && first_torn < 0)
+			first_torn = (long long)sizes[i];
+		if (!c.torn && first_torn < 0)
 			largest = (long long)sizes[i];
 	}
 	struct rec *r = rec_new(ctx, "atomic_write_max");
 	rec_value(r, (double)largest);
 	rec_os_reported(r, "fpathconf(_PC_PIPE_BUF)", (double)pipe_buf);
 	rec_fact(r, "pipe_buf_constant", json_integer(PIPE_BUF));
-	rec_fact(r, "first_size_interleaved",
-		 first_mixed >= 0 ? json_integer(first_mixed) : json_null());
+	rec_fact(r, "first_size_torn", first_torn >= 0 ? json_integer(first_torn) : json_null());
 	rec_fact(r, "trials", trials);
 	rec_fact(r, "past_limit",
-		 first_mixed >= 0 ?
-			 json_pack("{s:s}", "behaviour", "writes split and interleaved with "
-							 "other writers'") :
-			 json_pack("{s:s}", "behaviour", "no interleaving seen in these trials "
+		 first_torn >= 0 ?
+			 json_pack("{s:s}", "behaviour", "writes split, with other writers' bytes "
+							 "inside a record") :
+			 json_pack("{s:s}", "behaviour", "no record torn in these trials "
 							 "(evidence, not proof)"));
 	rec_emit(r);
 	return PROBE_OK;
@@ -243,34 +363,81 @@ static int try_dgram(long long size, void *arg)
 	return 0;
 }
 
+/* What bounds the largest datagram, set beside it: for an IPv4 datagram, the packet; when
+ * the send was refused as too long (EMSGSIZE), the sending socket's SO_SNDBUF, with the
+ * bytes of it a datagram cannot use; when the kernel could not allocate the buffer for one
+ * datagram (ENOBUFS), that allocation, which no setting reports: SO_SNDBUF is then only a
+ * fact beside it, never the OS figure. */
+static void dgram_bound(struct rec *r, const struct transport *tr, const struct search *s,
+			const struct tr_oscap *os)
+{
+	char why[512];
+	if (tr->caps & TR_IPV4DGRAM) {
+		rec_os_reported(r, "IPv4 packet: 65535 less the IP (20) and UDP (8) headers",
+				(double)tr_max_msg(tr, why, sizeof(why)));
+	} else if (os && !s->bounded && s->bad_err == EMSGSIZE) {
+		rec_os_reported(r, "SO_SNDBUF of the sending socket", (double)os->sndbuf);
+		rec_fact(r, "sndbuf_unusable", json_pack(
+			"{s:I, s:s}", "bytes", (json_int_t)(os->sndbuf - s->best), "why",
+			"SO_SNDBUF less the largest datagram: what the kernel keeps back of the "
+			"sender's buffer for the datagram's own bookkeeping"));
+	} else if (os && !s->bounded && s->bad_err == ENOBUFS) {
+		rec_fact(r, "limit_set_by", json_string(
+			"the largest buffer the kernel allocates for one datagram: the send past it "
+			"failed with ENOBUFS (no buffer space), not EMSGSIZE (too long for "
+			"SO_SNDBUF); no setting reports this bound"));
+	}
+	if (os) {
+		rec_fact(r, "so_sndbuf", json_integer(os->sndbuf));
+		rec_fact(r, "so_rcvbuf", json_integer(os->rcvbuf));
+	}
+}
+
+/* Raise the pair's buffers to net.core.wmem_max; the request and what getsockopt() reports
+ * back for the same buffer go into facts (Linux reports twice the request). */
+static int dgram_raise(struct probe_ctx *ctx, struct tr_pair *p, json_t **facts)
+{
+	const struct transport *tr = p->tr;
+	char err[512];
+	long long wmem_max = sysctl_read("/proc/sys/net/core/wmem_max");
+	if (!tr->setcap || wmem_max < 0)
+		return probe_unsupported(ctx, "%s: its buffers cannot be raised here%s", tr->name,
+					 wmem_max < 0 ? " (no net.core.wmem_max)" : "");
+	long long granted = tr->setcap(p, wmem_max, err, sizeof(err));
+	if (granted < 0)
+		return probe_failed(ctx, "%s", err);
+	*facts = json_pack("{s:I, s:s, s:I, s:f}", "requested", (json_int_t)wmem_max,
+			   "requested_as", "setsockopt(SO_SNDBUF) and setsockopt(SO_RCVBUF), each "
+			   "this value (net.core.wmem_max)", "granted_so_sndbuf", (json_int_t)granted,
+			   "granted_over_requested", (double)granted / (double)wmem_max);
+	return PROBE_OK;
+}
+
 static int run_max_datagram(struct probe_ctx *ctx)
 {
 	const struct transport *tr = probe_transport(ctx);
 	long long bound = param_int(ctx, "limit");
-	int raise = (int)param_int(ctx, "raise");
 	struct tr_pair p;
+	json_t *raised = NULL;
 	char err[512];
 	if (tr_open(tr, &p, err, sizeof(err)) < 0)
 		return probe_failed(ctx, "%s", err);
 	tr_set_nonblock(p.end[0].wfd, 1);	/* a send that would block is an answer, not a hang */
 	tr_set_nonblock(p.end[1].rfd, 1);
-	long long granted = -1, wmem_max = sysctl_read("/proc/sys/net/core/wmem_max");
-	if (raise) {
-		if (!tr->setcap || wmem_max < 0) {
-			tr_close(&p);
-			return probe_unsupported(ctx, "%s: its buffers cannot be raised here%s",
-						 tr->name, wmem_max < 0 ? " (no net.core.wmem_max)" : "");
-		}
-		granted = tr->setcap(&p, wmem_max, err, sizeof(err));
+	int rc = param_int(ctx, "raise") ? dgram_raise(ctx, &p, &raised) : PROBE_OK;
+	if (rc != PROBE_OK) {
+		tr_close(&p);
+		return rc;
 	}
 	struct tr_oscap os = { 0 };
-	int have_os = tr->oscap && tr->oscap(&p, &os, err, sizeof(err)) == 0;
+	int have_os = tr->oscap && tr->oscap(&p, &os, err, sizeof(err)) == 0 && os.sndbuf >= 0;
 	struct dgram_try d = { .p = &p, .out = calloc(1, (size_t)bound + 1),
 			       .in = malloc((size_t)bound + 2) };
 	if (!d.out || !d.in) {
 		free(d.out);
 		free(d.in);
 		tr_close(&p);
+		json_decref(raised);
 		return probe_failed(ctx, "cannot allocate two %lld-byte buffers; lower limit", bound);
 	}
 	struct search s;
@@ -280,22 +447,12 @@ static int run_max_datagram(struct probe_ctx *ctx)
 	tr_close(&p);
 	struct rec *r = rec_new(ctx, "max_datagram");
 	rec_value(r, (double)s.best);
-	char why[256];
-	size_t claimed = tr_max_msg(tr, why, sizeof(why));
-	if (!strcmp(tr->name, "udp"))
-		rec_os_reported(r, "IPv4 UDP bound: 65535 - 20 (IP) - 8 (UDP)", 65507);
-	else if (have_os && os.sndbuf >= 0)
-		rec_os_reported(r, "SO_SNDBUF", (double)os.sndbuf);
-	if (claimed)
-		rec_fact(r, "transport_claims", json_integer((json_int_t)claimed));
-	if (have_os && os.sndbuf >= 0) {
-		rec_fact(r, "so_sndbuf", json_integer(os.sndbuf));
-		rec_fact(r, "so_rcvbuf", json_integer(os.rcvbuf));
-	}
-	if (raise) {
-		rec_fact(r, "requested", json_integer(wmem_max));
-		rec_fact(r, "granted", json_integer(granted));
-	}
+	dgram_bound(r, tr, &s, have_os ? &os : NULL);
+	const char *key;
+	json_t *v;
+	json_object_foreach(raised, key, v)
+		rec_fact(r, key, json_incref(v));
+	json_decref(raised);
 	search_facts(r, &s, bound);
 	rec_emit(r);
 	return PROBE_OK;
@@ -321,8 +478,9 @@ static int try_mq(long long v, void *arg)
 	return 0;
 }
 
-/* Search both limits in this process; four numbers and two errnos into out[]. */
-static void mq_limits(long long bound_size, long long bound_count, long long out[6])
+/* Search both limits in this process: the two sizes, their errnos, and whether each search
+ * stopped at its bound, into out[0..5]. */
+static void mq_limits(long long bound_size, long long bound_count, long long out[7])
 {
 	struct search s;
 	struct mq_try t = { 0 };
@@ -333,8 +491,55 @@ static void mq_limits(long long bound_size, long long bound_count, long long out
 	out[2] = s.best, out[3] = s.bounded ? 0 : s.bad_err, out[5] = s.bounded;
 }
 
-/* The same in a child that has dropped root (uid/gid 65534), reported through a pipe. */
-static int mq_limits_unprivileged(long long bs, long long bc, long long out[6])
+/* CAP_SYS_RESOURCE's bit in the capability sets (linux/capability.h): it exempts a process
+ * from the mqueue sysctls and lets it raise RLIMIT_MSGQUEUE. */
+#define CAP_SYS_RESOURCE_BIT 24
+
+/* 1 when this process is in the initial user namespace (its uid_map is the whole identity
+ * map), 0 when in another, -1 when the platform does not say. */
+static int initial_user_ns(void)
+{
+	unsigned long long inside, outside, count;
+	FILE *f = fopen("/proc/self/uid_map", "r");
+	int n = f ? fscanf(f, "%llu %llu %llu", &inside, &outside, &count) : 0;
+	if (f)
+		fclose(f);
+	if (n != 3)
+		return -1;
+	return inside == 0 && outside == 0 && count == 4294967295ULL;
+}
+
+/* Whether the privilege that lifts mq_open's limits is in force in this process: 1 or 0;
+ * how that was decided goes into how.  Where /proc/self/status shows capability sets
+ * (Linux), CAP_SYS_RESOURCE in CapEff decides, whatever the uid, and only in the initial
+ * user namespace: the mqueue check asks for the capability there.  Elsewhere euid 0. */
+static int mq_privileged(char *how, size_t hl)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	int found = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	if (f)
+		fclose(f);
+	if (!found) {
+		snprintf(how, hl, "euid %d (no capability sets in /proc/self/status here)",
+			 (int)geteuid());
+		return geteuid() == 0;
+	}
+	int has = (eff >> CAP_SYS_RESOURCE_BIT) & 1, init_ns = initial_user_ns();
+	snprintf(how, hl, "CAP_SYS_RESOURCE %s the effective set (/proc/self/status CapEff "
+		 "%016llx)%s", has ? "in" : "not in", eff,
+		 has && init_ns == 0 ? ", but of a user namespace, not the initial one the mqueue "
+				       "check asks" : "");
+	return has && init_ns != 0;
+}
+
+/* The same in a child without the privilege (root drops to uid/gid 65534, which clears its
+ * capabilities), reported through a pipe; out[6] is whether it still had the privilege. */
+static int mq_limits_unprivileged(long long bs, long long bc, long long out[7], char *how,
+				  size_t hl)
 {
 	int fds[2];
 	if (pipe(fds) < 0)
@@ -344,19 +549,28 @@ static int mq_limits_unprivileged(long long bs, long long bc, long long out[6])
 		close(fds[0]);
 		if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
 			_exit(2);
-		long long v[6];
-		mq_limits(bs, bc, v);
-		_exit(write(fds[1], v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 3);
+		long long v[7];
+		char h[256];
+		v[6] = mq_privileged(h, sizeof(h));
+		if (!v[6])
+			mq_limits(bs, bc, v);
+		_exit(write(fds[1], v, sizeof(v)) == (ssize_t)sizeof(v) &&
+		      write(fds[1], h, sizeof(h)) == (ssize_t)sizeof(h) ? 0 : 3);
 	}
 	close(fds[1]);
-	ssize_t n = read(fds[0], out, 6 * sizeof(long long));
+	char h[256] = "";
+	ssize_t n = read(fds[0], out, 7 * sizeof(long long));
+	ssize_t hn = read(fds[0], h, sizeof(h));
 	close(fds[0]);
 	int st = child_reap(pid, 30LL * 1000000000, NULL);
-	return n == (ssize_t)(6 * sizeof(long long)) && st == 0 ? 0 : -1;
+	h[sizeof(h) - 1] = '\0';
+	snprintf(how, hl, "%s", hn > 0 ? h : "");
+	return n == (ssize_t)(7 * sizeof(long long)) && st == 0 ? 0 : -1;
 }
 
 static void mq_emit(struct probe_ctx *ctx, const char *metric, long long v, long long err,
-		    long long bounded, const char *sysctl, const char *who, long long bound)
+		    long long bounded, const char *sysctl, const char *who, const char *how,
+		    int lifted, long long bound)
 {
 	struct rec *r = rec_new(ctx, metric);
 	long long os = sysctl_read(sysctl);
@@ -364,30 +578,26 @@ static void mq_emit(struct probe_ctx *ctx, const char *metric, long long v, long
 	if (os >= 0)
 		rec_os_reported(r, sysctl, (double)os);
 	rec_fact(r, "process", json_string(who));
+	rec_fact(r, "privilege_in_force", json_string(how));
+	if (lifted >= 0)
+		rec_fact(r, "rlimit_msgqueue_lifted", json_boolean(lifted));
 	rec_fact(r, "bound", json_integer(bound));
 	rec_fact(r, "past_limit", bounded ? json_pack("{s:s}", "behaviour", "not reached: the "
 						      "search stopped at its bound") :
 					    errno_json((int)err));
 	rec_emit(r);
 }
-#endif
 
-static int run_posix_mq(struct probe_ctx *ctx)
+/* Root is exempt from the sysctls only with CAP_SYS_RESOURCE, which also lets it lift
+ * RLIMIT_MSGQUEUE: lifted first, so the figure is the kernel's hard bound. */
+static int mq_privileged_pass(struct probe_ctx *ctx, long long bs, long long bc)
 {
-#ifdef HAVE_MQUEUE_H
-	long long bs = param_int(ctx, "limit"), bc = param_int(ctx, "max_count");
-	long long u[6], p[6];
-	if (mq_limits_unprivileged(bs, bc, u) < 0)
-		return probe_failed(ctx, "the unprivileged child could not measure (setuid(65534) "
-					 "or mq_open failed)");
-	mq_emit(ctx, "msgsize_max", u[0], u[1], u[4], "/proc/sys/fs/mqueue/msgsize_max",
-		"unprivileged", bs);
-	mq_emit(ctx, "maxmsg_max", u[2], u[3], u[5], "/proc/sys/fs/mqueue/msg_max",
-		"unprivileged", bc);
-	if (geteuid() != 0)
-		return PROBE_OK;
-	/* Root is exempt from the sysctls (CAP_SYS_RESOURCE) but not from RLIMIT_MSGQUEUE:
-	 * lift it first, so the figure is the kernel's hard bound. */
+	char how[256];
+	long long p[7];
+	if (!mq_privileged(how, sizeof(how)))
+		return probe_unsupported(ctx, "privileged: this process lacks the privilege that "
+				       "lifts mq_open's limits: %s, so it would measure the "
+				       "unprivileged limits again", how);
 	int lifted = 0;
 #ifdef RLIMIT_MSGQUEUE	/* Linux only */
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
@@ -395,9 +605,31 @@ static int run_posix_mq(struct probe_ctx *ctx)
 #endif
 	mq_limits(bs, bc, p);
 	mq_emit(ctx, "msgsize_max", p[0], p[1], p[4], "/proc/sys/fs/mqueue/msgsize_max",
-		lifted ? "privileged (RLIMIT_MSGQUEUE lifted)" : "privileged", bs);
+		"privileged", how, lifted, bs);
 	mq_emit(ctx, "maxmsg_max", p[2], p[3], p[5], "/proc/sys/fs/mqueue/msg_max",
-		lifted ? "privileged (RLIMIT_MSGQUEUE lifted)" : "privileged", bc);
+		"privileged", how, lifted, bc);
+	return PROBE_OK;
+}
+#endif
+
+static int run_posix_mq(struct probe_ctx *ctx)
+{
+#ifdef HAVE_MQUEUE_H
+	long long bs = param_int(ctx, "limit"), bc = param_int(ctx, "max_count");
+	if (!strcmp(param_str(ctx, "privilege"), "privileged"))
+		return mq_privileged_pass(ctx, bs, bc);
+	long long u[7];
+	char how[256];
+	if (mq_limits_unprivileged(bs, bc, u, how, sizeof(how)) < 0)
+		return probe_failed(ctx, "the unprivileged child could not measure (setuid(65534) "
+					 "or mq_open failed)");
+	if (u[6])
+		return probe_failed(ctx, "unprivileged: the child still holds the privilege after "
+					 "dropping root (%s)", how);
+	mq_emit(ctx, "msgsize_max", u[0], u[1], u[4], "/proc/sys/fs/mqueue/msgsize_max",
+		"unprivileged", how, -1, bs);
+	mq_emit(ctx, "maxmsg_max", u[2], u[3], u[5], "/proc/sys/fs/mqueue/msg_max",
+		"unprivileged", how, -1, bc);
 	return PROBE_OK;
 #else
 	return probe_unsupported(ctx, "POSIX message queues: <mqueue.h> does not exist on this "
@@ -577,18 +809,25 @@ static int run_descriptors(struct probe_ctx *ctx)
 
 static const struct metric_desc m_atomic[] = {
 	{ "atomic_write_max", "bytes", "none",
-	  "the largest write size, among sizes around PIPE_BUF, at which concurrent writers' "
-	  "records never interleaved; no interleaving in N trials is evidence, one is proof" },
+	  "the largest of the sizes tried, below the first that tore, at which no record of "
+	  "concurrent writers had another writer's bytes inside it; every byte is tagged with "
+	  "its writer and the reader reads in varied amounts, so each torn record is counted "
+	  "(facts.trials); none torn in N records is evidence, one is proof" },
 	{ NULL },
 };
 static const struct param_desc p_atomic[] = {
 	{ "writers", PT_INT, "4", "2", "64", NULL, "concurrent writer processes" },
 	{ "records", PT_INT, "300", "1", "1000000", NULL, "records each writer writes per size" },
+	{ "sizes", PT_STRING, "auto", NULL, NULL, NULL,
+	  "record sizes to try, comma-separated (\"4KiB,4097,8KiB,64KiB\"); auto: PIPE_BUF/2, "
+	  "PIPE_BUF, PIPE_BUF+1, 2 and 16 times PIPE_BUF" },
 	{ NULL },
 };
 static const struct metric_desc m_dgram[] = {
 	{ "max_datagram", "bytes", "none",
-	  "the largest single message sent and received whole, by doubling then bisecting" },
+	  "the largest single message sent and received whole, by doubling then bisecting; "
+	  "beside it what bounds it: the IPv4 packet (udp), the sender's SO_SNDBUF (EMSGSIZE), "
+	  "or, named in facts.limit_set_by, the largest allocation for one datagram (ENOBUFS)" },
 	{ NULL },
 };
 static const struct param_desc p_dgram[] = {
@@ -604,9 +843,14 @@ static const struct metric_desc m_mq[] = {
 	{ "maxmsg_max", "count", "none", "the largest mq_maxmsg mq_open accepts (with msgsize 1)" },
 	{ NULL },
 };
+static const char *const privileges[] = { "unprivileged", "privileged", NULL };
 static const struct param_desc p_mq[] = {
 	{ "limit", PT_SIZE, "64MiB", "1KiB", "1GiB", NULL, "the largest msgsize tried" },
 	{ "max_count", PT_INT, "1048576", "1", "100000000", NULL, "the largest maxmsg tried" },
+	{ "privilege", PT_ENUM, "unprivileged", NULL, NULL, privileges,
+	  "unprivileged: in a child without CAP_SYS_RESOURCE (root drops to uid 65534); "
+	  "privileged: in the probe itself, with RLIMIT_MSGQUEUE lifted, unsupported unless it "
+	  "holds CAP_SYS_RESOURCE (euid 0 where there are no capabilities)" },
 	{ NULL },
 };
 static const struct metric_desc m_sysv[] = {
@@ -636,9 +880,10 @@ static const struct case_desc cases[] = {
 	  m_atomic, p_atomic, TR_PIPESZ, run_pipe_atomic },
 	{ "max_datagram", "the largest datagram that goes through whole, and what comes past it",
 	  m_dgram, p_dgram, TR_DGRAM | TR_FD, run_max_datagram },
-	{ "posix_mq", "the largest mq_msgsize and mq_maxmsg, unprivileged and privileged", m_mq,
-	  p_mq, 0, run_posix_mq },
-	{ "sysv_msg", "msgmax and msgmnb, measured by sending", m_sysv, p_sysv, 0, run_sysv_msg },
+	{ "posix_mq", "the largest mq_msgsize and mq_maxmsg, unprivileged or privileged "
+		      "(CAP_SYS_RESOURCE)", m_mq, p_mq, TR_MQATTR, run_posix_mq },
+	{ "sysv_msg", "msgmax and msgmnb, measured by sending", m_sysv, p_sysv, TR_SYSVMSGQ,
+	  run_sysv_msg },
 	{ "descriptors", "how many pipes a process opens before the error, and which error", m_fd,
 	  p_fd, 0, run_descriptors },
 	{ NULL },

@@ -263,6 +263,33 @@ const char *report_fmt(double v, const char *unit, char *buf, size_t len)
 	return buf;
 }
 
+/* The median over recs of dist.<key> where it is a number. */
+static double dist_median(json_t *recs, const char *key)
+{
+	json_t *vals = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		json_t *v = json_object_get(json_object_get(r, "dist"), key);
+		if (json_is_number(v))
+			json_array_append_new(vals, json_pack("{s:O}", "value", v));
+	}
+	double m = report_median(vals);
+	json_decref(vals);
+	return m;
+}
+
+const char *report_fmt_tail(json_t *recs, const char *key, const char *unit, char *buf,
+			    size_t len)
+{
+	double v = dist_median(recs, key), n = dist_median(recs, "n");
+	if (!isnan(v) || isnan(n) || n < 1)
+		return report_fmt(v, unit, buf, len);
+	char mx[48];
+	snprintf(buf, len, "n too small (n %.0f): = max %s", n,
+		 report_fmt(dist_median(recs, "max"), unit, mx, sizeof(mx)));
+	return buf;
+}
+
 json_t *report_transports(json_t *recs)
 {
 	json_t *out = json_array(), *r, *t;
@@ -540,18 +567,18 @@ static void write_generic(struct report_ctx *ctx, const char *probe)
 		if (rows++ >= GENERIC_MAX_ROWS)
 			continue;
 		char *params = json_dumps(json_object_get(r, "params"), JSON_COMPACT);
-		char val[64], p50[64], p99[64], dist[160] = "";
+		char val[64], p50[64], p99[96], dist[200] = "";
 		const char *unit = jstr(r, "unit");
 		json_t *d = json_object_get(r, "dist");
 		json_t *v = json_object_get(r, "value");
 		report_fmt(json_is_number(v) ? json_number_value(v) : NAN, unit, val, sizeof(val));
+		json_t *one = json_pack("[O]", r);
 		if (json_is_object(d) && json_is_number(json_object_get(d, "p50")))
 			snprintf(dist, sizeof(dist), "%s / %s",
 				 report_fmt(json_number_value(json_object_get(d, "p50")), unit, p50,
 					    sizeof(p50)),
-				 report_fmt(json_is_number(json_object_get(d, "p99")) ?
-						    json_number_value(json_object_get(d, "p99")) :
-						    NAN, unit, p99, sizeof(p99)));
+				 report_fmt_tail(one, "p99", unit, p99, sizeof(p99)));
+		json_decref(one);
 		const char *cells[9] = { jstr(r, "case"), jstr(r, "transport"), params ? params : "",
 					 jstr(r, "metric"), jstr(r, "rep"), jstr(r, "status"), val,
 					 dist, jstr(r, "reason") };

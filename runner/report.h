@@ -45,6 +45,11 @@ json_t *report_select(json_t *records, const char *probe, const char *cas,
 double report_median(json_t *recs);
 /* A value with its unit for humans ("64 KiB", "12.3 us", "1.85 GB/s"). */
 const char *report_fmt(double v, const char *unit, char *buf, size_t len);
+/* The cell for tail percentile dist.<key> over recs (the median over repetitions); where
+ * the distributions hold too few samples for it (null, n > 0), "n too small (n N): = max M"
+ * rather than a tail nobody measured. */
+const char *report_fmt_tail(json_t *recs, const char *key, const char *unit, char *buf,
+			    size_t len);
 /* Ordered transport names appearing in recs (a new array of strings). */
 json_t *report_transports(json_t *recs);
 

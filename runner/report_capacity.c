@@ -61,10 +61,12 @@ void report_capacity(struct report_ctx *ctx)
 					  "PIPE_BUF", "writer's bytes before blocking",
 					  "drain time" };
 	doc_p(ctx->doc, "Bytes a non-blocking writer gets in before EAGAIN with nobody reading "
-			"(4 KiB writes, then single bytes), beside what the OS reports for the same "
-			"channel (F_GETPIPE_SZ; SO_SNDBUF + SO_RCVBUF for sockets). \"Raised\" is "
-			"after asking for the most an unprivileged process may have "
-			"(pipe-max-size; net.core.wmem_max / rmem_max). Medians over repetitions.");
+			"(4 KiB writes, then single bytes), beside what the OS reports for what bounds "
+			"it (F_GETPIPE_SZ; for AF_UNIX sockets the sending socket's SO_SNDBUF, which "
+			"also pays for each queued buffer's bookkeeping: see the records' "
+			"sndbuf_not_filled). \"Raised\" is after asking for the most an unprivileged "
+			"process may have (pipe-max-size; net.core.wmem_max / rmem_max; Linux reports "
+			"back twice a socket buffer's request). Medians over repetitions.");
 	doc_table(ctx->doc, 9, hd);
 	int bars = 0;	/* a chart needs one figure at least: pipe_buf alone draws none */
 	json_array_foreach(trs, i, t) {

@@ -106,12 +106,12 @@ void report_latency(struct report_ctx *ctx)
 				continue;
 			}
 			double p50 = median_of(sel, NULL), p99 = median_of(sel, "p99");
-			char c1[32], c2[32], c3[32], c4[32], c5[32], c6[32], c7[32];
+			char c1[32], c2[32], c3[96], c4[96], c5[32], c6[32], c7[32];
 			snprintf(c1, sizeof(c1), "%lld", (long long)sizes[k]);
 			report_fmt((double)sizes[k], "bytes", c1, sizeof(c1));
 			report_fmt(p50, "ns", c2, sizeof(c2));
-			report_fmt(p99, "ns", c3, sizeof(c3));
-			report_fmt(median_of(sel, "p999"), "ns", c4, sizeof(c4));
+			report_fmt_tail(sel, "p99", "ns", c3, sizeof(c3));
+			report_fmt_tail(sel, "p999", "ns", c4, sizeof(c4));
 			report_fmt(median_of(sel, "min"), "ns", c5, sizeof(c5));
 			snprintf(c6, sizeof(c6), "%.0f", median_of(sel, "n"));
 			ratio(c7, sizeof(c7), p50, floor);
@@ -264,10 +264,10 @@ void report_manager(struct report_ctx *ctx)
 				double p50 = median_of(sel, NULL);
 				if (m == 1)
 					mutex_p50 = p50;
-				char c1[16], c2[32], c3[32], c4[32], c5[32];
+				char c1[16], c2[32], c3[96], c4[32], c5[32];
 				snprintf(c1, sizeof(c1), "%lld", (long long)clients[k]);
 				report_fmt(p50, "ns", c2, sizeof(c2));
-				report_fmt(median_of(sel, "p99"), "ns", c3, sizeof(c3));
+				report_fmt_tail(sel, "p99", "ns", c3, sizeof(c3));
 				tp[o][m][k] = median_of(tsel, NULL);
 				report_fmt(tp[o][m][k], "ops_per_s", c4, sizeof(c4));
 				if (m == 0)

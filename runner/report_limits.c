@@ -38,7 +38,12 @@ void report_limits(struct report_ctx *ctx)
 		json_t *f = json_object_get(r, "facts"), *os = json_object_get(r, "os_reported");
 		const char *unit = json_string_value(json_object_get(r, "unit"));
 		char meas[64], rep[64], cond[128] = "", pl[256];
-		report_fmt(json_number_value(json_object_get(r, "value")), unit, meas, sizeof(meas));
+		const char *status = json_string_value(json_object_get(r, "status"));
+		if (status && strcmp(status, "ok") != 0)
+			snprintf(meas, sizeof(meas), "%s", status);
+		else
+			report_fmt(json_number_value(json_object_get(r, "value")), unit, meas,
+				   sizeof(meas));
 		if (json_is_object(os))
 			report_fmt(json_number_value(json_object_get(os, "value")), unit, rep,
 				   sizeof(rep));
@@ -46,17 +51,25 @@ void report_limits(struct report_ctx *ctx)
 			snprintf(rep, sizeof(rep), "—");
 		if (json_is_string(json_object_get(f, "process")))
 			snprintf(cond, sizeof(cond), "%s", json_string_value(json_object_get(f, "process")));
+		else if (json_is_string(json_object_get(json_object_get(r, "params"), "privilege")))
+			snprintf(cond, sizeof(cond), "%s", json_string_value(json_object_get(
+					json_object_get(r, "params"), "privilege")));
 		if (json_is_true(json_object_get(json_object_get(r, "params"), "raise")))
 			snprintf(cond, sizeof(cond), "SO_SNDBUF raised to wmem_max");
 		if (json_is_boolean(json_object_get(json_object_get(r, "params"), "raise")) && !cond[0])
 			snprintf(cond, sizeof(cond), "default buffers");
 		past(r, pl, sizeof(pl));
+		if (status && strcmp(status, "ok") != 0)
+			snprintf(pl, sizeof(pl), "%s", json_string_value(json_object_get(r, "reason")) ?: "");
+		/* a limit no setting reports is named by what sets it, not by a neighbour */
+		const char *source = json_string_value(json_object_get(os, "source"));
+		if (!source && json_is_string(json_object_get(f, "limit_set_by")))
+			source = "the largest single kernel allocation for one datagram";
 		const char *cells[7] = { json_string_value(json_object_get(r, "metric")),
 					 json_string_value(json_object_get(r, "transport")) ?: "—", cond,
-					 meas, rep,
-					 json_string_value(json_object_get(os, "source")) ?: "", pl };
+					 meas, rep, source ?: "", pl };
 		doc_row(ctx->doc, cells);
-		if (!strcmp(unit, "bytes")) {
+		if (!strcmp(unit, "bytes") && json_is_number(json_object_get(r, "value"))) {
 			char label[160];
 			const char *tr = json_string_value(json_object_get(r, "transport"));
 			snprintf(label, sizeof(label), "\"%s%s%s%s%s\"",

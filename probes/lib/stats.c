@@ -57,9 +57,19 @@ static void sort_i64(int64_t *v, size_t n)
 	free(tmp);
 }
 
+size_t stats_min_samples(double q)
+{
+	if (q <= 0.5)
+		return 1;	/* the median of one sample is that sample */
+	if (q >= 1.0)
+		return 1;	/* the 100th percentile is the max, by definition */
+	/* 1 / (1 - q), less a rounding margin: 1 / (1 - 0.9) is 10.000000000000002 */
+	return (size_t)ceil(1.0 / (1.0 - q) - 1e-6);
+}
+
 double stats_percentile(const int64_t *sorted, size_t n, double q)
 {
-	if (n == 0)
+	if (n == 0 || n < stats_min_samples(q))
 		return NAN;
 	double rank = ceil(q * (double)n);
 	size_t i = rank < 1 ? 0 : (size_t)rank - 1;

@@ -205,7 +205,7 @@ const struct transport tr_posix_mq = {
 	.name = "posix-mq",
 	.help = "two POSIX message queues (mq_open), one per direction; messages up to "
 		"/proc/sys/fs/mqueue/msgsize_max",
-	.caps = TR_DGRAM | TR_MSG,
+	.caps = TR_DGRAM | TR_MSG | TR_MQATTR,
 	.msg_limit = mq_limit,
 	.open = mq_pair_open,
 	.keep = mq_keep,
@@ -224,7 +224,7 @@ static const char *mq_unsupported(void)
 const struct transport tr_posix_mq = {
 	.name = "posix-mq",
 	.help = "two POSIX message queues (mq_open), one per direction",
-	.caps = TR_DGRAM | TR_MSG,
+	.caps = TR_DGRAM | TR_MSG | TR_MQATTR,
 	.unsupported = mq_unsupported,
 };
 #endif

@@ -180,7 +180,7 @@ const struct transport tr_sysv_msg = {
 	.name = "sysv-msg",
 	.help = "one System V message queue (msgget), the message type giving the direction; "
 		"messages up to msgmax",
-	.caps = TR_DGRAM | TR_MSG,
+	.caps = TR_DGRAM | TR_MSG | TR_SYSVMSGQ,
 	.msg_limit = sysv_limit,
 	.open = sysv_open,
 	.keep = sysv_keep,
@@ -200,7 +200,7 @@ static const char *sysv_unsupported(void)
 const struct transport tr_sysv_msg = {
 	.name = "sysv-msg",
 	.help = "one System V message queue (msgget), the message type giving the direction",
-	.caps = TR_DGRAM | TR_MSG,
+	.caps = TR_DGRAM | TR_MSG | TR_SYSVMSGQ,
 	.unsupported = sysv_unsupported,
 };
 #endif

@@ -75,7 +75,7 @@ const struct transport tr_udp = {
 	.name = "udp",
 	.help = "UDP over 127.0.0.1, connected sockets: datagrams of at most 65507 bytes "
 		"(65535 less the IPv4 and UDP headers), dropped when the receiver falls behind",
-	.caps = TR_DGRAM | TR_FD | TR_MSG | TR_LOSSY,
+	.caps = TR_DGRAM | TR_FD | TR_MSG | TR_LOSSY | TR_IPV4DGRAM,
 	.max_msg = UDP_MAX_PAYLOAD,
 	.open = udp_open,
 	.keep = udp_keep,

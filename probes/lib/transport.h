@@ -25,6 +25,12 @@
 					 * ones are zero-padded, so the receiver asks for exactly
 					 * the length it expects; one message in flight per direction */
 #define TR_LOSSY	(1u << 10)	/* may drop messages when the receiver falls behind (udp) */
+#define TR_IPV4DGRAM	(1u << 11)	/* a datagram travels in one IPv4 packet: at most 65535 bytes
+					 * less the IP (20) and UDP (8) headers, whatever the
+					 * socket buffers say */
+#define TR_MQATTR	(1u << 12)	/* a POSIX message queue: mq_open's mq_msgsize / mq_maxmsg
+					 * limits (sysctls, CAP_SYS_RESOURCE) apply */
+#define TR_SYSVMSGQ	(1u << 13)	/* a System V message queue: msgmax / msgmnb apply */
 
 /* One side's ends.  rfd/wfd are -1 where the transport has no descriptor. */
 struct tr_end {
@@ -41,9 +47,10 @@ struct tr_pair {
 	void *priv;
 };
 
-/* What the OS says about a channel's capacity in one direction. */
+/* What the OS says about a channel's capacity in one direction: value is the one figure
+ * that bounds what a writer gets in (source names it exactly), the others are beside it. */
 struct tr_oscap {
-	const char *source;	/* "F_GETPIPE_SZ", "SO_SNDBUF+SO_RCVBUF", ... */
+	const char *source;	/* "F_GETPIPE_SZ", "SO_SNDBUF (sending socket)", ... */
 	long long value;	/* bytes */
 	long long sndbuf;	/* sockets: the sender's SO_SNDBUF, else -1 */
 	long long rcvbuf;	/* sockets: the receiver's SO_RCVBUF, else -1 */
@@ -76,7 +83,8 @@ struct transport {
 	 * reason in err (the call, errno, or that the platform lacks it). */
 	int (*oscap)(struct tr_pair *p, struct tr_oscap *out, char *err, size_t errlen);
 	/* Optional.  Ask for capacity want (bytes) for side 0 -> side 1; returns the bytes
-	 * granted (as the OS reports them), or -1 with the reason in err. */
+	 * granted, as the OS reports the same quantity oscap() gives as value (Linux reports
+	 * twice a socket buffer's request), or -1 with the reason in err. */
 	long long (*setcap)(struct tr_pair *p, long long want, char *err, size_t errlen);
 };
 

@@ -11,10 +11,22 @@ fail() { echo "test_limits_probe: $*" >&2; exit 1; }
 
 "$P" --list > "$tmp/list.json" || fail "--list exited $?"
 "$P" --case pipe_atomic --transport pipe --param records=100 > "$tmp/atomic.jsonl" || fail "pipe_atomic exited $?"
+"$P" --case pipe_atomic --transport pipe --param records=100 \
+	--param sizes=64KiB,4096,8KiB,4097 > "$tmp/atomic-sizes.jsonl" || fail "pipe_atomic sizes exited $?"
 "$P" --case max_datagram --transport unix-dgram > "$tmp/dgram.jsonl" || fail "max_datagram exited $?"
+"$P" --case max_datagram --transport unix-dgram --param raise=true > "$tmp/dgram-raised.jsonl" ||
+	fail "max_datagram raised exited $?"
 "$P" --case max_datagram --transport udp > "$tmp/udp.jsonl" || fail "max_datagram udp exited $?"
-"$P" --case posix_mq > "$tmp/mq.jsonl" || fail "posix_mq exited $?"
-"$P" --case sysv_msg > "$tmp/sysv.jsonl" || fail "sysv_msg exited $?"
+"$P" --case posix_mq --transport posix-mq > "$tmp/mq.jsonl" || fail "posix_mq exited $?"
+"$P" --case posix_mq --transport posix-mq --param privilege=privileged > "$tmp/mq-priv.jsonl" 2> /dev/null
+echo $? > "$tmp/mq-priv.rc"
+# In a user namespace root holds every capability, but of that namespace: not privileged.
+if unshare -U -r -i true 2> /dev/null; then
+	unshare -U -r -i "$P" --case posix_mq --transport posix-mq --param privilege=privileged \
+		> "$tmp/mq-userns.jsonl" 2> /dev/null
+	echo $? > "$tmp/mq-userns.rc"
+fi
+"$P" --case sysv_msg --transport sysv-msg > "$tmp/sysv.jsonl" || fail "sysv_msg exited $?"
 "$P" --case descriptors --param soft_limit=100 > "$tmp/fd.jsonl" || fail "descriptors exited $?"
 python3 - "$tmp" <<'PY' || exit 1
 import json, os, socket, sys
@@ -31,11 +43,44 @@ os.close(r); os.close(w)
 # so only what is exact is asserted: never less than PIPE_BUF.
 assert atomic["os_reported"]["value"] == pipe_buf, atomic
 assert atomic["value"] >= pipe_buf, atomic
+assert [t["size"] for t in atomic["facts"]["trials"]] == [
+    pipe_buf // 2, pipe_buf, pipe_buf + 1, 2 * pipe_buf, 16 * pipe_buf], atomic
+# Every record read back is accounted for, torn or intact, and none lost a byte.  Up to
+# PIPE_BUF none may tear; above it, with 4 writers against a reader of varied amounts,
+# records tear at page multiples too (8 KiB, 64 KiB), not only at PIPE_BUF + 1.
+sized = recs("atomic-sizes.jsonl")[0]
+trials = {t["size"]: t for t in sized["facts"]["trials"]}
+assert sorted(trials) == [4096, 4097, 8192, 65536], sized
+for t in trials.values():
+    assert t["records"] == 400 and t["torn"] + t["intact"] == 400 and t["bad_bytes"] == 0, t
+    assert 1 <= t["read_min"] < t["read_max"] <= 2 * t["size"], t
+if pipe_buf == 4096:
+    assert trials[4096]["torn"] == 0, trials
+    for size in (4097, 8192, 65536):
+        assert trials[size]["torn"] > 0, (size, trials)
+    assert sized["value"] == 4096 and sized["facts"]["first_size_torn"] == 4097, sized
 dgram = recs("dgram.jsonl")[0]
 s = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
 sndbuf = s[0].getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
 assert dgram["value"] <= sndbuf and dgram["facts"]["so_sndbuf"] == sndbuf, (dgram, sndbuf)
 assert dgram["facts"]["past_limit"]["errno"] == "EMSGSIZE", dgram
+# What bounds it is the sender's SO_SNDBUF, and the record says how much of it is unusable.
+assert dgram["os_reported"] == {"source": "SO_SNDBUF of the sending socket", "value": sndbuf}, dgram
+assert dgram["facts"]["sndbuf_unusable"]["bytes"] == sndbuf - dgram["value"], dgram
+# Raised: the request and the grant are the same buffer (Linux reports twice the request);
+# a datagram refused with ENOBUFS is bounded by the kernel's allocation, not SO_SNDBUF.
+raised = recs("dgram-raised.jsonl")[0]
+wmem_max = proc("/proc/sys/net/core/wmem_max")
+r0 = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+r0[0].setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, wmem_max)
+granted = r0[0].getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+f = raised["facts"]
+assert f["requested"] == wmem_max and f["granted_so_sndbuf"] == granted == f["so_sndbuf"], f
+assert f["granted_over_requested"] == granted / wmem_max, f
+if f["past_limit"]["errno"] == "ENOBUFS":
+    assert "os_reported" not in raised and "largest buffer" in f["limit_set_by"], raised
+else:
+    assert f["past_limit"]["errno"] == "EMSGSIZE" and raised["os_reported"]["value"] == granted, raised
 # Python's own socketpair carries exactly the largest size the probe found, and not one more.
 s[0].send(b"x" * int(dgram["value"]))
 try:
@@ -44,13 +89,37 @@ try:
 except OSError as e:
     assert e.errno == 90, e
 udp = recs("udp.jsonl")[0]
-assert udp["value"] == 65507, udp
+assert udp["value"] == 65507 and udp["os_reported"]["value"] == 65507, udp
+assert udp["os_reported"]["source"].startswith("IPv4 packet"), udp
 mq = recs("mq.jsonl")
+assert len(mq) == 2, mq
+for r in mq:
+    assert r["transport"] == "posix-mq" and r["params"]["privilege"] == "unprivileged", r
+    assert "CAP_SYS_RESOURCE not in" in r["facts"]["privilege_in_force"] or \
+        "euid" in r["facts"]["privilege_in_force"], r
 unpriv = {r["metric"]: r for r in mq if r["facts"]["process"] == "unprivileged"}
+# The privileged pass is its own record (params.privilege), and runs only when this process
+# holds CAP_SYS_RESOURCE in the initial user namespace; euid 0 alone is not enough.
+status = {l.split(":")[0]: l.split()[1] for l in open("/proc/self/status") if l.startswith("Cap")}
+has_cap = int(status["CapEff"], 16) >> 24 & 1 and \
+    open("/proc/self/uid_map").read().split() == ["0", "0", "4294967295"]
+priv = recs("mq-priv.jsonl")
+rc = int(open(os.path.join(tmp, "mq-priv.rc")).read())
+assert all(r["transport"] == "posix-mq" and r["params"]["privilege"] == "privileged" for r in priv), priv
+if has_cap:
+    assert rc == 0 and len(priv) == 2 and all(r["status"] == "ok" for r in priv), priv
+else:
+    assert rc == 3 and len(priv) == 1 and priv[0]["status"] == "unsupported", priv
+    assert "CAP_SYS_RESOURCE not in the effective set" in priv[0]["reason"], priv
+if os.path.exists(os.path.join(tmp, "mq-userns.rc")):
+    userns = recs("mq-userns.jsonl")
+    assert int(open(os.path.join(tmp, "mq-userns.rc")).read()) == 3, userns
+    assert "of a user namespace" in userns[0]["reason"], userns
 assert unpriv["msgsize_max"]["value"] == proc("/proc/sys/fs/mqueue/msgsize_max"), unpriv
 assert unpriv["maxmsg_max"]["value"] == proc("/proc/sys/fs/mqueue/msg_max"), unpriv
 assert unpriv["msgsize_max"]["facts"]["past_limit"]["errno"] == "EINVAL", unpriv
 sysv = {r["metric"]: r for r in recs("sysv.jsonl")}
+assert all(r["transport"] == "sysv-msg" for r in sysv.values()), sysv
 assert sysv["msgmax"]["value"] == proc("/proc/sys/kernel/msgmax"), sysv
 assert sysv["msgmnb"]["value"] == proc("/proc/sys/kernel/msgmnb"), sysv
 fd = recs("fd.jsonl")[0]
@@ -72,8 +141,8 @@ else
 		echo 20 > /proc/sys/fs/mqueue/msg_max &&
 		echo 4096 > /proc/sys/kernel/msgmax &&
 		echo 12288 > /proc/sys/kernel/msgmnb &&
-		'$P' --case posix_mq > '$tmp/ns-mq.jsonl' &&
-		'$P' --case sysv_msg > '$tmp/ns-sysv.jsonl'" || fail "the probe failed in a new IPC namespace"
+		'$P' --case posix_mq --transport posix-mq > '$tmp/ns-mq.jsonl' &&
+		'$P' --case sysv_msg --transport sysv-msg > '$tmp/ns-sysv.jsonl'" || fail "the probe failed in a new IPC namespace"
 	python3 - "$tmp" <<'PY' || exit 1
 import json, os, sys
 tmp = sys.argv[1]

@@ -1,5 +1,6 @@
 /* test_stats.c - the distribution module: percentiles on known data, undefined figures as
  * null (never NaN), the sort behind them. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,7 +23,8 @@ static void test_stats_percentiles_on_known_data(void **state)
 	stats_compute(v, 100, &s);
 	assert_int_equal(s.n, 100);
 	assert_true(s.min == 1 && s.max == 100);
-	assert_true(s.p50 == 50 && s.p90 == 90 && s.p99 == 99 && s.p999 == 100);
+	assert_true(s.p50 == 50 && s.p90 == 90 && s.p99 == 99);
+	assert_true(isnan(s.p999));	/* 100 samples hold no p99.9: it would be the max */
 	assert_true(s.mean == 50.5);
 	assert_true(s.stddev > 29.0114919 && s.stddev < 29.0114920);
 	for (int i = 1; i < 100; i++)
@@ -71,11 +73,50 @@ static void test_stats_one_sample_has_no_stddev(void **state)
 	json_t *j = stats_json(&s);
 	assert_int_equal(json_integer_value(json_object_get(j, "n")), 1);
 	assert_true(json_real_value(json_object_get(j, "p50")) == 4812.0);
-	assert_true(json_real_value(json_object_get(j, "p999")) == 4812.0);
+	assert_true(json_is_null(json_object_get(j, "p90")));
+	assert_true(json_is_null(json_object_get(j, "p999")));
+	assert_true(json_real_value(json_object_get(j, "max")) == 4812.0);
 	assert_true(json_real_value(json_object_get(j, "mean")) == 4812.0);
 	assert_true(json_is_null(json_object_get(j, "stddev")));
 	assert_no_nan(j);
 	json_decref(j);
+}
+
+/* A tail percentile q exists from n = 1 / (1 - q) samples on, and is null (never the max
+ * passed off as a tail) below: p90 from 10, p99 from 100, p99.9 from 1000. */
+static void test_stats_tail_needs_enough_samples(void **state)
+{
+	static int64_t v[1000];
+	const struct {
+		const char *key;
+		double q;
+		size_t need;
+	} tails[] = { { "p90", 0.90, 10 }, { "p99", 0.99, 100 }, { "p999", 0.999, 1000 } };
+	(void)state;
+	assert_int_equal(stats_min_samples(0.5), 1);
+	for (size_t t = 0; t < 3; t++) {
+		assert_int_equal(stats_min_samples(tails[t].q), tails[t].need);
+		for (size_t n = tails[t].need - 1; n <= tails[t].need; n++) {
+			struct stats s;
+			for (size_t i = 0; i < n; i++)
+				v[i] = (int64_t)(n - i);	/* n..1: the max is n */
+			stats_compute(v, n, &s);
+			json_t *j = stats_json(&s);
+			json_t *p = json_object_get(j, tails[t].key);
+			assert_int_equal(json_integer_value(json_object_get(j, "n")), n);
+			if (n < tails[t].need) {
+				assert_true(json_is_null(p));
+			} else {
+				assert_true(json_is_number(p));
+				/* nearest rank ceil(q n): the sample below the max */
+				assert_true(json_number_value(p) == (double)n - 1);
+			}
+			assert_true(json_number_value(json_object_get(j, "p50")) ==
+				    (double)((n + 1) / 2));
+			assert_no_nan(j);
+			json_decref(j);
+		}
+	}
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -114,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_stats_percentile_is_nearest_rank),
 		cmocka_unit_test(test_stats_empty_gives_nulls),
 		cmocka_unit_test(test_stats_one_sample_has_no_stddev),
+		cmocka_unit_test(test_stats_tail_needs_enough_samples),
 		cmocka_unit_test(test_stats_sorts_many_samples_like_qsort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

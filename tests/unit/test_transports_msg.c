@@ -1,7 +1,10 @@
 /* test_transports_msg.c - every transport that claims TR_MSG carries messages of each size it
  * claims (1, 64, 4096 and its own maximum, where those are within it) whole and in order,
  * both ways, between two real processes; an unsupported transport is skipped with its
- * reason.  One test per transport, built from the table. */
+ * reason.  One test per transport, built from the table; and for every datagram transport
+ * with descriptors, that its largest message is exact: that size goes through, one more
+ * does not. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -126,17 +129,84 @@ static void test_transport_carries_its_sizes(void **state)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		if (!max || sizes[i] <= max)
 			carry(tr, sizes[i]);
-	if (max && max != 1 && max != 64 && max != 4096 && max <= 65536)
+	if (max && max != 1 && max != 64 && max != 4096 && max <= (1u << 20))
 		carry(tr, max);
+}
+
+/* A datagram transport's maximum is exact where it is used: a message of max bytes goes
+ * through whole and one byte more is refused (a guessed constant would be either side). */
+static void test_datagram_max_is_exact(void **state)
+{
+	const struct transport *tr = *state;
+	char why[512], err[512];
+	struct tr_pair p;
+	const char *no = tr->unsupported ? tr->unsupported() : NULL;
+	if (no) {
+		print_message("%s: unsupported: %s\n", tr->name, no);
+		skip();
+	}
+	size_t max = tr_max_msg(tr, why, sizeof(why));
+	assert_true(max > 1);
+	char *buf = calloc(1, max + 2);
+	assert_non_null(buf);
+	if (tr_open(tr, &p, err, sizeof(err)) < 0)
+		fail_msg("%s: open: %s", tr->name, err);
+	assert_int_equal(tr_set_nonblock(p.end[0].wfd, 1), 0);
+	alarm(DEADLINE_S);
+	ssize_t k = tr->send(&p.end[0], buf, max);
+	if (k != (ssize_t)max)
+		fail_msg("%s: a %zu-byte message (its maximum: %s) was not sent whole: %zd (%s)",
+			 tr->name, max, why, k, strerror(errno));
+	assert_int_equal(tr->recv(&p.end[1], buf, max + 1), (ssize_t)max);
+	k = tr->send(&p.end[0], buf, max + 1);
+	if (k >= 0)
+		fail_msg("%s: a %zu-byte message, one above its maximum (%s), went through",
+			 tr->name, max + 1, why);
+	alarm(0);
+	tr_close(&p);
+	free(buf);
+}
+
+/* Behaviour that differs by transport comes from the ops table's flags, never a name: the
+ * transports whose datagrams ride in one IPv4 packet say so, and udp is one of them. */
+static void test_ipv4_datagram_is_a_flag(void **state)
+{
+	char why[512];
+	int udp_has_it = 0;
+	(void)state;
+	for (int i = 0; transports[i]; i++) {
+		const struct transport *tr = transports[i];
+		if (!(tr->caps & TR_IPV4DGRAM))
+			continue;
+		assert_true(tr->caps & TR_DGRAM);
+		assert_int_equal(tr_max_msg(tr, why, sizeof(why)), 65535 - 20 - 8);
+		udp_has_it |= !strcmp(tr->name, "udp");
+	}
+	assert_true(udp_has_it);
+	assert_true(tr_find("posix-mq")->caps & TR_MQATTR);
+	assert_true(tr_find("sysv-msg")->caps & TR_SYSVMSGQ);
 }
 
 int main(void)
 {
 	struct CMUnitTest tests[MAX_TESTS];
+	static char names[MAX_TESTS][64];
 	size_t n = 0;
 	cleanup_init();
+	tests[n++] = (struct CMUnitTest){ .name = "ipv4 datagram bound is a flag",
+					  .test_func = test_ipv4_datagram_is_a_flag };
 	for (int i = 0; transports[i] && n < MAX_TESTS; i++) {
-		if (!(transports[i]->caps & TR_MSG))
+		if ((transports[i]->caps & (TR_DGRAM | TR_FD)) == (TR_DGRAM | TR_FD)) {
+			snprintf(names[n], sizeof(names[n]), "%s: largest message exact",
+				 transports[i]->name);
+			tests[n] = (struct CMUnitTest){
+				.name = names[n],
+				.test_func = test_datagram_max_is_exact,
+				.initial_state = (void *)transports[i],
+			};
+			n++;
+		}
+		if (!(transports[i]->caps & TR_MSG) || n >= MAX_TESTS)
 			continue;
 		tests[n] = (struct CMUnitTest){
 			.name = transports[i]->name,
