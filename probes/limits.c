@@ -588,6 +588,26 @@ static void mq_emit(struct probe_ctx *ctx, const char *metric, long long v, long
 	rec_emit(r);
 }
 
+/* When not even a queue of one 1-byte message can be made, there is no limit to measure: a
+ * 0 would read as "the limit is 0 bytes".  Say why instead: a resource or permission that this
+ * system withholds is `unsupported` here, anything else `failed`. */
+static int mq_none_created(struct probe_ctx *ctx, const char *who, long long err)
+{
+	int e = (int)err;
+	const char *meaning = e == ENOSPC ? ": the system allows no more queues "
+					    "(/proc/sys/fs/mqueue/queues_max reached; 0 allows none)" :
+			      e == EMFILE ? ": this process may open no more queues or descriptors" :
+			      e == ENOMEM ? ": RLIMIT_MSGQUEUE or memory exhausted" :
+			      e == ENOSYS ? ": POSIX message queues are not in this kernel" :
+			      e == EACCES || e == EPERM ? ": not permitted here" : "";
+	if (e == ENOSPC || e == EMFILE || e == ENOMEM || e == ENOSYS || e == EACCES || e == EPERM)
+		return probe_unsupported(ctx, "%s: mq_open cannot create even a queue of one 1-byte "
+					 "message: %s (%s)%s", who, strerror(e), errno_name(e),
+					 meaning);
+	return probe_failed(ctx, "%s: mq_open cannot create even a queue of one 1-byte message: "
+			    "%s (%d)", who, strerror(e), e);
+}
+
 /* Root is exempt from the sysctls only with CAP_SYS_RESOURCE, which also lets it lift
  * RLIMIT_MSGQUEUE: lifted first, so the figure is the kernel's hard bound. */
 static int mq_privileged_pass(struct probe_ctx *ctx, long long bs, long long bc)
@@ -604,6 +624,8 @@ static int mq_privileged_pass(struct probe_ctx *ctx, long long bs, long long bc)
 	lifted = setrlimit(RLIMIT_MSGQUEUE, &rl) == 0;
 #endif
 	mq_limits(bs, bc, p);
+	if (p[0] == 0 || p[2] == 0)
+		return mq_none_created(ctx, "privileged", p[0] == 0 ? p[1] : p[3]);
 	mq_emit(ctx, "msgsize_max", p[0], p[1], p[4], "/proc/sys/fs/mqueue/msgsize_max",
 		"privileged", how, lifted, bs);
 	mq_emit(ctx, "maxmsg_max", p[2], p[3], p[5], "/proc/sys/fs/mqueue/msg_max",
@@ -626,6 +648,8 @@ static int run_posix_mq(struct probe_ctx *ctx)
 	if (u[6])
 		return probe_failed(ctx, "unprivileged: the child still holds the privilege after "
 					 "dropping root (%s)", how);
+	if (u[0] == 0 || u[2] == 0)
+		return mq_none_created(ctx, "unprivileged", u[0] == 0 ? u[1] : u[3]);
 	mq_emit(ctx, "msgsize_max", u[0], u[1], u[4], "/proc/sys/fs/mqueue/msgsize_max",
 		"unprivileged", how, -1, bs);
 	mq_emit(ctx, "maxmsg_max", u[2], u[3], u[5], "/proc/sys/fs/mqueue/msg_max",

@@ -156,4 +156,17 @@ print("test_limits_probe: in a new IPC namespace the records follow msgsize_max 
 PY
 fi
 "$P" --case max_datagram --transport pipe > /dev/null 2>&1; [ $? -eq 2 ] || fail "max_datagram over pipe did not exit 2"
+# No queue can be made at all (fs.mqueue.queues_max = 0 in a new IPC namespace): unsupported
+# with ENOSPC and its meaning, never a measured 0 (issue 15).
+if unshare -i true 2>/dev/null && [ -w /proc/sys/fs/mqueue/queues_max ]; then
+	unshare -i sh -c 'echo 0 > /proc/sys/fs/mqueue/queues_max && "$1" --case posix_mq \
+		--transport posix-mq --param privilege=unprivileged' sh "$P" > "$tmp/mq0.jsonl" 2>/dev/null
+	rc=$?
+	[ $rc -eq 3 ] || fail "posix_mq with queues_max 0 exited $rc, not 3 (unsupported)"
+	grep -q '"status":"unsupported"' "$tmp/mq0.jsonl" || fail "posix_mq with queues_max 0: not unsupported"
+	grep -q 'ENOSPC.*queues_max' "$tmp/mq0.jsonl" || fail "posix_mq with queues_max 0: no errno and meaning"
+	grep -q '"value":0' "$tmp/mq0.jsonl" && fail "posix_mq with queues_max 0 recorded a measured 0"
+else
+	echo "test_limits_probe: no new IPC namespace here: the queues_max 0 case is skipped"
+fi
 echo "test_limits_probe: ok"
