@@ -10,6 +10,16 @@
 
 #include "util.h"
 
+/* Every unit (ns, bytes, per second, counts, ratios) is a quantity from 0 up; above 2^63 it
+ * could not be displayed as an integer without overflow. */
+static int in_range(json_t *v)
+{
+	if (json_is_null(v))
+		return 1;
+	double d = json_number_value(v);
+	return json_is_number(v) && d >= 0 && d <= 9223372036854775807.0;
+}
+
 static const char *const units[] = { "ns", "bytes", "bytes_per_s", "ops_per_s", "count",
 				     "ratio", NULL };
 static const char *const directions[] = { "lower", "higher", "none", NULL };
@@ -100,11 +110,27 @@ static int validate(json_t *r, const char **key, char *err, size_t errlen)
 		snprintf(err, errlen, "status \"ok\" needs a numeric \"value\"");
 		return -1;
 	}
-	json_t *dist = json_object_get(r, "dist");
+	if (!in_range(value)) {
+		*key = "value";
+		snprintf(err, errlen, "\"value\" %g is out of range (every unit counts from 0 up to "
+				      "2^63)", json_number_value(value));
+		return -1;
+	}
+	json_t *dist = json_object_get(r, "dist"), *v;
+	const char *k;
 	if (dist && !json_is_object(dist) && !json_is_null(dist)) {
 		*key = "dist";
 		snprintf(err, errlen, "\"dist\" must be an object");
 		return -1;
+	}
+	json_object_foreach(dist, k, v) {
+		if (!json_is_null(v) && !in_range(v)) {
+			*key = "dist";
+			snprintf(err, errlen, "\"dist\".\"%.40s\" is %s (a number from 0 up to 2^63, "
+					      "or null)", k, json_is_number(v) ? "out of range" :
+					      "not a number");
+			return -1;
+		}
 	}
 	return 0;
 }
