@@ -458,6 +458,10 @@ static int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_
 	if (!scalar(pn))
 		return fail(L, pn, key, "expected a probe name, got %s", kind(pn));
 	E.probe = probes_get(scalar(pn), e, sizeof(e));
+	if (!E.probe && probes_env_failure()) {	/* not the config's fault: no line */
+		snprintf(L->err, L->errlen, "%s: cannot check the config here: %s", L->path, e);
+		return -1;
+	}
 	if (!E.probe)
 		return fail(L, pn, key, "%s", e);
 	json_t *all_cases = json_object_get(E.probe->list, "cases");

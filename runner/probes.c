@@ -113,6 +113,13 @@ static int check_list(json_t *l, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
+static int env_failure;
+
+int probes_env_failure(void)
+{
+	return env_failure;
+}
+
 static int load_list(struct probe_info *p, char *err, size_t errlen)
 {
 	if (access(p->path, X_OK) != 0) {
@@ -126,8 +133,21 @@ static int load_list(struct probe_info *p, char *err, size_t errlen)
 				  .max_line = 1 << 20, .on_line = collect_line, .arg = &b };
 	struct exec_outcome out;
 	char e[256];
+	env_failure = 0;
 	if (exec_probe(&spec, &out, e, sizeof(e)) < 0) {
-		snprintf(err, errlen, "probe %s: cannot run %s --list: %s", p->name, p->path, e);
+		env_failure = 1;
+		snprintf(err, errlen, "cannot start probe %s (%s --list): %s; is the limit on "
+				      "processes (ulimit -u) or open files (ulimit -n) too low?",
+			 p->name, p->path, e);
+		free(b.text);
+		return -1;
+	}
+	/* 126: the child could not set up its descriptors (exec_child). */
+	if (!out.timed_out && WIFEXITED(out.status) && WEXITSTATUS(out.status) == 126) {
+		env_failure = 1;
+		snprintf(err, errlen, "cannot start probe %s (%s --list): the child could not open "
+				      "its descriptors; is the limit on open files (ulimit -n) too "
+				      "low?", p->name, p->path);
 		free(b.text);
 		return -1;
 	}

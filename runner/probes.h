@@ -23,6 +23,9 @@ const char *const *probes_names(void);
 /* The probe called name, with its --list loaded (cached).  NULL with err when unknown, or
  * when the probe cannot describe itself (err names the probe and what went wrong). */
 struct probe_info *probes_get(const char *name, char *err, size_t errlen);
+/* After probes_get() failed: 1 when the cause is this machine's state (no process or
+ * descriptor could be had: ulimit -u, ulimit -n), not the config or the probe. */
+int probes_env_failure(void);
 
 /* Look-ups in a --list description; NULL when absent. */
 json_t *probe_find_case(const struct probe_info *p, const char *cas);

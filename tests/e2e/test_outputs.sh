@@ -46,6 +46,18 @@ else
 	echo "test_outputs: no setpriv or not root: the permission cases are not run"
 fi
 
+# The machine's state, not the config (issue 15): too few descriptors or processes is said as
+# such, without a config line to blame.
+expect 2 "cannot check the config here: cannot start probe capacity" \
+	bash -c 'ulimit -n 5 && exec "$@"' sh "$runner" check "$tmp/c.yaml"
+grep -q "ulimit -n" "$tmp/err" || fail "no hint at ulimit -n"
+grep -q "c.yaml:[0-9]" "$tmp/err" && fail "a descriptor shortage blamed a line of the config"
+if [ -n "${nobody:-}" ]; then
+	expect 2 "cannot check the config here: cannot start probe capacity" \
+		bash -c 'ulimit -u 1 && exec "$@"' sh $nobody "$runner" check "$tmp/c.yaml"
+	grep -q "ulimit -u" "$tmp/err" || fail "no hint at ulimit -u"
+fi
+
 # A full file system, in a private mount namespace.
 if ! unshare -m true 2>/dev/null; then
 	echo "test_outputs: unshare -m is not allowed here: the full-disk cases are skipped"
