@@ -108,6 +108,12 @@ int exec_probe(const struct exec_spec *spec, struct exec_outcome *out, char *err
 	int eof = 0, exited = 0, term_sent = 0;
 	while (!exited) {
 		int64_t now = now_ns();
+		/* A probe that has already ended on its own is not stopped by a signal that
+		 * arrives now: its outcome is its own (it could be recorded ok and failed). */
+		if (!term_sent && exec_stop_signal && waitpid(pid, &out->status, WNOHANG) == pid) {
+			exited = 1;
+			break;
+		}
 		if (!term_sent && (now >= deadline || exec_stop_signal)) {
 			out->timed_out = !exec_stop_signal;
 			out->stopped = !!exec_stop_signal;

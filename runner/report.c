@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "exec.h"
+#include "timing.h"
 #include "param.h"
 #include "records.h"
 #include "report.h"
@@ -322,6 +325,8 @@ int report_plots_dir(struct report_ctx *ctx, char *plots, size_t len)
 	return -1;
 }
 
+#define GNUPLOT_DEADLINE_NS (60LL * 1000000000)
+
 /* Run gnuplot with its working files in a private directory (mkdtemp, inside plots/ so that
  * rename works): it writes name.svg and name.png there, its chatter goes to name.log there,
  * and nothing it writes can follow a link planted in the run directory. */
@@ -340,10 +345,18 @@ static int run_gnuplot(const char *gp, const char *exprs, const char *log)
 		_exit(127);
 	}
 	close(logfd);
+	if (pid < 0)
+		return -1;
+	/* Bounded: a gnuplot that hangs is killed after GNUPLOT_DEADLINE_NS, and one drawing
+	 * while the run is being stopped is stopped with it. */
 	int st = -1;
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return pid < 0 ? -1 : st;
+	int64_t deadline = now_ns() + GNUPLOT_DEADLINE_NS;
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (exec_stop_signal || now_ns() > deadline)
+			kill(pid, now_ns() > deadline + 1000000000 ? SIGKILL : SIGTERM);
+		sleep_ns(10000000);
+	}
+	return st;
 }
 
 /* Move what gnuplot made from the private directory into plots/ (rename replaces a planted
@@ -380,6 +393,11 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 							     "contains a quote; gnuplot cannot be told it");
 		return -1;
 	}
+	if (exec_stop_signal) {	/* the run is being stopped: no more charts, no failure */
+		doc_p(ctx->doc, "(Chart %s not drawn: interrupted by signal %d.)", name,
+		      (int)exec_stop_signal);
+		return -1;
+	}
 	snprintf(tmpdir, sizeof(tmpdir), "%s/.gnuplot-XXXXXX", plots);
 	if (!mkdtemp(tmpdir)) {
 		if (!ctx->err[0])
@@ -396,8 +414,11 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 		 dat, out, stylepath, plots, name);
 	int st = run_gnuplot(gp, exprs, log);
 	move_chart_files(tmpdir, plots, name);
-	if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+	if (exec_stop_signal || st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		if (exec_stop_signal) {
+			doc_p(ctx->doc, "(Chart %s not drawn: interrupted by signal %d.)", name,
+			      (int)exec_stop_signal);
+		} else if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
 			ctx->charts_skipped++;
 			doc_p(ctx->doc, "(Chart %s not drawn: gnuplot is not installed. Install it "
 				  "(make deps) and run ipcprobe report on this directory.)", name);

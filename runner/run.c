@@ -391,7 +391,10 @@ static const char *verdict(struct case_run *C, const struct exec_outcome *o, con
 	char said[300], how[96];
 	last_line(log, said, sizeof(said));
 	reason[0] = '\0';
-	if (o->stopped) {
+	/* Stopped, unless it finished whole anyway (exit 0 with its records, e.g. it ended
+	 * between the signal and our SIGTERM). */
+	if (o->stopped && !(WIFEXITED(o->status) && WEXITSTATUS(o->status) == 0 &&
+			    C->nrecords > 0 && !C->bad[0])) {
 		snprintf(reason, len, "interrupted by signal %d (%s) to the runner",
 			 (int)exec_stop_signal, strsignal((int)exec_stop_signal));
 		return "failed";
@@ -717,6 +720,20 @@ static int finish(struct run *R, const char *status, const char *reason)
 	return rc;
 }
 
+/* A signal while the report was drawn: every case was measured, but the report is not
+ * whole (charts skipped), and run.json must not say "complete". */
+static void report_interrupted(struct run *R)
+{
+	char why[PATH_MAX + 300];
+	snprintf(why, sizeof(why), "interrupted by signal %d (%s) while drawing the report; every "
+		 "case was measured: ipcprobe report %s draws the charts again",
+		 (int)exec_stop_signal, strsignal((int)exec_stop_signal), R->dir);
+	json_object_set_new(R->meta, "status", json_string("incomplete"));
+	json_object_set_new(R->meta, "reason", json_string(why));
+	write_meta(R);
+	printf("run incomplete: %s\n", why);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: ipcprobe run CONFIG [-o DIR]\n");
@@ -790,10 +807,13 @@ int cmd_run(int argc, char **argv)
 	print_summary(&R);
 	if (why[0])
 		printf("run incomplete: %s\n", why);
+	int stopped_before_report = exec_stop_signal;
 	if (report_write(R.dir, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipcprobe run: report: %s\n", err);
 		rc = -1;
 	}
+	if (!stopped_before_report && exec_stop_signal)
+		report_interrupted(&R);
 	printf("results: %s/records.jsonl\nrun:     %s/run.json\nreport:  %s/report.html\n", R.dir,
 	       R.dir, R.dir);
 	json_decref(R.meta);

@@ -43,4 +43,56 @@ grep -q "incomplete" "$tmp/run/report.html" || fail "the report does not say the
 i=0
 while [ $i -lt 40 ] && ps -eo comm= | grep -qx selftest; do sleep 0.05; i=$((i + 1)); done
 ps -eo comm= | grep -qx selftest && fail "a selftest process survived the interrupted run"
+
+# SIGTERM while a probe that has printed its record ends whole on its own: the case is ok,
+# not also failed (issue 15); the run is incomplete (stopped before the next case).
+cat > "$tmp/l.yaml" <<YAML
+probes:
+  - probe: selftest
+    cases: [linger, ok]
+YAML
+"$BUILD/ipcprobe" run "$tmp/l.yaml" -o "$tmp/linger" > "$tmp/out" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! grep -qs linger "$tmp/linger/records.jsonl.partial"; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid
+wait $pid
+python3 - "$tmp/linger" <<'PY' || { cat "$tmp/out"; fail "a probe that ended whole was called failed"; }
+import json, os, sys
+run = sys.argv[1]
+meta = json.load(open(os.path.join(run, "run.json")))
+recs = [json.loads(l) for l in open(os.path.join(run, "records.jsonl"))]
+linger = [r["status"] for r in recs if r["case"] == "linger"]
+assert linger == ["ok"], linger
+assert meta["cases"][0]["status"] == "ok", meta["cases"][0]
+assert meta["status"] == "incomplete", meta["status"]
+PY
+
+# SIGTERM while the report is drawn (a gnuplot that takes its time): no "gnuplot failed", the
+# report says which charts were not drawn, and run.json is not "complete".
+mkdir "$tmp/bin"
+cat > "$tmp/bin/gnuplot" <<SH
+#!/bin/sh
+touch "$tmp/gnuplot-started"
+sleep 3
+SH
+chmod +x "$tmp/bin/gnuplot"
+cat > "$tmp/r.yaml" <<YAML
+probes:
+  - probe: capacity
+    cases: [fill_nonblocking]
+    transports: [pipe]
+YAML
+PATH="$tmp/bin:$PATH" "$BUILD/ipcprobe" run "$tmp/r.yaml" -o "$tmp/rep" > "$tmp/out" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 200 ] && [ ! -e "$tmp/gnuplot-started" ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc -eq 143 ] || { cat "$tmp/out"; fail "a run stopped while drawing exited $rc, not 143"; }
+grep -q "gnuplot.*failed" "$tmp/out" && { cat "$tmp/out"; fail "a stop while drawing was called a gnuplot failure"; }
+grep -q "not drawn: interrupted by signal 15" "$tmp/rep/report.html" || fail "the report does not say the chart was not drawn"
+grep -q '"status": "incomplete"' "$tmp/rep/run.json" || fail "run.json says complete after a stop while drawing"
+grep -q "while drawing the report; every case was measured" "$tmp/rep/run.json" || fail "run.json does not say why"
 echo "test_signals: ok"

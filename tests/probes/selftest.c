@@ -1,7 +1,9 @@
 /* selftest.c - a probe that misbehaves on request, so the runner's handling of every ending
  * (measured, unsupported, hang, crash, garbage, silence, bad exit) is tested against a real
  * process.  Built into build/tests/probes/, never installed among the real probes. */
+#include <errno.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +126,21 @@ static int run_transport(struct probe_ctx *ctx)
 	return PROBE_OK;
 }
 
+/* Prints its record, then lives through SIGTERM for a second and exits 0: a probe that ends
+ * whole although the runner was told to stop meanwhile. */
+static int run_linger(struct probe_ctx *ctx)
+{
+	struct rec *r = rec_new(ctx, "value");
+	rec_value(r, 1);
+	rec_emit(r);
+	fflush(stdout);
+	signal(SIGTERM, SIG_IGN);
+	struct timespec ts = { 1, 0 };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return PROBE_OK;
+}
+
 static const struct case_desc cases[] = {
 	{ "ok", "echoes its parameters", m_value, p_value, 0, run_ok },
 	{ "hang", "never returns (and forks a child that never returns)", m_value, p_none, 0,
@@ -133,6 +150,8 @@ static const struct case_desc cases[] = {
 	{ "silent", "exits 0 without a record", m_value, p_none, 0, run_silent },
 	{ "exit1", "exits 1 without a record", m_value, p_none, 0, run_exit1 },
 	{ "unsupported", "reports itself unsupported", m_value, p_none, 0, run_unsupported },
+	{ "linger", "prints a record, ignores SIGTERM for a second, exits 0", m_value, p_none, 0,
+	  run_linger },
 	{ "flood", "prints many records fast (records x size bytes)", m_value, p_flood, 0,
 	  run_flood },
 	{ "transport", "sends 4 bytes over the null transport", m_value, p_none, TR_NULL,
