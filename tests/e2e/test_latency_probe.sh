@@ -3,7 +3,8 @@
 # tiny min_time over a few transports and sizes: every record is valid JSON with the right
 # unit and direction, ok or unsupported with a reason, a consistent distribution, and its
 # Google Benchmark entry; a size above a transport's maximum is unsupported; nothing is left
-# in /dev/shm, /dev/mqueue or SysV IPC.  No timing assertions.
+# in /dev/shm, /dev/mqueue or SysV IPC; round trips cheaper than 50 clock reads are timed in
+# batches, the records saying the batch and the clock's cost.  No timing assertions.
 set -u
 BUILD=${BUILD:-build}
 tmp=$(mktemp -d)
@@ -86,6 +87,12 @@ for i in range(1, n + 1):
         assert d["n"] == r["facts"]["iterations"] == g["iterations"], (where, d["n"], g)
         assert d["min"] <= d["p50"] <= d["p90"] <= d["p99"] <= d["p999"] <= d["max"], (where, d)
         assert r["value"] == d["p50"] == g["ipcprobe_p50_ns"], where
+        # timed in batches where a round trip is under 50 clock reads; the record says so
+        f = r["facts"]
+        assert isinstance(f["timer_overhead_ns"], int) and f["batch"] >= 1, (where, f)
+        assert f["round_trips"] == d["n"] * f["batch"], (where, f)
+        if r["case"] == "floor_cacheline":
+            assert f["batch"] > 1, (where, f)	# a cache line bounces in < 50 clock reads
         assert all(v is None or math.isfinite(v) for v in d.values()), where
         if r["case"] == "roundtrip":
             assert r["facts"]["bytes_carried"] == r["params"]["size"], where
