@@ -4,7 +4,8 @@
 # unit and direction, ok or unsupported with a reason, a consistent distribution, and its
 # Google Benchmark entry; a size above a transport's maximum is unsupported; nothing is left
 # in /dev/shm, /dev/mqueue or SysV IPC; round trips cheaper than 50 clock reads are timed in
-# batches, the records saying the batch and the clock's cost.  No timing assertions.
+# batches, the records saying the batch and the clock's cost; the memcpy floor is measured per
+# chunk size and states its working set, as the streams do.  No timing assertions.
 set -u
 BUILD=${BUILD:-build}
 tmp=$(mktemp -d)
@@ -55,7 +56,9 @@ for t in pipe tcp shm-spin; do
 done
 run throughput --case stream --transport posix-mq --param chunk=64 --param total=64KiB
 run throughput --case stream --transport udp $tq
-run throughput --case floor_memcpy --param size=1MiB $tq
+for c in 64 64KiB; do
+	run throughput --case floor_memcpy --param chunk=$c --param window=1MiB $tq
+done
 
 python3 - "$tmp" "$n" <<'PY' || exit 1
 import json, math, os, sys
@@ -106,6 +109,16 @@ for i in range(1, n + 1):
                                              else "byte count"), where
             if r["params"]["total"]:
                 assert f["bytes_total"] == r["params"]["total"], (where, f)
+            ws = f["working_set"]
+            assert ws["sender_bytes"] == ws["receiver_bytes"] == r["params"]["chunk"], (where, f)
+        else:	# the floor at the stream's chunk size, with its working set stated
+            ws, c = f["working_set"], r["params"]["chunk"]
+            assert ws["source_bytes"] == c and ws["destination_bytes"] == (1 << 20), (where, f)
+            assert ws["source_memory"] == "MAP_PRIVATE|MAP_ANONYMOUS", (where, ws)
+            assert ws["destination_memory"] == "MAP_SHARED|MAP_ANONYMOUS", (where, ws)
+            assert f["copies"] * c == f["bytes_total"], (where, f)
+            assert f["batch"] >= (1 << 20) // c and f["batch"] % ((1 << 20) // c) == 0, (where, f)
+            assert isinstance(f["timer_overhead_ns"], int), (where, f)
 
 def status(probe, case, tr, **params):
     for i in range(1, n + 1):
