@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "child.h"
 #include "probe.h"
 #include "stats.h"
@@ -44,13 +45,15 @@ struct answer {
 };
 
 /* Shared between the parent, the clients and the broker: MAP_SHARED | MAP_ANONYMOUS, made
- * before fork.  samples holds clients * ops latencies in ns. */
+ * before fork.  samples holds a row of ops slots per client: its batch times in ns. */
 struct shared {
 	pthread_mutex_t lock;
 	volatile int go;		/* the start line: clients spin-wait on it */
+	long batch;			/* operations per timed span, set by client 0 */
+	int64_t clock_ns;		/* what one clock read costs, as client 0 measured it */
 	int64_t t_start, t_end[MAX_CLIENTS];
 	int64_t nkeys;
-	int64_t table[];		/* nkeys counters, then the samples */
+	int64_t table[];		/* nkeys counters, a scratch one, then the samples */
 };
 
 struct run {
@@ -94,7 +97,7 @@ static void broker_loop(struct run *r)
 				open--;
 				continue;
 			}
-			if (n != (ssize_t)sizeof(q) || q.key >= (uint64_t)r->nkeys)
+			if (n != (ssize_t)sizeof(q) || q.key > (uint64_t)r->nkeys)	/* + scratch */
 				_exit(11);
 			struct answer a;
 			switch (q.op) {
@@ -117,7 +120,7 @@ static void broker_loop(struct run *r)
 
 /* ---- the clients -------------------------------------------------------------------------- */
 
-static int64_t broker_op(int fd, enum op op, uint32_t key, int64_t value)
+static inline int64_t broker_op(int fd, enum op op, uint32_t key, int64_t value)
 {
 	struct request q = { .op = op, .key = key, .value = value };
 	struct answer a;
@@ -128,7 +131,7 @@ static int64_t broker_op(int fd, enum op op, uint32_t key, int64_t value)
 	return a.value;
 }
 
-static int64_t mutex_op(struct shared *sh, enum op op, uint32_t key, int64_t value)
+static inline int64_t mutex_op(struct shared *sh, enum op op, uint32_t key, int64_t value)
 {
 	int64_t v;
 	pthread_mutex_lock(&sh->lock);
@@ -147,7 +150,7 @@ static int64_t mutex_op(struct shared *sh, enum op op, uint32_t key, int64_t val
 	return v;
 }
 
-static int64_t atomic_op(struct shared *sh, enum op op, uint32_t key, int64_t value)
+static inline int64_t atomic_op(struct shared *sh, enum op op, uint32_t key, int64_t value)
 {
 	switch (op) {
 	case OP_GET:
@@ -160,31 +163,83 @@ static int64_t atomic_op(struct shared *sh, enum op op, uint32_t key, int64_t va
 	}
 }
 
-/* One client: wait for the start line, then time every operation into its row of samples.
- * Keys go round-robin from a per-client offset, so with one key every client contends. */
-static void client_loop(struct run *r, int id)
+/* k operations op of client id, the first on key *key; keys go round-robin over
+ * [first, end), so with one key every client contends.  The mode is chosen outside the loop:
+ * the loop body is the operation alone. */
+static int64_t do_ops(struct run *r, int id, enum op op, uint32_t *key, long k, uint32_t first,
+		      uint32_t end)
 {
 	int fd = r->sock[id][0];
+	uint32_t kk = *key;
+	int64_t sink = 0;
+#define OPS_LOOP(call)                                                                    \
+	for (long i = 0; i < k; i++) {                                                    \
+		sink += (call);                                                           \
+		if (++kk == end)                                                          \
+			kk = first;                                                       \
+	}
+	switch (r->mode) {
+	case MODE_BROKER:
+		OPS_LOOP(broker_op(fd, op, kk, 1));
+		break;
+	case MODE_MUTEX:
+		OPS_LOOP(mutex_op(r->sh, op, kk, 1));
+		break;
+	default:
+		OPS_LOOP(atomic_op(r->sh, op, kk, 1));
+		break;
+	}
+#undef OPS_LOOP
+	*key = kk;
+	return sink;
+}
+
+/* The calibration's operations: the case's own operation, on the scratch key (table[nkeys],
+ * which the final check leaves out), so the batch fits the operation timed. */
+struct calib {
+	struct run *r;
+	int id;
+	int64_t sink;
+};
+
+static int calib_ops(void *arg, long k)
+{
+	struct calib *c = arg;
+	uint32_t key = (uint32_t)c->r->nkeys;
+	c->sink += do_ops(c->r, c->id, c->r->op, &key, k, key, key + 1);
+	return 0;
+}
+
+/* Client 0 (alone: the parent starts the others after) finds how many operations make a
+ * timed batch and publishes that with the clock's cost. */
+static void publish_batch(struct run *r, int id)
+{
+	struct calib c = { r, id, 0 };
+	int64_t clock_ns = timer_overhead_ns();
+	long k = batch_calibrate(calib_ops, &c, clock_ns, (long)r->ops);
+	r->sh->clock_ns = clock_ns + (c.sink == -1);	/* sink keeps the gets */
+	__atomic_store_n(&r->sh->batch, k, __ATOMIC_RELEASE);
+}
+
+/* One client: wait for the start line, then time batches of sh->batch operations into its
+ * row of samples (ns per batch); the ops % batch left over run untimed at the end. */
+static void client_loop(struct run *r, int id)
+{
 	int64_t *row = r->samples + (size_t)id * (size_t)r->ops;
 	int64_t sink = 0;
+	uint32_t nkeys = (uint32_t)r->nkeys, key = (uint32_t)id % nkeys;
+	if (id == 0)
+		publish_batch(r, id);
 	while (!__atomic_load_n(&r->sh->go, __ATOMIC_ACQUIRE))
 		sched_yield();	/* more clients than CPUs must not starve the parent */
-	for (int64_t i = 0; i < r->ops; i++) {
-		uint32_t key = (uint32_t)((i + id) % r->nkeys);
+	long k = r->sh->batch;
+	int64_t nb = r->ops / k;
+	for (int64_t b = 0; b < nb; b++) {
 		int64_t t0 = now_ns();
-		switch (r->mode) {
-		case MODE_BROKER:
-			sink += broker_op(fd, r->op, key, 1);
-			break;
-		case MODE_MUTEX:
-			sink += mutex_op(r->sh, r->op, key, 1);
-			break;
-		default:
-			sink += atomic_op(r->sh, r->op, key, 1);
-			break;
-		}
-		row[i] = now_ns() - t0;
+		sink += do_ops(r, id, r->op, &key, k, 0, nkeys);
+		row[b] = now_ns() - t0;
 	}
+	sink += do_ops(r, id, r->op, &key, (long)(r->ops - nb * k), 0, nkeys);
 	r->sh->t_end[id] = now_ns();
 	_exit(sink == -1 ? 1 : 0);	/* sink keeps the operations from being optimised away */
 }
@@ -203,14 +258,14 @@ static void close_sockets(struct run *r, int side)
 static int setup(struct probe_ctx *ctx, struct run *r)
 {
 	size_t samples = (size_t)r->clients * (size_t)r->ops;
-	r->sh_len = sizeof(struct shared) + (size_t)r->nkeys * sizeof(int64_t) +
+	r->sh_len = sizeof(struct shared) + (size_t)(r->nkeys + 1) * sizeof(int64_t) +
 		    samples * sizeof(int64_t);
 	r->sh = mmap(NULL, r->sh_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r->sh == MAP_FAILED)
 		return probe_failed(ctx, "mmap(MAP_SHARED|MAP_ANONYMOUS, %zu bytes): %s (%d); "
 					 "lower clients or ops", r->sh_len, strerror(errno), errno);
 	r->sh->nkeys = r->nkeys;
-	r->samples = r->sh->table + r->nkeys;
+	r->samples = r->sh->table + r->nkeys + 1;
 
 	pthread_mutexattr_t ma;
 	pthread_mutexattr_init(&ma);
@@ -241,7 +296,23 @@ static int setup(struct probe_ctx *ctx, struct run *r)
 	return PROBE_OK;
 }
 
-/* Start the broker (broker mode) and the clients; each child keeps only its own socket. */
+/* Wait until client 0 has published the batch size; -1 if it ended first (it stays
+ * waitable: WNOWAIT, reap_all reports its status). */
+static int await_batch(struct run *r)
+{
+	while (!__atomic_load_n(&r->sh->batch, __ATOMIC_ACQUIRE)) {
+		siginfo_t si;
+		si.si_pid = 0;
+		if (waitid(P_PID, (id_t)r->client_pid[0], &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    si.si_pid != 0)
+			return -1;
+		sleep_ns(100000);
+	}
+	return 0;
+}
+
+/* Start the broker (broker mode) and the clients; each child keeps only its own socket.
+ * Client 0 calibrates the batch before the others exist, so nothing contends with it. */
 static int start_processes(struct probe_ctx *ctx, struct run *r)
 {
 	if (r->mode == MODE_BROKER) {
@@ -265,6 +336,8 @@ static int start_processes(struct probe_ctx *ctx, struct run *r)
 					close(r->sock[k][0]);
 			client_loop(r, i);
 		}
+		if (i == 0 && await_batch(r) < 0)
+			return probe_failed(ctx, "client 0 ended before it chose a batch size");
 	}
 	close_sockets(r, 0);	/* the broker sees EOF once every client has exited */
 	return PROBE_OK;
@@ -290,6 +363,50 @@ static int reap_all(struct probe_ctx *ctx, struct run *r, int64_t deadline_ns)
 				  to ? " (killed at the deadline)" : "");
 	}
 	return bad;
+}
+
+/* Gather the clients' batch times into one row (ns per batch), in place. */
+static size_t gather_batches(struct run *r)
+{
+	int64_t nb = r->ops / r->sh->batch;
+	size_t n = 0;
+	for (int i = 0; i < r->clients; i++)
+		for (int64_t b = 0; b < nb; b++)
+			r->samples[n++] = r->samples[(size_t)i * (size_t)r->ops + (size_t)b];
+	return n;
+}
+
+static void emit_records(struct probe_ctx *ctx, struct run *r, int64_t sum, int64_t t_end)
+{
+	long k = r->sh->batch;
+	int64_t clock_ns = r->sh->clock_ns;
+	size_t nb = gather_batches(r);
+	json_int_t ops = (json_int_t)r->clients * r->ops;
+	struct stats st;
+	stats_compute(r->samples, nb, &st);
+	json_t *dist = stats_json(&st);
+	batch_scale_json(dist, k);
+
+	struct rec *lat = rec_new(ctx, "op_latency");
+	rec_value(lat, json_number_value(json_object_get(dist, "p50")));
+	rec_dist(lat, dist);
+	rec_fact(lat, "clients", json_integer(r->clients));
+	rec_fact(lat, "operations", json_integer(ops));
+	rec_fact(lat, "batches", json_integer((json_int_t)nb));
+	rec_fact(lat, "untimed_per_client", json_integer(r->ops % k));
+	batch_facts(lat, k, clock_ns);
+	if (r->op == OP_INCR)
+		rec_fact(lat, "final_sum", json_integer(sum));
+	rec_emit(lat);
+
+	struct rec *tput = rec_new(ctx, "throughput");
+	double secs = (double)(t_end - r->sh->t_start) / 1e9;
+	rec_value(tput, secs > 0 ? (double)ops / secs : 0);
+	rec_fact(tput, "clients", json_integer(r->clients));
+	rec_fact(tput, "operations", json_integer(ops));
+	rec_fact(tput, "wall_ns", json_integer(t_end - r->sh->t_start));
+	batch_facts(tput, k, clock_ns);
+	rec_emit(tput);
 }
 
 static const char *const mode_names[] = { "broker", "shared_mutex", "atomic", NULL };
@@ -330,27 +447,7 @@ static int run_ops(struct probe_ctx *ctx)
 	for (int i = 0; i < r.clients; i++)
 		if (r.sh->t_end[i] > t_end)
 			t_end = r.sh->t_end[i];
-	size_t n = (size_t)r.clients * (size_t)r.ops;
-	struct stats st;
-	stats_compute(r.samples, n, &st);
-
-	struct rec *lat = rec_new(ctx, "op_latency");
-	rec_value(lat, st.p50);
-	rec_dist(lat, stats_json(&st));
-	rec_fact(lat, "clients", json_integer(r.clients));
-	rec_fact(lat, "operations", json_integer((json_int_t)n));
-	rec_fact(lat, "timer_overhead_ns", json_integer(timer_overhead_ns()));
-	if (r.op == OP_INCR)
-		rec_fact(lat, "final_sum", json_integer(sum));
-	rec_emit(lat);
-
-	struct rec *tput = rec_new(ctx, "throughput");
-	double secs = (double)(t_end - r.sh->t_start) / 1e9;
-	rec_value(tput, secs > 0 ? (double)n / secs : 0);
-	rec_fact(tput, "clients", json_integer(r.clients));
-	rec_fact(tput, "operations", json_integer((json_int_t)n));
-	rec_fact(tput, "wall_ns", json_integer(t_end - r.sh->t_start));
-	rec_emit(tput);
+	emit_records(ctx, &r, sum, t_end);
 unmap:
 	pthread_mutex_destroy(&r.sh->lock);
 	munmap(r.sh, r.sh_len);
@@ -359,12 +456,15 @@ unmap:
 
 static const struct metric_desc m_ops[] = {
 	{ "op_latency", "ns", "lower",
-	  "one operation as a client sees it, from the call to the answer in hand, including "
-	  "one clock read (facts.timer_overhead_ns); broker: request and answer over an AF_UNIX "
-	  "stream socket plus the broker's wake-up" },
+	  "one operation as a client sees it, from the call to the answer in hand: the time of a "
+	  "batch of facts.batch operations between two clock reads, over facts.batch; the batch "
+	  "is the fewest operations (a power of two) that last 50 clock reads "
+	  "(facts.timer_overhead_ns) uncontended, 1 when one operation does; the distribution is "
+	  "of batches; broker: request and answer over an AF_UNIX stream socket plus the "
+	  "broker's wake-up" },
 	{ "throughput", "ops_per_s", "higher",
 	  "operations completed by all clients together, from the start line to the last "
-	  "client's end" },
+	  "client's end; one clock read per batch, none per operation" },
 	{ NULL },
 };
 

@@ -1,4 +1,4 @@
-/* shm.c - what shared memory costs: creating, mapping and removing a region, faulting its
+/* shm.c - what shared memory costs: creating, mapping, unmapping and removing a region (each timed alone), faulting its
  * pages in, copying into it against private memory, and handing it to another process by
  * each way of waking the peer.  (A ring between two processes is measured by the throughput
  * probe over the shm-futex and shm-spin transports, beside pipe and unix-stream.) */
@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +16,13 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "affinity.h"
+#include "batch.h"
 #include "child.h"
 #include "cleanup.h"
 #include "have.h"
 #include "probe.h"
+#include "spin.h"
 #include "stats.h"
 #include "timing.h"
 
@@ -94,10 +98,12 @@ static const char *does_not_fit(enum method m, size_t len, char *why, size_t wl)
 	return NULL;
 }
 
-/* Create the object behind a region (nothing for anonymous memory). */
+/* Create the object behind a region (nothing for anonymous memory); its name (posix_shm) or
+ * id (sysv) stays until region_remove() or region_drop_name(). */
 static int region_create(struct region *r, char *err, size_t el)
 {
 	r->fd = r->shmid = r->handle = -1;
+	r->p = NULL;
 	switch (r->m) {
 	case M_POSIX: {
 #ifdef HAVE_SHM_OPEN
@@ -109,9 +115,6 @@ static int region_create(struct region *r, char *err, size_t el)
 		r->handle = cleanup_add_name(CL_SHM, name);
 		if (ftruncate(r->fd, (off_t)r->len) < 0)
 			break;
-		/* The descriptor keeps the object; the name can go now. */
-		cleanup_remove(r->handle);
-		r->handle = -1;
 		return 0;
 #else
 		snprintf(err, el, "shm_open: not available on this platform");
@@ -163,31 +166,32 @@ static int region_create(struct region *r, char *err, size_t el)
 		 strerror(e), e, e == EINVAL && r->m == M_SYSV ? "; above kernel.shmmax?" : "");
 	if (r->fd >= 0)
 		close(r->fd);
+	r->fd = -1;
 	if (r->handle >= 0)
 		cleanup_remove(r->handle);
+	r->handle = -1;
 	errno = e;
 	return -1;
 }
 
+/* Map the region: mmap(MAP_SHARED) or shmat, no page touched. */
 static int region_map(struct region *r, char *err, size_t el)
 {
 	if (r->m == M_SYSV) {
 #ifdef HAVE_SYSV_SHM
 		r->p = shmat(r->shmid, NULL, 0);
 		if (r->p == (void *)-1) {
+			r->p = NULL;
 			snprintf(err, el, "shmat: %s (%d)", strerror(errno), errno);
 			return -1;
 		}
-		/* Linux keeps a removed segment until its last detach: remove it now. */
-		shmctl(r->shmid, IPC_RMID, NULL);
-		cleanup_forget(r->handle);
-		r->handle = -1;
 #endif
 		return 0;
 	}
 	int flags = MAP_SHARED | (r->m == M_ANON ? MAP_ANONYMOUS : 0);
 	r->p = mmap(NULL, r->len, PROT_READ | PROT_WRITE, flags, r->m == M_ANON ? -1 : r->fd, 0);
 	if (r->p == MAP_FAILED) {
+		r->p = NULL;
 		snprintf(err, el, "mmap(%zu bytes, MAP_SHARED): %s (%d)", r->len, strerror(errno),
 			 errno);
 		return -1;
@@ -195,58 +199,183 @@ static int region_map(struct region *r, char *err, size_t el)
 	return 0;
 }
 
-static void region_remove(struct region *r)
+/* munmap or shmdt: the mapping goes, the object stays. */
+static void region_unmap(struct region *r)
 {
 #ifdef HAVE_SYSV_SHM
-	if (r->m == M_SYSV && r->p && r->p != (void *)-1)
+	if (r->m == M_SYSV && r->p)
 		shmdt(r->p);
 #endif
-	if (r->m != M_SYSV && r->p && r->p != MAP_FAILED)
+	if (r->m != M_SYSV && r->p)
 		munmap(r->p, r->len);
-	if (r->fd >= 0)
-		close(r->fd);
+	r->p = NULL;
+}
+
+/* The name (shm_unlink) or id (IPC_RMID) goes; a mapping keeps the memory until unmapped. */
+static void region_drop_name(struct region *r)
+{
 	if (r->handle >= 0)
 		cleanup_remove(r->handle);
-	r->p = NULL;
-	r->fd = -1;
 	r->handle = -1;
+}
+
+/* The object goes: its name or id, and the descriptor that holds it (posix_shm, memfd). */
+static void region_remove(struct region *r)
+{
+	region_drop_name(r);
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+static void region_close(struct region *r)
+{
+	region_unmap(r);
+	region_remove(r);
+}
+
+/* Is errno e, after creating or mapping, "this platform cannot" rather than a failure? */
+static int unsupported_errno(enum method m, int e)
+{
+	return e == ENOSYS || (m == M_HUGETLB && (e == ENOMEM || e == EINVAL));
+}
+
+/* Create and map a region whose name is gone at once (a killed probe leaves nothing); 0, or
+ * -1 with err and errno. */
+static int region_open_at(struct region *r, enum method m, size_t len, char *err, size_t el)
+{
+	r->m = m;
+	r->len = len;
+	if (region_create(r, err, el) < 0)
+		return -1;
+	if (region_map(r, err, el) < 0) {
+		int e = errno;
+		region_close(r);
+		errno = e;
+		return -1;
+	}
+	region_drop_name(r);
+	return 0;
 }
 
 /* Open a whole region for a case, or emit the record saying why not. */
 static int region_open(struct probe_ctx *ctx, struct region *r)
 {
 	char err[512];
-	r->m = (enum method)param_int(ctx, "method");
-	r->len = (size_t)param_int(ctx, "size");
-	if (does_not_fit(r->m, r->len, err, sizeof(err)))
+	enum method m = (enum method)param_int(ctx, "method");
+	size_t len = (size_t)param_int(ctx, "size");
+	if (does_not_fit(m, len, err, sizeof(err)))
 		return probe_unsupported(ctx, "%s", err);
-	if (region_create(r, err, sizeof(err)) < 0 || region_map(r, err, sizeof(err)) < 0) {
-		int e = errno;
-		region_remove(r);
-		if (e == ENOSYS || (r->m == M_HUGETLB && (e == ENOMEM || e == EINVAL)))
+	if (region_open_at(r, m, len, err, sizeof(err)) < 0) {
+		if (unsupported_errno(m, errno))
 			return probe_unsupported(ctx, "%s", err);
 		return probe_failed(ctx, "%s", err);
 	}
 	return PROBE_OK;
 }
 
-static size_t page_size_of(const struct region *r)
+static size_t page_size_of(enum method m)
 {
 	long hp = meminfo("Hugepagesize");
-	return r->m == M_HUGETLB && hp > 0 ? (size_t)hp : (size_t)sysconf(_SC_PAGESIZE);
+	return m == M_HUGETLB && hp > 0 ? (size_t)hp : (size_t)sysconf(_SC_PAGESIZE);
 }
 
 /* ---- setup ------------------------------------------------------------------------------- */
 
-static void emit_dist(struct probe_ctx *ctx, const char *metric, int64_t *v, size_t n,
-		      const char *what)
+enum phase { PH_CREATE, PH_MAP, PH_UNMAP, PH_REMOVE, PH_N };
+static const char *const phase_metric[PH_N] = { "create_ns", "map_ns", "unmap_ns", "remove_ns" };
+static const char *const phase_what[PH_N] = {
+	"shm_open+ftruncate, memfd_create+ftruncate or shmget; the name stays",
+	"mmap(MAP_SHARED) or shmat, no page touched",
+	"munmap or shmdt alone; the object stays",
+	"shm_unlink+close, close (memfd) or shmctl(IPC_RMID), after the unmap",
+};
+
+#define SETUP_MAX_BATCH 64
+
+/* Does the method have this phase?  anon_shared has no object to create or remove. */
+static int has_phase(enum method m, enum phase ph)
+{
+	return m != M_ANON || ph == PH_MAP || ph == PH_UNMAP;
+}
+
+/* How many regions of len bytes may exist at once: huge pages are reserved at mmap. */
+static long at_once(enum method m, size_t len)
+{
+	if (m != M_HUGETLB)
+		return SETUP_MAX_BATCH;
+	long long free_pages = meminfo("HugePages_Free") / 1024, hp = meminfo("Hugepagesize");
+	long long n = hp > 0 && len > 0 ? free_pages * hp / (long long)len : 1;
+	return n < 1 ? 1 : n > SETUP_MAX_BATCH ? SETUP_MAX_BATCH : (long)n;
+}
+
+/* Create k regions, then map them, unmap them, remove them, each phase timed over the k
+ * together into ns[phase].  0, or -1 with err and errno (everything made is gone). */
+static int setup_batch(enum method m, size_t len, struct region *rs, long k, int64_t ns[PH_N],
+		       char *err, size_t el)
+{
+	long made = 0, mapped = 0;
+	int64_t t[PH_N + 1];
+	t[0] = now_ns();
+	for (; made < k; made++) {
+		rs[made] = (struct region){ .m = m, .len = len };
+		if (region_create(&rs[made], err, el) < 0)
+			goto undo;
+	}
+	t[1] = now_ns();
+	for (; mapped < k; mapped++)
+		if (region_map(&rs[mapped], err, el) < 0)
+			goto undo;
+	t[2] = now_ns();
+	for (long i = 0; i < k; i++)
+		region_unmap(&rs[i]);
+	t[3] = now_ns();
+	for (long i = 0; i < k; i++)
+		region_remove(&rs[i]);
+	t[4] = now_ns();
+	for (int ph = 0; ph < PH_N; ph++)
+		ns[ph] = t[ph + 1] - t[ph];
+	return 0;
+undo: {
+	int e = errno;
+	for (long i = 0; i < made; i++)
+		region_close(&rs[i]);
+	errno = e;
+	return -1;
+}
+}
+
+/* The batch: enough regions that the cheapest phase of the method lasts 50 clock reads,
+ * judged by the fastest of 8 single-region trials; a power of two, at most at_once(). */
+static long setup_choose_batch(enum method m, size_t len, struct region *rs, int64_t clock_ns,
+			       char *err, size_t el)
+{
+	int64_t best = INT64_MAX, ns[PH_N];
+	for (int trial = 0; trial < 8; trial++) {
+		if (setup_batch(m, len, rs, 1, ns, err, el) < 0)
+			return -1;
+		for (int ph = 0; ph < PH_N; ph++)
+			if (has_phase(m, ph) && ns[ph] < best)
+				best = ns[ph];
+	}
+	long k = 1, max = at_once(m, len);
+	while (k < max && k * best < BATCH_CLOCK_FACTOR * clock_ns)
+		k *= 2;
+	return k < max ? k : max;
+}
+
+static void emit_phase(struct probe_ctx *ctx, enum phase ph, int64_t *v, size_t n, long k,
+		       int64_t clock_ns)
 {
 	struct stats st;
 	stats_compute(v, n, &st);
-	struct rec *r = rec_new(ctx, metric);
-	rec_value(r, st.p50);
-	rec_dist(r, stats_json(&st));
-	rec_fact(r, "includes", json_string(what));
+	json_t *dist = stats_json(&st);
+	batch_scale_json(dist, k);
+	struct rec *r = rec_new(ctx, phase_metric[ph]);
+	rec_value(r, json_number_value(json_object_get(dist, "p50")));
+	rec_dist(r, dist);
+	rec_fact(r, "includes", json_string(phase_what[ph]));
+	batch_facts(r, k, clock_ns);
 	rec_emit(r);
 }
 
@@ -258,34 +387,30 @@ static int run_setup(struct probe_ctx *ctx)
 	char err[512];
 	if (does_not_fit(m, len, err, sizeof(err)))
 		return probe_unsupported(ctx, "%s", err);
-	int64_t *t = calloc(3 * n, sizeof(*t));
-	if (!t)
-		return probe_failed(ctx, "out of memory for %zu samples", 3 * n);
-	for (size_t i = 0; i < n; i++) {
-		struct region r = { .m = m, .len = len };
-		int64_t t0 = now_ns();
-		int rc = region_create(&r, err, sizeof(err));
-		int64_t t1 = now_ns();
-		if (rc == 0)
-			rc = region_map(&r, err, sizeof(err));
-		int64_t t2 = now_ns();
-		int e = errno;
-		region_remove(&r);
-		int64_t t3 = now_ns();
-		if (rc < 0) {
-			free(t);
-			if (e == ENOSYS || (m == M_HUGETLB && (e == ENOMEM || e == EINVAL)))
-				return probe_unsupported(ctx, "%s", err);
-			return probe_failed(ctx, "%s", err);
+	struct region rs[SETUP_MAX_BATCH];
+	int64_t clock_ns = timer_overhead_ns(), ns[PH_N];
+	long k = setup_choose_batch(m, len, rs, clock_ns, err, sizeof(err));
+	int64_t *t = k < 0 ? NULL : calloc(PH_N * n, sizeof(*t));
+	if (k >= 0 && !t)
+		return probe_failed(ctx, "out of memory for %zu samples", PH_N * n);
+	for (size_t i = 0; k >= 0 && i < n; i++) {
+		if (setup_batch(m, len, rs, k, ns, err, sizeof(err)) < 0) {
+			k = -1;
+			break;
 		}
-		t[i] = t1 - t0;
-		t[n + i] = t2 - t1;
-		t[2 * n + i] = t3 - t2;
+		for (int ph = 0; ph < PH_N; ph++)
+			t[ph * n + i] = ns[ph];
 	}
-	if (m != M_ANON)
-		emit_dist(ctx, "create_ns", t, n, "shm_open+ftruncate, memfd_create+ftruncate or shmget");
-	emit_dist(ctx, "map_ns", t + n, n, "mmap(MAP_SHARED) or shmat, no page touched");
-	emit_dist(ctx, "unmap_ns", t + 2 * n, n, "munmap or shmdt, and close/remove");
+	if (k < 0) {
+		int e = errno;
+		free(t);
+		if (unsupported_errno(m, e))
+			return probe_unsupported(ctx, "%s", err);
+		return probe_failed(ctx, "%s", err);
+	}
+	for (int ph = 0; ph < PH_N; ph++)
+		if (has_phase(m, ph))
+			emit_phase(ctx, ph, t + ph * n, n, k, clock_ns);
 	free(t);
 	return PROBE_OK;
 }
@@ -327,65 +452,253 @@ static int check_shared(struct region *r, size_t page)
 	return 1;
 }
 
-static int run_touch(struct probe_ctx *ctx)
+/* Fewest pages first-touched per timed span: one fault costs far more than a clock read, so
+ * 64 of them last well over 50 clock reads; small regions are taken several at once. */
+#define TOUCH_MIN_PAGES 64
+
+struct touch {
+	struct region rs[TOUCH_MIN_PAGES];
+	long nr;		/* regions per sample */
+	size_t page, pages;	/* per region */
+	long passes;		/* second-touch passes per timed span */
+	unsigned char val;
+};
+
+/* Write one byte in every page of every region, passes times over. */
+static void touch_pages(struct touch *t, long passes)
 {
-	struct region r;
-	int rc = region_open(ctx, &r);
-	if (rc != PROBE_OK)
-		return rc;
-	size_t page = page_size_of(&r), pages = r.len / page;
-	if (pages == 0) {
-		region_remove(&r);
-		return probe_unsupported(ctx, "a region smaller than one page (%zu bytes)", page);
+	for (long p = 0; p < passes; p++) {
+		t->val++;
+		for (long r = 0; r < t->nr; r++) {
+			volatile unsigned char *b = t->rs[r].p;
+			for (size_t i = 0; i < t->pages; i++)
+				b[i * t->page] = t->val;
+		}
 	}
-	volatile char *b = r.p;
+}
+
+static int touch_passes(void *arg, long k)
+{
+	touch_pages(arg, k);
+	return 0;
+}
+
+/* One sample: fresh regions (untimed), the first touch of every page, then t->passes passes
+ * more; ns[0] and ns[1] are the two spans, faults[0..1] the minor faults in each. */
+static int touch_sample(struct touch *t, enum method m, size_t len, int64_t ns[2],
+			long faults[2], char *err, size_t el)
+{
+	for (long r = 0; r < t->nr; r++) {
+		if (region_open_at(&t->rs[r], m, len, err, el) < 0) {
+			int e = errno;
+			while (r-- > 0)
+				region_close(&t->rs[r]);
+			errno = e;
+			return -1;
+		}
+	}
 	long f0 = minflt();
 	int64_t t0 = now_ns();
-	for (size_t i = 0; i < pages; i++)
-		b[i * page] = 1;
+	touch_pages(t, 1);
 	int64_t t1 = now_ns();
 	long f1 = minflt();
-	for (size_t i = 0; i < pages; i++)
-		b[i * page] = 2;
+	touch_pages(t, t->passes);
 	int64_t t2 = now_ns();
-	long f2 = minflt();
-	int shared = check_shared(&r, page);
-	region_remove(&r);
+	faults[0] = f1 - f0;
+	faults[1] = minflt() - f1;
+	ns[0] = t1 - t0;
+	ns[1] = t2 - t1;
+	return 0;
+}
+
+static void touch_close(struct touch *t)
+{
+	for (long r = 0; r < t->nr; r++)
+		region_close(&t->rs[r]);
+}
+
+static json_t *touch_dist(int64_t *v, size_t n, long per_span)
+{
+	struct stats st;
+	stats_compute(v, n, &st);
+	json_t *d = stats_json(&st);
+	batch_scale_json(d, per_span);
+	return d;
+}
+
+static void emit_touch(struct probe_ctx *ctx, struct touch *t, int64_t *ns, size_t n,
+		       long faults[2], int64_t clock_ns)
+{
+	long span = t->nr * (long)t->pages;
+	json_t *d1 = touch_dist(ns, n, span), *d2 = touch_dist(ns + n, n, span * t->passes);
+	double p1 = json_number_value(json_object_get(d1, "p50"));
+	double p2 = json_number_value(json_object_get(d2, "p50"));
+	struct rec *rec = rec_new(ctx, "first_touch_per_page");
+	rec_value(rec, p1);
+	rec_dist(rec, d1);
+	rec_fact(rec, "pages", json_integer((json_int_t)span * (json_int_t)n));
+	rec_fact(rec, "regions_per_sample", json_integer(t->nr));
+	rec_fact(rec, "page_size", json_integer((json_int_t)t->page));
+	rec_fact(rec, "minor_faults", json_integer(faults[0]));
+	rec_fact(rec, "shared_check", json_true());
+	batch_facts(rec, span, clock_ns);
+	rec_emit(rec);
+	rec = rec_new(ctx, "second_touch_per_page");
+	rec_value(rec, p2);
+	rec_dist(rec, d2);
+	rec_fact(rec, "passes", json_integer(t->passes));
+	rec_fact(rec, "minor_faults", json_integer(faults[1]));
+	batch_facts(rec, span * t->passes, clock_ns);
+	rec_emit(rec);
+	rec = rec_new(ctx, "fault_ratio");
+	rec_value(rec, p2 > 0 ? p1 / p2 : 0);
+	rec_emit(rec);
+}
+
+/* A first sample, not kept: it chooses the passes of the second touch on pages now present,
+ * and checks that the memory is really shared. */
+static int touch_pilot(struct probe_ctx *ctx, struct touch *t, enum method m, size_t len,
+		       int64_t clock_ns)
+{
+	char err[512];
+	int64_t ns[2];
+	long f[2];
+	t->passes = 1;
+	if (touch_sample(t, m, len, ns, f, err, sizeof(err)) < 0)
+		return unsupported_errno(m, errno) ? probe_unsupported(ctx, "%s", err) :
+						     probe_failed(ctx, "%s", err);
+	t->passes = batch_calibrate(touch_passes, t, clock_ns, 1L << 20);
+	int shared = check_shared(&t->rs[0], t->page);
+	touch_close(t);
 	if (shared != 1)
 		return probe_failed(ctx, "the region is not shared: a child did not see the "
 					 "parent's writes (or the parent the child's)");
-	struct rec *rec = rec_new(ctx, "first_touch_per_page");
-	rec_value(rec, (double)(t1 - t0) / (double)pages);
-	rec_fact(rec, "pages", json_integer((json_int_t)pages));
-	rec_fact(rec, "page_size", json_integer((json_int_t)page));
-	rec_fact(rec, "minor_faults", json_integer(f1 - f0));
-	rec_fact(rec, "shared_check", json_true());
-	rec_emit(rec);
-	rec = rec_new(ctx, "second_touch_per_page");
-	rec_value(rec, (double)(t2 - t1) / (double)pages);
-	rec_fact(rec, "minor_faults", json_integer(f2 - f1));
-	rec_emit(rec);
-	rec = rec_new(ctx, "fault_ratio");
-	rec_value(rec, t2 > t1 ? (double)(t1 - t0) / (double)(t2 - t1) : 0);
-	rec_emit(rec);
 	return PROBE_OK;
+}
+
+static int run_touch(struct probe_ctx *ctx)
+{
+	enum method m = (enum method)param_int(ctx, "method");
+	size_t len = (size_t)param_int(ctx, "size"), n = (size_t)param_int(ctx, "samples");
+	struct touch *t = calloc(1, sizeof(*t));
+	int64_t *ns = NULL, clock_ns = timer_overhead_ns();
+	long faults[2] = { 0, 0 };
+	char err[512];
+	int rc;
+	if (!t) {
+		rc = probe_failed(ctx, "out of memory");
+		goto out;
+	}
+	t->page = page_size_of(m);
+	t->pages = len / t->page;
+	if (t->pages == 0) {
+		rc = probe_unsupported(ctx, "a region smaller than one page (%zu bytes)", t->page);
+		goto out;
+	}
+	t->nr = (long)((TOUCH_MIN_PAGES + t->pages - 1) / t->pages);
+	if (does_not_fit(m, len * (size_t)t->nr, err, sizeof(err))) {
+		rc = probe_unsupported(ctx, "%s", err);
+		goto out;
+	}
+	rc = touch_pilot(ctx, t, m, len, clock_ns);
+	/* allocated after the pilot's check, whose child would see it as leaked (valgrind) */
+	if (rc == PROBE_OK && !(ns = calloc(2 * n, sizeof(*ns))))
+		rc = probe_failed(ctx, "out of memory for %zu samples", n);
+	for (size_t i = 0; rc == PROBE_OK && i < n; i++) {
+		int64_t span[2];
+		long f[2];
+		if (touch_sample(t, m, len, span, f, err, sizeof(err)) < 0) {
+			rc = probe_failed(ctx, "%s", err);
+			break;
+		}
+		touch_close(t);
+		ns[i] = span[0];
+		ns[n + i] = span[1];
+		faults[0] += f[0];
+		faults[1] += f[1];
+	}
+	if (rc == PROBE_OK)
+		emit_touch(ctx, t, ns, n, faults, clock_ns);
+out:
+	free(ns);
+	free(t);
+	return rc;
 }
 
 /* ---- copy bandwidth ---------------------------------------------------------------------- */
 
-/* Bytes per second memcpy achieves from src into dst (len bytes), over at least min_ns. */
-static double copy_rate(void *dst, const void *src, size_t len, int64_t min_ns, long *rounds)
+struct copy {
+	void *src, *dst[2];	/* dst[0]: the shared region, dst[1]: private memory */
+	size_t len;
+	int which;
+};
+
+static int copy_k(void *arg, long k)
 {
-	int64_t t0 = now_ns(), t;
-	long n = 0;
+	struct copy *c = arg;
+	for (long i = 0; i < k; i++) {
+		memcpy(c->dst[c->which], c->src, c->len);
+		__asm__ __volatile__("" : : "r"(c->dst[c->which]) : "memory");
+	}
+	return 0;
+}
+
+/* Private memory as the region is laid out: its own page-aligned anonymous mapping. */
+static void *map_private(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* The kernel's transparent huge page mode for private memory ("always", "madvise",
+ * "never"), which can favour it over shared memory; NULL when unknown. */
+static json_t *thp_mode(void)
+{
+	char line[128], *a, *b;
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	json_t *v = NULL;
+	if (f && fgets(line, sizeof(line), f) && (a = strchr(line, '[')) && (b = strchr(a, ']'))) {
+		*b = '\0';
+		v = json_string(a + 1);
+	}
+	if (f)
+		fclose(f);
+	return v ? v : json_null();
+}
+
+/* Alternate timed batches into shared and private memory (shared first in even rounds,
+ * private first in odd ones), until each has had min_ns; ns[] and rounds per destination. */
+static void copy_alternating(struct copy *c, long k, int64_t min_ns, int64_t ns[2],
+			     long *rounds)
+{
+	long r = 0;
+	ns[0] = ns[1] = 0;
 	do {
-		memcpy(dst, src, len);
-		__asm__ __volatile__("" : : "r"(dst) : "memory");
-		n++;
-		t = now_ns();
-	} while (t - t0 < min_ns);
-	*rounds = n;
-	return (double)len * (double)n / ((double)(t - t0) / 1e9);
+		for (int j = 0; j < 2; j++) {
+			c->which = (int)((r + (long)j) % 2);
+			int64_t t0 = now_ns();
+			copy_k(c, k);
+			ns[c->which] += now_ns() - t0;
+		}
+		r++;
+	} while (r < 2 || ns[0] < min_ns || ns[1] < min_ns);
+	*rounds = r;
+}
+
+static void emit_copy(struct probe_ctx *ctx, const char *metric, const char *dest, double bw,
+		      long rounds, long k, int64_t clock_ns, json_t *extra)
+{
+	struct rec *rec = rec_new(ctx, metric);
+	rec_value(rec, bw);
+	rec_fact(rec, "dest", json_string(dest));
+	rec_fact(rec, "rounds", json_integer(rounds));
+	rec_fact(rec, "order", json_string("alternated: shared first in even rounds, private "
+					   "first in odd rounds"));
+	rec_fact(rec, "alignment", json_string("source and both destinations page-aligned"));
+	if (extra)
+		rec_fact(rec, "private_thp", extra);
+	batch_facts(rec, k, clock_ns);
+	rec_emit(rec);
 }
 
 static int run_copy(struct probe_ctx *ctx)
@@ -394,43 +707,42 @@ static int run_copy(struct probe_ctx *ctx)
 	int rc = region_open(ctx, &r);
 	if (rc != PROBE_OK)
 		return rc;
-	int64_t min_ns = param_int(ctx, "min_time");
-	char *src = malloc(r.len), *priv = malloc(r.len);
-	if (!src || !priv) {
-		free(src);
-		free(priv);
-		region_remove(&r);
-		return probe_failed(ctx, "out of memory for two private %zu-byte buffers", r.len);
+	int64_t min_ns = param_int(ctx, "min_time"), clock_ns = timer_overhead_ns(), ns[2];
+	struct copy c = { .src = map_private(r.len), .dst = { r.p, map_private(r.len) },
+			  .len = r.len };
+	if (!c.src || !c.dst[1]) {
+		rc = probe_failed(ctx, "mmap(MAP_PRIVATE|MAP_ANONYMOUS) of two %zu-byte buffers: "
+				       "%s (%d)", r.len, strerror(errno), errno);
+		goto out;
 	}
-	memset(src, 'x', r.len);
-	memset(priv, 0, r.len);
+	memset(c.src, 'x', r.len);
+	memset(c.dst[1], 0, r.len);
 	memset(r.p, 0, r.len);	/* both destinations faulted in before timing */
-	long n_shared, n_priv;
-	double shared = copy_rate(r.p, src, r.len, min_ns, &n_shared);
-	double private_ = copy_rate(priv, src, r.len, min_ns, &n_priv);
-	int ok = memcmp(r.p, src, r.len) == 0;
-	free(src);
-	free(priv);
-	region_remove(&r);
-	if (!ok)
-		return probe_failed(ctx, "the shared region does not hold what was copied into it");
-	struct rec *rec = rec_new(ctx, "bandwidth");
-	rec_value(rec, shared);
-	rec_fact(rec, "dest", json_string("shared"));
-	rec_fact(rec, "rounds", json_integer(n_shared));
-	rec_emit(rec);
-	rec = rec_new(ctx, "private_bandwidth");
-	rec_value(rec, private_);
-	rec_fact(rec, "dest", json_string("private"));
-	rec_fact(rec, "rounds", json_integer(n_priv));
-	rec_emit(rec);
-	rec = rec_new(ctx, "shared_vs_private");
+	c.which = 1;
+	long k = batch_calibrate(copy_k, &c, clock_ns, 1L << 20), rounds;
+	copy_alternating(&c, k, min_ns, ns, &rounds);
+	if (memcmp(r.p, c.src, r.len) != 0) {
+		rc = probe_failed(ctx, "the shared region does not hold what was copied into it");
+		goto out;
+	}
+	double bytes = (double)r.len * (double)k * (double)rounds;
+	double shared = bytes / ((double)ns[0] / 1e9), private_ = bytes / ((double)ns[1] / 1e9);
+	emit_copy(ctx, "bandwidth", "shared", shared, rounds, k, clock_ns, NULL);
+	emit_copy(ctx, "private_bandwidth", "private (MAP_PRIVATE|MAP_ANONYMOUS)", private_, rounds,
+		  k, clock_ns, thp_mode());
+	struct rec *rec = rec_new(ctx, "shared_vs_private");
 	rec_value(rec, shared / private_);
 	rec_emit(rec);
-	return PROBE_OK;
+out:
+	if (c.src)
+		munmap(c.src, r.len);
+	if (c.dst[1])
+		munmap(c.dst[1], r.len);
+	region_close(&r);
+	return rc;
 }
 
-/* ---- hand-over --------------------------------------------------------------------------- */
+/* ---- hand-over ----------------------------------------------------------------------------- */
 
 enum wake { W_FUTEX, W_SEM, W_MUTEX_COND, W_EVENTFD, W_SPIN };
 static const char *const wake_names[] = { "futex", "sem", "mutex_cond", "eventfd", "spin", NULL };
@@ -438,18 +750,50 @@ static const char *const wake_names[] = { "futex", "sem", "mutex_cond", "eventfd
 /* The shared page of a hand-over: one mailbox per direction. */
 struct mailbox {
 	volatile uint32_t seq;		/* futex word and spin flag: the message number */
+	volatile uint32_t sleeping;	/* futex: the reader announced it is going to sleep */
 	sem_t sem;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	char payload[4096];
+	/* futex: sleeps by the reader and wakes by the writer, each written by one side only,
+	 * away from the line the hand-over bounces */
+	_Alignas(64) uint64_t sleeps;
+	_Alignas(64) uint64_t wakes;
 };
 
 struct handover {
 	enum wake w;
 	size_t size;
+	volatile int stop;		/* the peer's last message: no answer wanted */
 	struct mailbox box[2];		/* box[0]: to the peer, box[1]: back */
 	int efd[2];
 };
+
+#ifdef HAVE_FUTEX
+/* Sleep until seq arrives: announce the sleep, look again, sleep on the old number.  The
+ * writer stores the number, then looks for an announcement (both sequentially consistent),
+ * so one of the two sees the other: no wake is lost, and none is made for a peer awake. */
+static void futex_wait_for(struct mailbox *b, uint32_t seq)
+{
+	while (__atomic_load_n(&b->seq, __ATOMIC_SEQ_CST) != seq) {
+		__atomic_store_n(&b->sleeping, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&b->seq, __ATOMIC_SEQ_CST) != seq) {
+			b->sleeps++;
+			syscall(SYS_futex, &b->seq, FUTEX_WAIT, seq - 1, NULL, NULL, 0);
+		}
+		__atomic_store_n(&b->sleeping, 0, __ATOMIC_SEQ_CST);
+	}
+}
+
+static void futex_post(struct mailbox *b, uint32_t seq)
+{
+	__atomic_store_n(&b->seq, seq, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&b->sleeping, __ATOMIC_SEQ_CST)) {
+		b->wakes++;
+		syscall(SYS_futex, &b->seq, FUTEX_WAKE, 1, NULL, NULL, 0);
+	}
+}
+#endif
 
 static void wait_for(struct handover *h, int d, uint32_t seq)
 {
@@ -457,8 +801,7 @@ static void wait_for(struct handover *h, int d, uint32_t seq)
 	switch (h->w) {
 	case W_FUTEX:
 #ifdef HAVE_FUTEX
-		while (__atomic_load_n(&b->seq, __ATOMIC_ACQUIRE) != seq)
-			syscall(SYS_futex, &b->seq, FUTEX_WAIT, seq - 1, NULL, NULL, 0);
+		futex_wait_for(b, seq);
 #endif
 		break;
 	case W_SEM:
@@ -479,10 +822,12 @@ static void wait_for(struct handover *h, int d, uint32_t seq)
 #endif
 		break;
 	}
-	case W_SPIN:
+	case W_SPIN: {
+		unsigned spins = 0;
 		while (__atomic_load_n(&b->seq, __ATOMIC_ACQUIRE) != seq)
-			;
+			spin_once(&spins);
 		break;
+	}
 	}
 }
 
@@ -491,9 +836,8 @@ static void post(struct handover *h, int d, uint32_t seq)
 	struct mailbox *b = &h->box[d];
 	switch (h->w) {
 	case W_FUTEX:
-		__atomic_store_n(&b->seq, seq, __ATOMIC_RELEASE);
 #ifdef HAVE_FUTEX
-		syscall(SYS_futex, &b->seq, FUTEX_WAKE, 1, NULL, NULL, 0);
+		futex_post(b, seq);
 #endif
 		break;
 	case W_SEM:
@@ -591,15 +935,116 @@ static int handover_init(struct handover *h, char *why, size_t wl)
 	return 0;
 }
 
+/* The peer: check each message, hand the same number back, until told to stop. */
+static void handover_peer(struct handover *h)
+{
+	for (uint32_t seq = 1;; seq++) {
+		wait_for(h, 0, seq);
+		if (h->stop)
+			_exit(0);
+		if (!msg_ok(h, 0, seq))
+			_exit(1);
+		put_msg(h, 1, seq);
+		post(h, 1, seq);
+	}
+}
+
+/* The pinger's side of a run: its next message number, and the first failure. */
+struct pinger {
+	struct handover *h;
+	uint32_t seq;
+	int bad;
+};
+
+/* k round trips, each message checked on its way back; 0, or -1 on a wrong one. */
+static int round_trips(void *arg, long k)
+{
+	struct pinger *p = arg;
+	for (long i = 0; i < k && !p->bad; i++) {
+		uint32_t seq = ++p->seq;
+		put_msg(p->h, 0, seq);
+		post(p->h, 0, seq);
+		wait_for(p->h, 1, seq);
+		p->bad = !msg_ok(p->h, 1, seq);
+	}
+	return p->bad ? -1 : 0;
+}
+
+/* Warm up, choose the batch, time nb batches into t; the batch size, or -1. */
+static long time_round_trips(struct pinger *p, long warm, long n, int64_t clock_ns, int64_t *t,
+			     long *nb)
+{
+	if (round_trips(p, warm) < 0)
+		return -1;
+	long k = batch_calibrate(round_trips, p, clock_ns, n);
+	*nb = k > 0 ? n / k : 0;
+	for (long b = 0; b < *nb && k > 0; b++) {
+		int64_t t0 = now_ns();
+		if (round_trips(p, k) < 0)
+			return -1;
+		t[b] = now_ns() - t0;
+	}
+	return k;
+}
+
+static void emit_handover(struct probe_ctx *ctx, struct handover *h, int64_t *t, long nb,
+			  long k, long warm, int64_t clock_ns, const char *placement,
+			  const int cpus[2])
+{
+	struct stats s;
+	stats_compute(t, (size_t)nb, &s);
+	json_t *dist = stats_json(&s);
+	batch_scale_json(dist, k);
+	struct rec *r = rec_new(ctx, "rtt");
+	rec_value(r, json_number_value(json_object_get(dist, "p50")));
+	rec_dist(r, dist);
+	rec_fact(r, "bytes_checked", json_integer((json_int_t)h->size));
+	rec_fact(r, "warmup_round_trips", json_integer(warm));
+	rec_fact(r, "round_trips", json_integer((json_int_t)nb * k));
+	rec_fact(r, "placement", json_string(placement));
+	rec_fact(r, "cpus", cpus[0] < 0 ? json_null() : json_pack("[i, i]", cpus[0], cpus[1]));
+	if (h->w == W_FUTEX) {
+		rec_fact(r, "futex_sleeps", json_integer((json_int_t)(h->box[0].sleeps +
+								       h->box[1].sleeps)));
+		rec_fact(r, "futex_wakes", json_integer((json_int_t)(h->box[0].wakes +
+								      h->box[1].wakes)));
+	}
+	batch_facts(r, k, clock_ns);
+	rec_emit(r);
+}
+
+/* Start the peer on cpus[1], then pin ourselves on cpus[0] (as the latency probe does). */
+static pid_t start_handover_peer(struct handover *h, const int cpus[2], char *err, size_t el)
+{
+	if (aff_pin(cpus[1], err, el) < 0)
+		return -1;
+	pid_t pid = child_fork();
+	if (pid < 0) {
+		snprintf(err, el, "fork(): %s (%d)", strerror(errno), errno);
+		return -1;
+	}
+	if (pid == 0)
+		handover_peer(h);
+	if (aff_pin(cpus[0], err, el) < 0) {
+		kill(pid, SIGKILL);
+		child_reap(pid, 1000000000LL, NULL);
+		return -1;
+	}
+	return pid;
+}
+
 static int run_handover(struct probe_ctx *ctx)
 {
 	enum wake w = (enum wake)param_int(ctx, "wake");
-	size_t size = (size_t)param_int(ctx, "size");
-	long n = (long)param_int(ctx, "round_trips"), warm = n / 10;
+	const char *placement = param_str(ctx, "placement");
+	long n = (long)param_int(ctx, "round_trips"), warm = n / 10, nb = 0, k = -1;
 	const char *why = wake_unsupported(w);
 	char err[256];
+	int cpus[2], rc = PROBE_OK;
 	if (why)
 		return probe_unsupported(ctx, "%s", why);
+	if (aff_choose(placement, cpus, err, sizeof(err)) < 0)
+		return probe_unsupported(ctx, "%s", err);
 	struct handover *h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE,
 				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (h == MAP_FAILED)
@@ -607,11 +1052,10 @@ static int run_handover(struct probe_ctx *ctx)
 				    errno);
 	memset(h, 0, sizeof(*h));
 	h->w = w;
-	h->size = size;
+	h->size = (size_t)param_int(ctx, "size");
 	h->efd[0] = h->efd[1] = -1;
 	int e = handover_init(h, err, sizeof(err));
 	int64_t *t = e ? NULL : malloc((size_t)n * sizeof(*t));
-	int rc = PROBE_OK;
 	if (e) {
 		rc = e == ENOSYS || e == ENOTSUP ? probe_unsupported(ctx, "%s", err) :
 						   probe_failed(ctx, "%s", err);
@@ -621,44 +1065,25 @@ static int run_handover(struct probe_ctx *ctx)
 		rc = probe_failed(ctx, "out of memory for %ld samples", n);
 		goto unmap;
 	}
-	pid_t pid = child_fork();
-	if (pid == 0) {
-		/* The peer: check each message, hand the same number back. */
-		for (uint32_t seq = 1; seq <= (uint32_t)(n + warm); seq++) {
-			wait_for(h, 0, seq);
-			if (!msg_ok(h, 0, seq))
-				_exit(1);
-			put_msg(h, 1, seq);
-			post(h, 1, seq);
-		}
-		_exit(0);
+	pid_t pid = start_handover_peer(h, cpus, err, sizeof(err));
+	if (pid < 0) {
+		rc = probe_failed(ctx, "%s", err);
+		goto free_samples;
 	}
-	int bad = 0;
-	for (uint32_t seq = 1; seq <= (uint32_t)(n + warm) && !bad; seq++) {
-		int64_t t0 = now_ns();
-		put_msg(h, 0, seq);
-		post(h, 0, seq);
-		wait_for(h, 1, seq);
-		int64_t t1 = now_ns();
-		bad = !msg_ok(h, 1, seq);
-		if (seq > (uint32_t)warm)
-			t[seq - 1 - warm] = t1 - t0;
+	int64_t clock_ns = timer_overhead_ns();
+	struct pinger p = { h, 0, 0 };
+	k = time_round_trips(&p, warm, n, clock_ns, t, &nb);
+	if (!p.bad) {	/* the last message only stops the peer */
+		h->stop = 1;
+		post(h, 0, p.seq + 1);
 	}
-	int st = child_reap(pid, bad ? 0 : 60LL * 1000000000, NULL);
-	if (bad || st != 0) {
+	int st = child_reap(pid, p.bad ? 0 : 60LL * 1000000000, NULL);
+	if (p.bad || k < 0 || st != 0) {
 		rc = probe_failed(ctx, "a hand-over arrived wrong (payload or sequence) or the peer "
 				       "failed: %s", child_status_str(st, err, sizeof(err)));
 		goto free_samples;
 	}
-	struct stats s;
-	stats_compute(t, (size_t)n, &s);
-	struct rec *r = rec_new(ctx, "rtt");
-	rec_value(r, s.p50);
-	rec_dist(r, stats_json(&s));
-	rec_fact(r, "bytes_checked", json_integer((json_int_t)size));
-	rec_fact(r, "warmup_round_trips", json_integer(warm));
-	rec_fact(r, "timer_overhead_ns", json_integer(timer_overhead_ns()));
-	rec_emit(r);
+	emit_handover(ctx, h, t, nb, k, warm, clock_ns, placement, cpus);
 free_samples:
 	free(t);
 unmap:
@@ -682,28 +1107,40 @@ unmap:
 static const struct param_desc p_setup[] = {
 	METHOD_PARAM,
 	{ "size", PT_SIZE, "1MiB", "4KiB", "1GiB", NULL, "region size" },
-	{ "iterations", PT_INT, "50", "1", "100000", NULL, "create/map/remove cycles timed" },
+	{ "iterations", PT_INT, "50", "1", "100000", NULL,
+	  "timed batches of create/map/unmap/remove cycles (facts.batch regions each)" },
 	{ NULL },
 };
 
 static const struct metric_desc m_setup[] = {
-	{ "create_ns", "ns", "lower", "creating the object (none for anon_shared)" },
-	{ "map_ns", "ns", "lower", "mapping it, no page touched" },
-	{ "unmap_ns", "ns", "lower", "unmapping and removing it" },
+	{ "create_ns", "ns", "lower",
+	  "creating the object, its name kept: shm_open+ftruncate, memfd_create+ftruncate, "
+	  "shmget (none for anon_shared)" },
+	{ "map_ns", "ns", "lower", "mapping it, no page touched: mmap(MAP_SHARED) or shmat" },
+	{ "unmap_ns", "ns", "lower", "unmapping it alone: munmap or shmdt, the object kept" },
+	{ "remove_ns", "ns", "lower",
+	  "removing the unmapped object: shm_unlink+close, close (memfd, hugetlb), "
+	  "shmctl(IPC_RMID) (none for anon_shared)" },
 	{ NULL },
 };
 
 static const struct param_desc p_touch[] = {
 	METHOD_PARAM,
 	{ "size", PT_SIZE, "1MiB", "4KiB", "1GiB", NULL, "region size" },
+	{ "samples", PT_INT, "20", "1", "10000", NULL,
+	  "timed samples, each on fresh regions (several when one has fewer than 64 pages)" },
 	{ NULL },
 };
 
 static const struct metric_desc m_touch[] = {
 	{ "first_touch_per_page", "ns", "lower",
-	  "writing one byte per page of a fresh mapping: the page fault and zeroing" },
-	{ "second_touch_per_page", "ns", "lower", "the same write again, pages present" },
-	{ "fault_ratio", "ratio", "none", "first touch over second touch" },
+	  "writing one byte per page of fresh mappings, at least 64 pages per timed span (over "
+	  "several regions when one has fewer): the page fault and zeroing; the distribution is "
+	  "of samples, each a span's time over its pages" },
+	{ "second_touch_per_page", "ns", "lower",
+	  "the same writes again, pages present, facts.passes passes per timed span (enough "
+	  "for 50 clock reads)" },
+	{ "fault_ratio", "ratio", "none", "first touch over second touch (p50s)" },
 	{ NULL },
 };
 
@@ -715,33 +1152,42 @@ static const struct param_desc p_copy[] = {
 };
 
 static const struct metric_desc m_copy[] = {
-	{ "bandwidth", "bytes_per_s", "higher", "memcpy into the shared region, faulted in" },
+	{ "bandwidth", "bytes_per_s", "higher",
+	  "memcpy from a private buffer into the shared region, faulted in; timed batches "
+	  "alternate with the private figure's, each order equally often" },
 	{ "private_bandwidth", "bytes_per_s", "higher",
-	  "memcpy into private memory of the same size (the floor)" },
+	  "the same memcpy into private memory (MAP_PRIVATE|MAP_ANONYMOUS) of the same size, "
+	  "page-aligned like the region" },
 	{ "shared_vs_private", "ratio", "higher", "shared over private bandwidth" },
 	{ NULL },
 };
 
 static const struct param_desc p_handover[] = {
 	{ "wake", PT_ENUM, "futex", NULL, NULL, wake_names,
-	  "how the peer is woken: futex, process-shared semaphore, mutex + condition variable, "
-	  "eventfd, or busy polling" },
+	  "how the peer is woken: futex (woken only when it sleeps), process-shared semaphore, "
+	  "mutex + condition variable, eventfd, or busy polling with the pause hint" },
+	{ "placement", PT_ENUM, "cross_core", NULL, NULL, aff_placements,
+	  "where the two processes run, as in the latency probe: one CPU, two CPUs (not SMT "
+	  "siblings where possible), or wherever the scheduler puts them" },
 	{ "size", PT_SIZE, "64", "1", "4KiB", NULL, "payload written and checked per hand-over" },
 	{ "round_trips", PT_INT, "20000", "10", "10000000", NULL,
-	  "round trips timed (a tenth more run first as warm-up)" },
+	  "round trips timed, in batches (a tenth more run first as warm-up)" },
 	{ NULL },
 };
 
 static const struct metric_desc m_handover[] = {
 	{ "rtt", "ns", "lower",
 	  "write the payload into shared memory, wake the peer, which checks it and hands it "
-	  "back the same way; unpinned" },
+	  "back the same way; the two processes placed by the placement parameter; timed in "
+	  "batches of facts.batch round trips where one lasts under 50 clock reads" },
 	{ NULL },
 };
 
 static const struct case_desc cases[] = {
-	{ "setup", "the cost to create, map and remove a region", m_setup, p_setup, 0, run_setup },
-	{ "touch", "page faults: first touch against second touch, and the region really shared",
+	{ "setup", "the cost to create, map, unmap and remove a region, each step timed alone",
+	  m_setup, p_setup, 0, run_setup },
+	{ "touch", "page faults: first touch against second touch over many pages, a "
+		   "distribution over samples, and the region really shared",
 	  m_touch, p_touch, 0, run_touch },
 	{ "copy_bandwidth", "memcpy into the region against memcpy into private memory", m_copy,
 	  p_copy, 0, run_copy },

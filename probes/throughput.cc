@@ -1,6 +1,7 @@
 /* throughput.cc - the throughput probe family: bytes per second through a transport in one
  * direction, with the receiver counting (and, on request, checking) what arrives, timed under
- * Google Benchmark; and the machine's floor for it, memcpy bandwidth. */
+ * Google Benchmark; and the floor for it at each chunk size, memcpy bandwidth with the
+ * stream's working set. */
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -17,6 +18,7 @@
 
 extern "C" {
 #include "affinity.h"
+#include "batch.h"
 #include "child.h"
 #include "probe.h"
 #include "timing.h"
@@ -378,10 +380,15 @@ static int run_stream_case(struct probe_ctx *ctx)
 		json_t *context = nullptr, *entry = nullptr;
 		failure = run_gbench(&context, &entry, why, sizeof(why));
 		stop_receiver(s, failure != nullptr);
-		json_t *facts = json_pack("{s:s, s:o, s:s, s:I}", "placement", s->placement, "cpus",
-					  cpus_json(s->cpus), "receiver_checked",
+		json_t *facts = json_pack("{s:s, s:o, s:s, s:I, s:{s:I, s:I, s:s}}", "placement",
+					  s->placement, "cpus", cpus_json(s->cpus),
+					  "receiver_checked",
 					  s->verify ? "byte count and content" : "byte count",
-					  "chunks", (json_int_t)s->chunks);
+					  "chunks", (json_int_t)s->chunks, "working_set",
+					  "sender_bytes", (json_int_t)s->chunk, "receiver_bytes",
+					  (json_int_t)s->chunk, "between",
+					  "the transport's own buffer (kernel pipe or socket "
+					  "buffer, message queue, or the shm ring)");
 		rc = emit(ctx, failure, s->bytes, s->seconds, facts, context, entry);
 	}
 close_pair:
@@ -395,64 +402,110 @@ free_session:
 
 /* ---- floor_memcpy ------------------------------------------------------------------------ */
 
+/* The floor at one chunk size, with the stream's working set: a chunk-sized source reused for
+ * every copy (like the sender's buffer), copied one chunk at a time into successive chunks of
+ * a destination window cycled through (like the shm rings, 2 MiB, MAP_SHARED|MAP_ANONYMOUS).
+ * Each byte is copied once, on one core: no transport, which copies at least once and hands
+ * over between cores, should be faster. */
 struct copy {
-	size_t size;
+	size_t chunk, window;
 	unsigned char *src, *dst;
+	long passes;		/* passes over the window per timed span */
+	int64_t clock_ns;
 	uint64_t bytes;
 	double seconds;
 };
 
-/* Each iteration copies the whole buffer; its time is taken around the memcpy() alone. */
+static int copy_passes(void *arg, long k)
+{
+	struct copy *c = static_cast<struct copy *>(arg);
+	for (long p = 0; p < k; p++) {
+		for (size_t off = 0; off < c->window; off += c->chunk) {
+			memcpy(c->dst + off, c->src, c->chunk);
+			benchmark::DoNotOptimize(c->dst);
+		}
+		benchmark::ClobberMemory();
+	}
+	return 0;
+}
+
+/* Each iteration is c->passes passes over the window, timed between two clock reads (at
+ * least 50 clock reads long: no per-copy timing). */
 static void run_copy(benchmark::State &st, struct copy *c)
 {
 	int64_t total = 0;
 	uint64_t n = 0;
 	for (auto _ : st) {
 		int64_t t0 = now_ns();
-		memcpy(c->dst, c->src, c->size);
-		benchmark::DoNotOptimize(c->dst);
-		benchmark::ClobberMemory();
+		copy_passes(c, c->passes);
 		int64_t dt = now_ns() - t0;
 		st.SetIterationTime((double)dt * 1e-9);
 		total += dt;
 		n++;
 	}
-	c->bytes = n * c->size;
+	c->bytes = n * (uint64_t)c->passes * c->window;
 	c->seconds = (double)total * 1e-9;
 	st.SetBytesProcessed((int64_t)c->bytes);
+}
+
+static void *map_private(size_t len, char *err, size_t errlen)
+{
+	void *p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		snprintf(err, errlen, "mmap(MAP_PRIVATE | MAP_ANONYMOUS, %zu bytes): %s (%d)", len,
+			 strerror(errno), errno);
+		return nullptr;
+	}
+	return p;
+}
+
+static json_t *copy_facts(const struct copy *c)
+{
+	return json_pack("{s:{s:I, s:I, s:s, s:s, s:s}, s:I, s:I, s:I}", "working_set",
+			 "source_bytes", (json_int_t)c->chunk, "destination_bytes",
+			 (json_int_t)c->window, "source_memory", "MAP_PRIVATE|MAP_ANONYMOUS",
+			 "destination_memory", "MAP_SHARED|MAP_ANONYMOUS", "how",
+			 "one chunk-sized source copied into successive chunks of the "
+			 "destination window, cycled; one copy of each byte, one core",
+			 "copies", (json_int_t)(c->bytes / c->chunk), "batch",
+			 (json_int_t)(c->passes * (long)(c->window / c->chunk)),
+			 "timer_overhead_ns", (json_int_t)c->clock_ns);
 }
 
 static int run_floor_memcpy(struct probe_ctx *ctx)
 {
 	struct copy c = {};
-	char err[512];
+	char err[512], name[160];
 	const char *failure;
 	json_t *context = nullptr, *entry = nullptr;
 
-	c.size = (size_t)param_int(ctx, "size");
-	c.src = static_cast<unsigned char *>(map_shared(c.size, err, sizeof(err)));
+	c.chunk = (size_t)param_int(ctx, "chunk");
+	c.window = (size_t)param_int(ctx, "window") / c.chunk * c.chunk;
+	if (c.window < c.chunk)
+		c.window = c.chunk;
+	c.src = static_cast<unsigned char *>(map_private(c.chunk, err, sizeof(err)));
 	if (!c.src)
 		return probe_failed(ctx, "source buffer: %s", err);
-	c.dst = static_cast<unsigned char *>(map_shared(c.size, err, sizeof(err)));
+	c.dst = static_cast<unsigned char *>(map_shared(c.window, err, sizeof(err)));
 	if (!c.dst) {
-		munmap(c.src, c.size);
-		return probe_failed(ctx, "destination buffer: %s", err);
+		munmap(c.src, c.chunk);
+		return probe_failed(ctx, "destination window: %s", err);
 	}
 	/* fault every page in first: the floor is the copy, not the page faults */
-	memset(c.src, 0x5a, c.size);
-	memset(c.dst, 0, c.size);
+	memset(c.src, 0x5a, c.chunk);
+	memset(c.dst, 0, c.window);
+	c.clock_ns = timer_overhead_ns();
+	c.passes = batch_calibrate(copy_passes, &c, c.clock_ns, 1L << 20);
 	gbench_init(throughput_desc.name, (double)param_int(ctx, "min_time") * 1e-9);
-	benchmark::RegisterBenchmark(("throughput/floor_memcpy/size:" +
-				      std::to_string(c.size)).c_str(),
-				     [&c](benchmark::State &st) { run_copy(st, &c); })
+	snprintf(name, sizeof(name), "throughput/floor_memcpy/chunk:%zu/window:%zu", c.chunk,
+		 c.window);
+	benchmark::RegisterBenchmark(name, [&c](benchmark::State &st) { run_copy(st, &c); })
 		->UseManualTime()
 		->Unit(benchmark::kNanosecond);
 	failure = run_gbench(&context, &entry, err, sizeof(err));
-	json_t *facts = json_pack("{s:I, s:I}", "buffer_bytes", (json_int_t)c.size, "copies",
-				  (json_int_t)(c.bytes / c.size));
-	int rc = emit(ctx, failure, c.bytes, c.seconds, facts, context, entry);
-	munmap(c.dst, c.size);
-	munmap(c.src, c.size);
+	int rc = emit(ctx, failure, c.bytes, c.seconds, copy_facts(&c), context, entry);
+	munmap(c.dst, c.window);
+	munmap(c.src, c.chunk);
 	return rc;
 }
 
@@ -464,7 +517,10 @@ static const struct metric_desc m_bandwidth[] = {
 
 static const struct metric_desc m_memcpy[] = {
 	{ "bandwidth", "bytes_per_s", "higher",
-	  "bytes copied over the seconds inside memcpy(), buffers faulted in beforehand" },
+	  "bytes copied over the seconds spent copying: chunk bytes at a time from one reused "
+	  "chunk-sized source (MAP_PRIVATE) into successive chunks of a window-sized destination "
+	  "(MAP_SHARED|MAP_ANONYMOUS, like the shm rings), cycled; timed over whole passes, at "
+	  "least 50 clock reads each; buffers faulted in beforehand; facts.working_set" },
 	{ nullptr, nullptr, nullptr, nullptr },
 };
 
@@ -483,7 +539,10 @@ static const struct param_desc p_stream[] = {
 };
 
 static const struct param_desc p_memcpy[] = {
-	{ "size", PT_SIZE, "64MiB", "4KiB", "1GiB", nullptr, "bytes per memcpy()" },
+	{ "chunk", PT_SIZE, "64KiB", "64", "1GiB", nullptr,
+	  "bytes per memcpy(), as the stream's bytes per send" },
+	{ "window", PT_SIZE, "2MiB", "64", "1GiB", nullptr,
+	  "destination bytes cycled through (at least one chunk): 2 MiB is the shm rings' size" },
 	{ "min_time", PT_DURATION, "500ms", "1ms", "60s", nullptr, "Google Benchmark's min_time" },
 	{ nullptr, PT_BOOL, nullptr, nullptr, nullptr, nullptr, nullptr },
 };
@@ -493,7 +552,9 @@ static const struct case_desc cases[] = {
 	  "one direction, sender to receiver, one chunk per send; the receiver counts the bytes "
 	  "(and checks them, with verify) and reports back",
 	  m_bandwidth, p_stream, TR_MSG, run_stream_case },
-	{ "floor_memcpy", "the machine's floor: memcpy() bandwidth between two large buffers",
+	{ "floor_memcpy",
+	  "the floor for a stream at one chunk size: memcpy() of one chunk at a time, from a "
+	  "reused chunk-sized source into a destination window, on one core",
 	  m_memcpy, p_memcpy, 0, run_floor_memcpy },
 	{ nullptr, nullptr, nullptr, nullptr, 0, nullptr },
 };

@@ -3,8 +3,8 @@
  * variants that differ only in how a side waits for its peer:
  *   shm-futex  sleeps on a futex word (a process-shared POSIX semaphore where futexes do not
  *              exist) and is woken by the peer,
- *   shm-spin   busy-polls, yielding the CPU every SPIN_YIELD polls so that two processes on
- *              one core still make progress.
+ *   shm-spin   busy-polls with the CPU's pause hint, yielding every SPIN_YIELD_EVERY polls
+ *              (spin.h) so that two processes on one core still make progress.
  * A message is an 8-byte length, then the payload padded to 8 bytes; the ring holds
  * SHM_RING_BYTES, so a message is at most SHM_RING_BYTES - 8 bytes. */
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "have.h"
+#include "spin.h"
 #include "transport.h"
 
 #ifndef __STDC_NO_ATOMICS__
@@ -32,7 +33,6 @@
 #define SHM_RING_BYTES (2u << 20)
 #define SHM_HDR 8u
 #define SHM_MAX_MSG (SHM_RING_BYTES - SHM_HDR)
-#define SPIN_YIELD 4096
 #define CACHELINE 64
 
 /* head and tail count bytes ever published and released; each sits on its own line. */
@@ -61,15 +61,6 @@ struct shm_pair {
 	struct ring *rings;	/* [0]: side 0 -> side 1, [1]: side 1 -> side 0 */
 	struct shm_end end[2];
 };
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
-}
 
 #ifdef HAVE_FUTEX
 static void sleep_on(_Atomic uint32_t *word, uint32_t seen, void *sem)
@@ -124,9 +115,7 @@ static void await(struct ring *r, enum shm_mode mode, uint64_t need)
 		if (space ? has_space(r, need) : has_data(r))
 			return;
 		if (mode == SHM_SPIN) {
-			cpu_relax();
-			if (++spins % SPIN_YIELD == 0)
-				sched_yield();
+			spin_once(&spins);
 			continue;
 		}
 		_Atomic uint32_t *seq = space ? &r->space_seq : &r->data_seq;

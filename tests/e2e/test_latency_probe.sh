@@ -3,7 +3,9 @@
 # tiny min_time over a few transports and sizes: every record is valid JSON with the right
 # unit and direction, ok or unsupported with a reason, a consistent distribution, and its
 # Google Benchmark entry; a size above a transport's maximum is unsupported; nothing is left
-# in /dev/shm, /dev/mqueue or SysV IPC.  No timing assertions.
+# in /dev/shm, /dev/mqueue or SysV IPC; round trips cheaper than 50 clock reads are timed in
+# batches, the records saying the batch and the clock's cost; the memcpy floor is measured per
+# chunk size and states its working set, as the streams do.  No timing assertions.
 set -u
 BUILD=${BUILD:-build}
 tmp=$(mktemp -d)
@@ -54,7 +56,9 @@ for t in pipe tcp shm-spin; do
 done
 run throughput --case stream --transport posix-mq --param chunk=64 --param total=64KiB
 run throughput --case stream --transport udp $tq
-run throughput --case floor_memcpy --param size=1MiB $tq
+for c in 64 64KiB; do
+	run throughput --case floor_memcpy --param chunk=$c --param window=1MiB $tq
+done
 
 python3 - "$tmp" "$n" <<'PY' || exit 1
 import json, math, os, sys
@@ -90,6 +94,12 @@ for i in range(1, n + 1):
         seq = [d[k] for k in ("min", "p50", "p90", "p99", "p999", "max") if d[k] is not None]
         assert seq == sorted(seq), (where, d)
         assert r["value"] == d["p50"] == g["ipcprobe_p50_ns"], where
+        # timed in batches where a round trip is under 50 clock reads; the record says so
+        f = r["facts"]
+        assert isinstance(f["timer_overhead_ns"], int) and f["batch"] >= 1, (where, f)
+        assert f["round_trips"] == d["n"] * f["batch"], (where, f)
+        if r["case"] == "floor_cacheline":
+            assert f["batch"] > 1, (where, f)	# a cache line bounces in < 50 clock reads
         assert all(v is None or math.isfinite(v) for v in d.values()), where
         if r["case"] == "roundtrip":
             assert r["facts"]["bytes_carried"] == r["params"]["size"], where
@@ -103,6 +113,16 @@ for i in range(1, n + 1):
                                              else "byte count"), where
             if r["params"]["total"]:
                 assert f["bytes_total"] == r["params"]["total"], (where, f)
+            ws = f["working_set"]
+            assert ws["sender_bytes"] == ws["receiver_bytes"] == r["params"]["chunk"], (where, f)
+        else:	# the floor at the stream's chunk size, with its working set stated
+            ws, c = f["working_set"], r["params"]["chunk"]
+            assert ws["source_bytes"] == c and ws["destination_bytes"] == (1 << 20), (where, f)
+            assert ws["source_memory"] == "MAP_PRIVATE|MAP_ANONYMOUS", (where, ws)
+            assert ws["destination_memory"] == "MAP_SHARED|MAP_ANONYMOUS", (where, ws)
+            assert f["copies"] * c == f["bytes_total"], (where, f)
+            assert f["batch"] >= (1 << 20) // c and f["batch"] % ((1 << 20) // c) == 0, (where, f)
+            assert isinstance(f["timer_overhead_ns"], int), (where, f)
 
 def status(probe, case, tr, **params):
     for i in range(1, n + 1):

@@ -1,0 +1,54 @@
+/* batch.c - see batch.h. */
+#include "batch.h"
+
+#include <string.h>
+
+#include "probe.h"
+#include "timing.h"
+
+long batch_calibrate(batch_fn fn, void *arg, int64_t clock_ns, long max)
+{
+	int64_t want = BATCH_CLOCK_FACTOR * (clock_ns > 0 ? clock_ns : 1);
+	long k = 1;
+	if (max < 1)
+		max = 1;
+	for (;;) {
+		int64_t best = INT64_MAX;
+		for (int t = 0; t < 3; t++) {
+			int64_t t0 = now_ns();
+			if (fn(arg, k) != 0)
+				return -1;
+			int64_t dt = now_ns() - t0;
+			if (dt < best)
+				best = dt;
+		}
+		if (best >= want || k >= max)
+			return k;
+		k = k < max / 2 ? 2 * k : max;
+	}
+}
+
+void batch_scale_stats(struct stats *s, long k)
+{
+	double *f[] = { &s->min, &s->p50, &s->p90, &s->p99, &s->p999, &s->max, &s->mean,
+			&s->stddev };
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		*f[i] /= (double)k;	/* NAN stays NAN */
+}
+
+void batch_scale_json(json_t *dist, long k)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(dist, key, v) {
+		if (strcmp(key, "n") == 0 || !json_is_number(v))
+			continue;
+		json_object_set_new(dist, key, json_real(json_number_value(v) / (double)k));
+	}
+}
+
+void batch_facts(struct rec *r, long k, int64_t clock_ns)
+{
+	rec_fact(r, "timer_overhead_ns", json_integer(clock_ns));
+	rec_fact(r, "batch", json_integer(k));
+}
