@@ -121,9 +121,38 @@ static void figures_table(struct doc *d, struct run_in *r, int n)
 	doc_table_end(d);
 }
 
+/* The claims' columns: one per run, or per run and interpreter where a run names
+ * interpreters; each with its header and the records it is judged on. */
+struct claim_col {
+	char head[256];
+	json_t *records;
+};
+
+static struct claim_col *claim_columns(struct run_in *r, int n, size_t *ncols)
+{
+	struct claim_col *cols = NULL;
+	size_t m = 0;
+	for (int i = 0; i < n; i++) {
+		json_t *ins = claims_interpreters(r[i].records);
+		size_t k, ni = json_array_size(ins);
+		cols = realloc(cols, (m + (ni ? ni : 1)) * sizeof(*cols));
+		if (!cols)
+			abort();
+		for (k = 0; k < (ni ? ni : 1); k++, m++) {
+			const char *in = json_string_value(json_array_get(ins, k));
+			snprintf(cols[m].head, sizeof(cols[m].head), "%s%s%s", r[i].label,
+				 in ? " / " : "", in ? in : "");
+			cols[m].records = claims_records_for(r[i].records, in);
+		}
+		json_decref(ins);
+	}
+	*ncols = m;
+	return cols;
+}
+
 static void claims_table(struct doc *d, struct run_in *r, int n)
 {
-	char path[PATH_MAX], err[1024], text[1024];
+	char path[PATH_MAX], err[1024];
 	snprintf(path, sizeof(path), "%s/../configs/claims.yaml", self_dir(NULL));
 	const char *file = getenv("IPCPROBE_CLAIMS") ? getenv("IPCPROBE_CLAIMS") : path;
 	json_t *claims = yaml_load_json(file, err, sizeof(err)), *c;
@@ -131,20 +160,32 @@ static void claims_table(struct doc *d, struct run_in *r, int n)
 		doc_p(d, "No claims checked: %s", err);
 		return;
 	}
-	const char *hd[66] = { "claim" };
-	for (int i = 0; i < n; i++)
-		hd[i + 1] = r[i].label;
-	doc_table(d, n + 1, hd);
-	const char **cells = calloc((size_t)n + 1, sizeof(char *));
-	size_t k;
+	size_t ncols, k, q;
+	struct claim_col *cols = claim_columns(r, n, &ncols);
+	const char **hd = calloc(ncols + 1, sizeof(char *));
+	hd[0] = "claim";
+	for (q = 0; q < ncols; q++)
+		hd[q + 1] = cols[q].head;
+	doc_p(d, "One column per run, and per Python interpreter where a run names them; each "
+		 "cell the verdict and the figures that decided it.");
+	doc_table(d, (int)ncols + 1, hd);
+	char **cells = calloc(ncols + 1, sizeof(char *));
 	json_array_foreach(json_object_get(claims, "claims"), k, c) {
-		cells[0] = json_string_value(json_object_get(c, "claim")) ?: "(no text)";
-		for (int i = 0; i < n; i++)
-			cells[i + 1] = claim_verdict_name(claim_judge(r[i].records, c, text, sizeof(text)));
-		doc_row(d, cells);
+		cells[0] = (char *)(json_string_value(json_object_get(c, "claim")) ?: "(no text)");
+		for (q = 0; q < ncols; q++) {
+			cells[q + 1] = malloc(2200);
+			claim_cell(cols[q].records, c, cells[q + 1], 2200);
+		}
+		doc_row(d, (const char *const *)cells);
+		for (q = 0; q < ncols; q++)
+			free(cells[q + 1]);
 	}
-	free(cells);
 	doc_table_end(d);
+	for (q = 0; q < ncols; q++)
+		json_decref(cols[q].records);
+	free(cells);
+	free(hd);
+	free(cols);
 	json_decref(claims);
 }
 
