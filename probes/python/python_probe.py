@@ -250,13 +250,13 @@ class Param:
         hi = self._bound(self.max, INT64_MAX)
         if v < lo or v > hi:
             fmt = {"size": fmt_size, "duration": fmt_duration}.get(self.type, str)
+            what = {"int": "an integer"}.get(self.type, "a " + self.type)  # as param.c
             if self.min and self.max:
-                msg = "expected a %s between %s and %s, got %s" % (self.type, fmt(lo), fmt(hi),
-                                                                   text)
+                msg = "expected %s between %s and %s, got %s" % (what, fmt(lo), fmt(hi), text)
             elif self.min:
-                msg = "expected a %s of at least %s, got %s" % (self.type, fmt(lo), text)
+                msg = "expected %s of at least %s, got %s" % (what, fmt(lo), text)
             else:
-                msg = "expected a %s of at most %s, got %s" % (self.type, fmt(hi), text)
+                msg = "expected %s of at most %s, got %s" % (what, fmt(hi), text)
             raise ValueError(msg)
         return v
 
