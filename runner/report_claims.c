@@ -105,16 +105,21 @@ static int selects(json_t *r, json_t *sel)
  * CLAIM_UNSUPPORTED when every record it selects is unsupported, else CLAIM_NOT_MEASURED. */
 static int why_none(json_t *records, json_t *sel, char *why, size_t wl)
 {
-	json_t *r, *first = NULL;
+	json_t *r, *first = NULL, *any_metric = json_deep_copy(sel);
 	size_t i;
 	int all_unsupported = 1;
+	/* A case that did not run has one status record, of its headline metric: any metric of
+	 * the case explains why the selected one is missing. */
+	json_object_del(any_metric, "metric");
 	json_array_foreach(records, i, r) {
-		if (!selects(r, sel))
+		if (!selects(r, any_metric) ||
+		    !strcmp(json_string_value(json_object_get(r, "status")) ?: "", "ok"))
 			continue;
 		first = first ? first : r;
 		all_unsupported &= !strcmp(json_string_value(json_object_get(r, "status")) ?: "",
 					   "unsupported");
 	}
+	json_decref(any_metric);
 	if (!first) {
 		snprintf(why, wl, "no ok record of %s/%s %s",
 			 json_string_value(json_object_get(sel, "probe")) ?: "?",
