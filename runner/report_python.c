@@ -224,10 +224,11 @@ static void explain_duplex(struct doc *d, json_t *big, json_t *queued)
 	char a[32], b[32], e[32], f[32];
 	doc_p(d, "Pipe(duplex=True) is an AF_UNIX stream socketpair: with nobody reading, "
 		 "send_bytes completes up to %s of payload (%s with its %.0f-byte header) against "
-		 "SO_SNDBUF %s and the peer's SO_RCVBUF %s: the kernel charges each queued buffer's "
-		 "bookkeeping to the sender's budget, so what fits is not SO_SNDBUF.",
+		 "SO_SNDBUF %s and the peer's SO_RCVBUF %s: what fits differs from SO_SNDBUF by "
+		 "%+.0f bytes (a socket's buffer is accounted in kernel buffers, not payload bytes).",
 	      report_fmt(l, "bytes", a, sizeof(a)), report_fmt(l + h, "bytes", b, sizeof(b)), h,
-	      report_fmt(snd, "bytes", e, sizeof(e)), report_fmt(rcv, "bytes", f, sizeof(f)));
+	      report_fmt(snd, "bytes", e, sizeof(e)), report_fmt(rcv, "bytes", f, sizeof(f)),
+	      l + h - snd);
 	if (!queued)
 		return;
 	double q = json_number_value(json_object_get(queued, "value"));
