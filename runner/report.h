@@ -77,9 +77,17 @@ void report_python(struct report_ctx *ctx);
 void report_shm(struct report_ctx *ctx);
 /* The claims section, from a claims file (configs/claims.yaml). */
 void report_claims(struct report_ctx *ctx, const char *path);
-/* Decide one claim against records: 1 holds, 0 does not, -1 not measured; text gets the
- * figures behind the verdict, or why it could not be decided. */
+/* Decide one claim against records: 1 holds, 0 does not, -1 not measured, -2 unsupported
+ * (what it needs was recorded unsupported, e.g. a missing interpreter); text gets the figures
+ * behind the verdict, each saying which statistic decided it, or why it could not be
+ * decided (a failed record's whole reason). */
 int claim_judge(json_t *records, json_t *claim, char *text, size_t len);
 const char *claim_verdict_name(int verdict);
+/* "holds: a = ... (a < b)": a claim's verdict and figures for one table cell. */
+void claim_cell(json_t *records, json_t *claim, char *buf, size_t len);
+/* The interpreters records name ("python3.11"), in the order first seen (a new array). */
+json_t *claims_interpreters(json_t *records);
+/* The records one interpreter's column sees: its own and those of no interpreter (new). */
+json_t *claims_records_for(json_t *records, const char *interp);
 
 #endif

@@ -60,6 +60,102 @@ static int param_values(json_t *recs, const char *param, json_int_t *out, int ma
 	return n;
 }
 
+/* ---- rows keyed on every parameter that varies -------------------------------------- */
+
+#define MAX_VARYING 8
+
+/* The parameters of recs that take more than one value, leaving out those in keyed (a
+ * NULL-terminated list, the ones a table already has a column for): every row and chart line
+ * is keyed on these too, so that none takes the median of, say, two CPU placements.
+ * Returns how many (at most MAX_VARYING), their names in out. */
+static int varying(json_t *recs, const char *const *keyed, const char **out)
+{
+	json_t *first = json_object_get(json_array_get(recs, 0), "params"), *r, *v;
+	const char *k;
+	size_t i;
+	int n = 0;
+	json_object_foreach(first, k, v) {
+		int skip = 0, differs = 0;
+		for (int q = 0; keyed[q]; q++)
+			skip |= !strcmp(keyed[q], k);
+		json_array_foreach(recs, i, r)
+			differs |= !json_equal(json_object_get(json_object_get(r, "params"), k), v);
+		if (!skip && differs && n < MAX_VARYING)
+			out[n++] = k;
+	}
+	return n;
+}
+
+/* rec's values of the n parameters names, joined by '/' ("cross_core"): one token, so it
+ * can also name a chart line. */
+static void variant_of(json_t *rec, const char **names, int n, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int q = 0; q < n && used < len; q++) {
+		json_t *v = json_object_get(json_object_get(rec, "params"), names[q]);
+		const char *sep = q ? "/" : "";
+		if (json_is_string(v))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", sep,
+						 json_string_value(v));
+		else if (json_is_integer(v))
+			used += (size_t)snprintf(buf + used, len - used, "%s%lld", sep,
+						 (long long)json_integer_value(v));
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", sep,
+						 json_is_true(v) ? "true" : json_is_false(v) ? "false" : "-");
+	}
+}
+
+/* The distinct variants of recs (as variant_of writes them), in the order first seen: a new
+ * array of strings; one empty string when nothing varies. */
+static json_t *variants(json_t *recs, const char **names, int n)
+{
+	json_t *out = json_array(), *r, *x;
+	size_t i, k;
+	json_array_foreach(recs, i, r) {
+		char buf[256];
+		int seen = 0;
+		variant_of(r, names, n, buf, sizeof(buf));
+		json_array_foreach(out, k, x)
+			seen |= !strcmp(json_string_value(x), buf);
+		if (!seen)
+			json_array_append_new(out, json_string(buf));
+	}
+	if (!json_array_size(out))
+		json_array_append_new(out, json_string(""));
+	return out;
+}
+
+/* The records of recs whose variant is v. */
+static json_t *of_variant(json_t *recs, const char **names, int n, const char *v)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		char buf[256];
+		variant_of(r, names, n, buf, sizeof(buf));
+		if (!strcmp(buf, v))
+			json_array_append(out, r);
+	}
+	return out;
+}
+
+/* The header of the variant column: the varying parameters' names joined by '/'. */
+static void variant_header(const char **names, int n, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int q = 0; q < n && used < len; q++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", q ? "/" : "", names[q]);
+}
+
+/* A chart line's name: the transport, then the variant when there is one. */
+static void line_name(const char *tr, const char *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", tr, v[0] ? "/" : "", v);
+}
+
 static void ratio(char *buf, size_t len, double v, double floor)
 {
 	if (isnan(v) || isnan(floor) || floor <= 0)
@@ -68,25 +164,62 @@ static void ratio(char *buf, size_t len, double v, double floor)
 		snprintf(buf, len, "%.1fx", v / floor);
 }
 
+/* One latency table row (and its chart points) for records sel of line name at size. */
+static void latency_row(struct report_ctx *ctx, json_t *sel, const char *tr, const char *v,
+			int has_v, json_int_t size, double floor, FILE *f)
+{
+	double p50 = median_of(sel, NULL), p99 = median_of(sel, "p99");
+	char c1[32], c2[32], c3[96], c4[96], c5[32], c6[32], c7[32];
+	report_fmt((double)size, "bytes", c1, sizeof(c1));
+	report_fmt(p50, "ns", c2, sizeof(c2));
+	report_fmt_tail(sel, "p99", "ns", c3, sizeof(c3));
+	report_fmt_tail(sel, "p999", "ns", c4, sizeof(c4));
+	report_fmt(median_of(sel, "min"), "ns", c5, sizeof(c5));
+	snprintf(c6, sizeof(c6), "%.0f", median_of(sel, "n"));
+	ratio(c7, sizeof(c7), p50, floor);
+	const char *cells[9] = { tr, v, c1, c2, c3, c4, c5, c6, c7 };
+	if (!has_v)
+		memmove(cells + 1, cells + 2, 7 * sizeof(cells[0]));
+	doc_row(ctx->doc, cells);
+	fprintf(f, "%lld %.1f %.1f\n", (long long)size, p50, p99);
+}
+
+/* The percentile chart's block for one line: min, p50, p90, p99, p99.9 and max. */
+static void percentile_block(FILE *c, json_t *sel, const char *name)
+{
+	static const char *const pk[] = { "min", "p50", "p90", "p99", "p999", "max" };
+	fprintf(c, "%s x ns\n", name);
+	for (int q = 0; q < 6; q++)
+		fprintf(c, "%d %.1f\n", q, median_of(sel, pk[q]));
+	fprintf(c, "\n\n");
+}
+
 void report_latency(struct report_ctx *ctx)
 {
 	json_t *all = report_select(ctx->records, "latency", "roundtrip", NULL, "rtt");
 	json_t *floor_recs = report_select(ctx->records, "latency", "floor_cacheline", NULL, "rtt");
-	json_t *trs = report_transports(all), *t;
+	json_t *trs = report_transports(all), *t, *v;
 	double floor = median_of(floor_recs, NULL);
 	json_int_t sizes[64];
 	int nsizes = param_values(all, "size", sizes, 64);
-	size_t i;
-	char fl[64], fl99[64];
+	static const char *const keyed[] = { "size", NULL };
+	const char *vary[MAX_VARYING];
+	int nv = varying(all, keyed, vary);
+	size_t i, j;
+	char fl[64], fl99[64], vh[128];
 	doc_p(ctx->doc, "Round trips between two processes (ping-pong), every message checked on "
 			"arrival; the distribution of individual round trips, medians over "
-			"repetitions. The floor is one cache line bounced between two cores through "
+			"repetitions%s. The floor is one cache line bounced between two cores through "
 			"shared memory: %s p50 (p99 %s) on this machine.",
+	      nv ? ", one row per value of every parameter that varies" : "",
 	      report_fmt(floor, "ns", fl, sizeof(fl)),
 	      report_fmt(median_of(floor_recs, "p99"), "ns", fl99, sizeof(fl99)));
-	static const char *const hd[] = { "transport", "size", "p50", "p99", "p99.9", "min",
-					  "round trips", "p50 × floor" };
-	doc_table(ctx->doc, 8, hd);
+	variant_header(vary, nv, vh, sizeof(vh));
+	const char *hd[9] = { "transport", vh, "size", "p50", "p99", "p99.9", "min",
+			      "round trips", "p50 × floor" };
+	if (!nv)
+		memmove(hd + 1, hd + 2, 7 * sizeof(hd[0]));
+	doc_table(ctx->doc, nv ? 9 : 8, hd);
 	char *data = NULL, *cdf = NULL;
 	size_t dlen = 0, clen = 0;
 	FILE *f = open_memstream(&data, &dlen), *c = open_memstream(&cdf, &clen);
@@ -99,38 +232,28 @@ void report_latency(struct report_ctx *ctx)
 	json_array_foreach(trs, i, t) {
 		json_t *tr_recs = report_select(all, "latency", "roundtrip", json_string_value(t),
 						"rtt");
-		fprintf(f, "%s size p50 p99\n", json_string_value(t));
-		for (int k = 0; k < nsizes; k++) {
-			json_t *sel = with_param(tr_recs, "size", sizes[k]);
-			if (json_array_size(sel) == 0) {
+		json_t *vs = variants(tr_recs, vary, nv);
+		json_array_foreach(vs, j, v) {
+			json_t *v_recs = of_variant(tr_recs, vary, nv, json_string_value(v));
+			char name[256];
+			line_name(json_string_value(t), json_string_value(v), name, sizeof(name));
+			fprintf(f, "%s size p50 p99\n", name);
+			for (int k = 0; k < nsizes; k++) {
+				json_t *sel = with_param(v_recs, "size", sizes[k]);
+				if (json_array_size(sel))
+					latency_row(ctx, sel, json_string_value(t),
+						    json_string_value(v), nv, sizes[k], floor, f);
+				if (json_array_size(sel) && sizes[k] == cdf_size &&
+				    !isnan(median_of(sel, "p50"))) {
+					percentile_block(c, sel, name);
+					cdf_blocks++;
+				}
 				json_decref(sel);
-				continue;
 			}
-			double p50 = median_of(sel, NULL), p99 = median_of(sel, "p99");
-			char c1[32], c2[32], c3[96], c4[96], c5[32], c6[32], c7[32];
-			snprintf(c1, sizeof(c1), "%lld", (long long)sizes[k]);
-			report_fmt((double)sizes[k], "bytes", c1, sizeof(c1));
-			report_fmt(p50, "ns", c2, sizeof(c2));
-			report_fmt_tail(sel, "p99", "ns", c3, sizeof(c3));
-			report_fmt_tail(sel, "p999", "ns", c4, sizeof(c4));
-			report_fmt(median_of(sel, "min"), "ns", c5, sizeof(c5));
-			snprintf(c6, sizeof(c6), "%.0f", median_of(sel, "n"));
-			ratio(c7, sizeof(c7), p50, floor);
-			const char *cells[8] = { json_string_value(t), c1, c2, c3, c4, c5, c6, c7 };
-			doc_row(ctx->doc, cells);
-			fprintf(f, "%lld %.1f %.1f\n", (long long)sizes[k], p50, p99);
-			if (sizes[k] == cdf_size && !isnan(median_of(sel, "p50"))) {
-				static const char *const pk[] = { "min", "p50", "p90", "p99", "p999",
-								   "max" };
-				fprintf(c, "%s x ns\n", json_string_value(t));
-				for (int q = 0; q < 6; q++)
-					fprintf(c, "%d %.1f\n", q, median_of(sel, pk[q]));
-				fprintf(c, "\n\n");
-				cdf_blocks++;
-			}
-			json_decref(sel);
+			fprintf(f, "\n\n");
+			json_decref(v_recs);
 		}
-		fprintf(f, "\n\n");
+		json_decref(vs);
 		json_decref(tr_recs);
 	}
 	doc_table_end(ctx->doc);
@@ -142,12 +265,14 @@ void report_latency(struct report_ctx *ctx)
 	if (json_array_size(trs) && report_plot(ctx, "latency", "latency", data) == 0)
 		doc_chart(ctx->doc, ctx->dir, "latency",
 			  "Round-trip latency by message size: p50 with a whisker to p99, one line "
-			  "per transport, the cache-line floor for reference; log-log");
+			  "per transport (and value of every parameter that varies), the cache-line "
+			  "floor for reference; log-log");
 	if (cdf_blocks && report_plot(ctx, "percentiles", "latency_percentiles", cdf) == 0) {
 		char sz[32];
-		char alt[160];
+		char alt[200];
 		snprintf(alt, sizeof(alt), "The distribution of round trips at %s: min, p50, p90, "
-					   "p99, p99.9 and max per transport; log scale",
+					   "p99, p99.9 and max per transport (and varying parameter); "
+					   "log scale",
 			 report_fmt((double)cdf_size, "bytes", sz, sizeof(sz)));
 		doc_chart(ctx->doc, ctx->dir, "latency_percentiles", alt);
 	}
@@ -224,11 +349,13 @@ static void above_floor_note(FILE *notes, const char *tr, json_t *sel, json_t *f
 
 /* One table row per chunk size measured for transport tr; the chart data into f, the notes
  * for figures above their floor into notes. */
-static void throughput_rows(struct report_ctx *ctx, json_t *all, json_t *floor_recs,
-			    const char *tr, const json_int_t *chunks, int n, FILE *f, FILE *notes)
+static void throughput_rows(struct report_ctx *ctx, json_t *tr_recs, json_t *floor_recs,
+			    const char *tr, const char *v, const json_int_t *chunks, int n, FILE *f,
+			    FILE *notes)
 {
-	json_t *tr_recs = report_select(all, "throughput", "stream", tr, "bandwidth");
-	fprintf(f, "%s chunk bandwidth\n", tr);
+	char name[256];
+	line_name(tr, v ? v : "", name, sizeof(name));
+	fprintf(f, "%s chunk bandwidth\n", name);
 	for (int k = 0; k < n; k++) {
 		json_t *sel = with_param(tr_recs, "chunk", chunks[k]);
 		json_int_t window;
@@ -249,7 +376,9 @@ static void throughput_rows(struct report_ctx *ctx, json_t *all, json_t *floor_r
 			else
 				snprintf(c4, sizeof(c4), "%.0f%%%s", 100 * bw / floor,
 					 bw > floor ? " (above: see below)" : "");
-			const char *cells[5] = { tr, c1, c2, c3, c4 };
+			const char *cells[6] = { tr, v, c1, c2, c3, c4 };
+			if (!v)
+				memmove(cells + 1, cells + 2, 4 * sizeof(cells[0]));
 			doc_row(ctx->doc, cells);
 			fprintf(f, "%lld %.1f\n", (long long)chunks[k], bw);
 			if (!isnan(floor) && bw > floor)
@@ -259,7 +388,6 @@ static void throughput_rows(struct report_ctx *ctx, json_t *all, json_t *floor_r
 		json_decref(fsel);
 	}
 	fprintf(f, "\n\n");
-	json_decref(tr_recs);
 }
 
 void report_throughput(struct report_ctx *ctx)
@@ -280,14 +408,34 @@ void report_throughput(struct report_ctx *ctx)
 			"the floor column), on one core: each byte copied once, where a transport "
 			"copies at least once and hands over between cores. Floor records from before "
 			"per-chunk floors (one large copy) are not set against any chunk size.");
-	static const char *const hd[] = { "transport", "chunk", "bandwidth",
-					  "floor (same chunk)", "share of floor" };
-	doc_table(ctx->doc, 5, hd);
+	/* Rows keyed on transport, chunk and every other parameter that varies (placement). */
+	static const char *const keyed[] = { "chunk", NULL };
+	const char *vary[MAX_VARYING];
+	int nv = varying(all, keyed, vary);
+	char vh[128];
+	variant_header(vary, nv, vh, sizeof(vh));
+	const char *hd[6] = { "transport", vh, "chunk", "bandwidth", "floor (same chunk)",
+			      "share of floor" };
+	if (!nv)
+		memmove(hd + 1, hd + 2, 4 * sizeof(hd[0]));
+	doc_table(ctx->doc, nv ? 6 : 5, hd);
 	char *data = NULL, *notes = NULL;
 	size_t dlen = 0, nlen = 0;
 	FILE *f = open_memstream(&data, &dlen), *nf = open_memstream(&notes, &nlen);
-	json_array_foreach(trs, i, t)
-		throughput_rows(ctx, all, floor_recs, json_string_value(t), chunks, n, f, nf);
+	json_array_foreach(trs, i, t) {
+		json_t *tr_recs = report_select(all, "throughput", "stream", json_string_value(t),
+						"bandwidth");
+		json_t *vs = variants(tr_recs, vary, nv), *v;
+		size_t j;
+		json_array_foreach(vs, j, v) {
+			json_t *v_recs = of_variant(tr_recs, vary, nv, json_string_value(v));
+			throughput_rows(ctx, v_recs, floor_recs, json_string_value(t),
+					nv ? json_string_value(v) : NULL, chunks, n, f, nf);
+			json_decref(v_recs);
+		}
+		json_decref(vs);
+		json_decref(tr_recs);
+	}
 	doc_table_end(ctx->doc);
 	fclose(nf);
 	if (nlen)

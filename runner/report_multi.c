@@ -121,9 +121,38 @@ static void figures_table(struct doc *d, struct run_in *r, int n)
 	doc_table_end(d);
 }
 
+/* The claims' columns: one per run, or per run and interpreter where a run names
+ * interpreters; each with its header and the records it is judged on. */
+struct claim_col {
+	char head[256];
+	json_t *records;
+};
+
+static struct claim_col *claim_columns(struct run_in *r, int n, size_t *ncols)
+{
+	struct claim_col *cols = NULL;
+	size_t m = 0;
+	for (int i = 0; i < n; i++) {
+		json_t *ins = claims_interpreters(r[i].records);
+		size_t k, ni = json_array_size(ins);
+		cols = realloc(cols, (m + (ni ? ni : 1)) * sizeof(*cols));
+		if (!cols)
+			abort();
+		for (k = 0; k < (ni ? ni : 1); k++, m++) {
+			const char *in = json_string_value(json_array_get(ins, k));
+			snprintf(cols[m].head, sizeof(cols[m].head), "%s%s%s", r[i].label,
+				 in ? " / " : "", in ? in : "");
+			cols[m].records = claims_records_for(r[i].records, in);
+		}
+		json_decref(ins);
+	}
+	*ncols = m;
+	return cols;
+}
+
 static void claims_table(struct doc *d, struct run_in *r, int n)
 {
-	char path[PATH_MAX], err[1024], text[1024];
+	char path[PATH_MAX], err[1024];
 	snprintf(path, sizeof(path), "%s/../configs/claims.yaml", self_dir(NULL));
 	const char *file = getenv("IPCPROBE_CLAIMS") ? getenv("IPCPROBE_CLAIMS") : path;
 	json_t *claims = yaml_load_json(file, err, sizeof(err)), *c;
@@ -131,20 +160,32 @@ static void claims_table(struct doc *d, struct run_in *r, int n)
 		doc_p(d, "No claims checked: %s", err);
 		return;
 	}
-	const char *hd[66] = { "claim" };
-	for (int i = 0; i < n; i++)
-		hd[i + 1] = r[i].label;
-	doc_table(d, n + 1, hd);
-	const char **cells = calloc((size_t)n + 1, sizeof(char *));
-	size_t k;
+	size_t ncols, k, q;
+	struct claim_col *cols = claim_columns(r, n, &ncols);
+	const char **hd = calloc(ncols + 1, sizeof(char *));
+	hd[0] = "claim";
+	for (q = 0; q < ncols; q++)
+		hd[q + 1] = cols[q].head;
+	doc_p(d, "One column per run, and per Python interpreter where a run names them; each "
+		 "cell the verdict and the figures that decided it.");
+	doc_table(d, (int)ncols + 1, hd);
+	char **cells = calloc(ncols + 1, sizeof(char *));
 	json_array_foreach(json_object_get(claims, "claims"), k, c) {
-		cells[0] = json_string_value(json_object_get(c, "claim")) ?: "(no text)";
-		for (int i = 0; i < n; i++)
-			cells[i + 1] = claim_verdict_name(claim_judge(r[i].records, c, text, sizeof(text)));
-		doc_row(d, cells);
+		cells[0] = (char *)(json_string_value(json_object_get(c, "claim")) ?: "(no text)");
+		for (q = 0; q < ncols; q++) {
+			cells[q + 1] = malloc(2200);
+			claim_cell(cols[q].records, c, cells[q + 1], 2200);
+		}
+		doc_row(d, (const char *const *)cells);
+		for (q = 0; q < ncols; q++)
+			free(cells[q + 1]);
 	}
-	free(cells);
 	doc_table_end(d);
+	for (q = 0; q < ncols; q++)
+		json_decref(cols[q].records);
+	free(cells);
+	free(hd);
+	free(cols);
 	json_decref(claims);
 }
 
@@ -185,18 +226,52 @@ static json_int_t held_of(json_t *rec, const char *param)
 		       0;
 }
 
-/* The cluster rec falls in: its transport, or the values of c->label ("broker incr
- * clients=2"), written into buf. */
-static void group_of(json_t *rec, const struct gchart *c, char *buf, size_t len)
+/* The parameters of the records in sel (every run's) that take more than one value, other
+ * than the held one and the label's: a new array of names.  Clusters are keyed on them too,
+ * so that no bar is the median of, say, two CPU placements. */
+static json_t *varying_params(json_t *const *sel, int n, const struct gchart *c)
 {
-	json_t *p = json_object_get(rec, "params");
-	size_t used = 0;
-	if (!c->label) {
-		snprintf(buf, len, "%s", jstr(rec, "transport"));
-		return;
+	json_t *names = json_array(), *first = NULL, *r, *v;
+	const char *k;
+	size_t i;
+	for (int q = 0; q < n && !first; q++)
+		first = json_object_get(json_array_get(sel[q], 0), "params");
+	json_object_foreach(first, k, v) {
+		int skip = c->held && !strcmp(c->held, k), differs = 0;
+		for (int q = 0; c->label && c->label[q]; q++)
+			skip |= !strcmp(c->label[q], k);
+		for (int q = 0; q < n; q++)
+			json_array_foreach(sel[q], i, r)
+				differs |= !json_equal(json_object_get(json_object_get(r, "params"), k), v);
+		if (!skip && differs)
+			json_array_append_new(names, json_string(k));
 	}
-	buf[0] = '\0';
-	for (int i = 0; c->label[i] && used < len; i++) {
+	return names;
+}
+
+/* The cluster rec falls in: its transport, or the values of c->label ("broker incr
+ * clients=2"), then the values of the varying parameters vary, written into buf. */
+static void group_of(json_t *rec, const struct gchart *c, json_t *vary, char *buf, size_t len)
+{
+	json_t *p = json_object_get(rec, "params"), *name;
+	size_t used = 0, k;
+	if (!c->label) {
+		used = (size_t)snprintf(buf, len, "%s", jstr(rec, "transport"));
+	} else {
+		buf[0] = '\0';
+	}
+	json_array_foreach(vary, k, name) {
+		json_t *v = json_object_get(p, json_string_value(name));
+		if (used >= len)
+			break;
+		if (json_is_string(v))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+						 json_string_value(v));
+		else if (json_is_integer(v))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s=%lld", used ? " " : "",
+						 json_string_value(name), (long long)json_integer_value(v));
+	}
+	for (int i = 0; c->label && c->label[i] && used < len; i++) {
 		json_t *v = json_object_get(p, c->label[i]);
 		const char *sep = used ? " " : "";
 		if (json_is_string(v))
@@ -247,7 +322,7 @@ static json_int_t held_pick(json_t *const *sel, int n, const struct gchart *c, i
  * of n numbers (null where the run has no record), clusters in the order first seen. */
 static json_t *group_medians(json_t *const *sel, int n, const struct gchart *c, json_int_t held)
 {
-	json_t *groups = json_object(), *rec, *g;
+	json_t *groups = json_object(), *rec, *g, *vary = varying_params(sel, n, c);
 	const char *label;
 	size_t k;
 	for (int i = 0; i < n; i++) {
@@ -255,7 +330,7 @@ static json_t *group_medians(json_t *const *sel, int n, const struct gchart *c, 
 			char buf[160];
 			if (held_of(rec, c->held) != held)
 				continue;
-			group_of(rec, c, buf, sizeof(buf));
+			group_of(rec, c, vary, buf, sizeof(buf));
 			if (!json_object_get(groups, buf)) {
 				json_t *runs = json_array();
 				for (int q = 0; q < n; q++)
@@ -272,6 +347,7 @@ static json_t *group_medians(json_t *const *sel, int n, const struct gchart *c, 
 			json_array_set_new(g, (size_t)i, isnan(m) ? json_null() : json_real(m));
 		}
 	}
+	json_decref(vary);
 	return groups;
 }
 

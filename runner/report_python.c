@@ -1,10 +1,14 @@
 /* report_python.c - the Python section: each multiprocessing mechanism beside the OS primitive
- * it sits on, measured by the C probes in the same run, and what Python adds on top. */
+ * it sits on, measured by the C probes in the same run, and what Python adds on top; what a
+ * Pipe delivers with nobody reading, and why; large data by mechanism.  One column per
+ * interpreter when the run names interpreters. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
+#include "util.h"
 
 static const struct {
 	const char *mechanism, *transport, *what;
@@ -18,80 +22,322 @@ static const struct {
 					  "AF_UNIX sockets" },
 };
 
-/* The median rtt of matching records: probe/case, params.<key> == value, size. */
-static double rtt(json_t *records, const char *probe, const char *transport, const char *key,
-		  const char *value, json_int_t size)
+/* The columns: the interpreters the python records name, or one (NULL) when none. */
+struct cols {
+	json_t *names;	/* array of strings; empty: one column for every record */
+	size_t n;
+};
+
+static struct cols columns(json_t *records)
 {
-	json_t *all = report_select(records, probe, "roundtrip", transport, "rtt");
-	if (!strcmp(probe, "python")) {
-		json_decref(all);
-		all = report_select(records, "python", "latency", NULL, "rtt");
-	}
+	json_t *py = report_select(records, "python", NULL, NULL, NULL);
+	struct cols c = { claims_interpreters(py), 0 };
+	c.n = json_array_size(c.names) ? json_array_size(c.names) : 1;
+	json_decref(py);
+	return c;
+}
+
+static const char *col_name(struct cols *c, size_t k)
+{
+	return json_string_value(json_array_get(c->names, k));
+}
+
+/* Does r match: params.<key> == value (key NULL: any), params.size == size (< 0: any), and
+ * the interpreter interp (NULL: any)? */
+static int matches(json_t *r, const char *key, const char *value, json_int_t size,
+		   const char *interp)
+{
+	json_t *p = json_object_get(r, "params");
+	const char *in = json_string_value(json_object_get(r, "interpreter"));
+	return (!key || !strcmp(json_string_value(json_object_get(p, key)) ?: "", value)) &&
+	       (size < 0 || json_integer_value(json_object_get(p, "size")) == size) &&
+	       (!interp || (in && !strcmp(in, interp)));
+}
+
+/* The median value of the ok records of probe/case/metric that match (see matches). */
+static double med(json_t *records, const char *probe, const char *cas, const char *transport,
+		  const char *metric, const char *key, const char *value, json_int_t size,
+		  const char *interp)
+{
+	json_t *all = report_select(records, probe, cas, transport, metric);
 	json_t *sel = json_array(), *r;
 	size_t i;
-	json_array_foreach(all, i, r) {
-		json_t *p = json_object_get(r, "params");
-		if (json_integer_value(json_object_get(p, "size")) == size &&
-		    !strcmp(json_string_value(json_object_get(p, key)) ?: "", value))
+	json_array_foreach(all, i, r)
+		if (matches(r, key, value, size, interp))
 			json_array_append(sel, r);
-	}
 	double m = report_median(sel);
 	json_decref(sel);
 	json_decref(all);
 	return m;
 }
 
-void report_python(struct report_ctx *ctx)
+/* The first ok record of python/cas/metric for mechanism and interpreter (NULL if none). */
+static json_t *first_rec(json_t *records, const char *cas, const char *metric,
+			 const char *mechanism, const char *interp)
 {
-	json_t *py = report_select(ctx->records, "python", "latency", NULL, "rtt"), *r;
-	json_int_t sizes[16];
-	int ns = 0;
+	json_t *all = report_select(records, "python", cas, NULL, metric), *r, *out = NULL;
 	size_t i;
+	json_array_foreach(all, i, r)
+		if (!out && matches(r, "mechanism", mechanism, -1, interp))
+			out = r;
+	json_incref(out);
+	json_decref(all);
+	return out;
+}
+
+/* The C probe's round trip over the primitive: unpinned when the run measured it so (as the
+ * Python probe runs), else across cores; *placement says which. */
+static double primitive(json_t *records, const char *transport, json_int_t size,
+			const char **placement)
+{
+	*placement = "unpinned";
+	double o = med(records, "latency", "roundtrip", transport, "rtt", "placement",
+		       "unpinned", size, NULL);
+	if (isnan(o)) {
+		*placement = "cross_core";
+		o = med(records, "latency", "roundtrip", transport, "rtt", "placement",
+			"cross_core", size, NULL);
+	}
+	return o;
+}
+
+/* The distinct sizes of the python latency records (at most max). */
+static int latency_sizes(json_t *records, json_int_t *sizes, int max)
+{
+	json_t *py = report_select(records, "python", "latency", NULL, "rtt"), *r;
+	size_t i;
+	int ns = 0;
 	json_array_foreach(py, i, r) {
 		json_int_t s = json_integer_value(json_object_get(json_object_get(r, "params"), "size"));
 		int seen = 0;
 		for (int k = 0; k < ns; k++)
 			seen |= sizes[k] == s;
-		if (!seen && ns < 16)
+		if (!seen && ns < max)
 			sizes[ns++] = s;
 	}
+	json_decref(py);
+	return ns;
+}
+
+static void layer_attribution(struct report_ctx *ctx, struct cols *c)
+{
+	json_int_t sizes[16];
+	int ns = latency_sizes(ctx->records, sizes, 16);
 	doc_h3(ctx->doc, "Layer attribution: Python's own cost over the OS primitive");
 	doc_p(ctx->doc, "Round trips (p50, medians over repetitions) of each multiprocessing "
 			"mechanism beside the C latency probe's round trip over the primitive under "
 			"it, in the same run, unpinned when the run measured it so (else across "
 			"cores). The difference is what Python adds: the interpreter, the "
-			"multiprocessing layer, pickling and threads.");
-	static const char *const hd[] = { "mechanism", "size", "Python p50", "OS primitive",
-					  "primitive p50", "Python's own cost", "share of the total" };
-	doc_table(ctx->doc, 7, hd);
+			"multiprocessing layer, pickling and threads. One column per interpreter: "
+			"its p50, Python's own cost and its share of the total.");
+	const char **hd = calloc(c->n + 4, sizeof(char *));
+	char (*heads)[96] = calloc(c->n, sizeof(*heads));
+	hd[0] = "mechanism", hd[1] = "size", hd[2] = "OS primitive", hd[3] = "primitive p50";
+	for (size_t k = 0; k < c->n; k++) {
+		snprintf(heads[k], sizeof(heads[k]), "%s: p50 (own cost, share)",
+			 col_name(c, k) ?: "Python");
+		hd[k + 4] = heads[k];
+	}
+	doc_table(ctx->doc, (int)c->n + 4, hd);
+	char **cells = calloc(c->n + 4, sizeof(char *));
 	for (unsigned l = 0; l < sizeof(layers) / sizeof(layers[0]); l++) {
-		for (int k = 0; k < ns; k++) {
-			double p = rtt(ctx->records, "python", NULL, "mechanism", layers[l].mechanism,
-				       sizes[k]);
-			if (isnan(p))
-				continue;
-			const char *placement = "unpinned";
-			double o = rtt(ctx->records, "latency", layers[l].transport, "placement",
-				       placement, sizes[k]);
-			if (isnan(o)) {
-				placement = "cross_core";
-				o = rtt(ctx->records, "latency", layers[l].transport, "placement",
-					placement, sizes[k]);
+		for (int s = 0; s < ns; s++) {
+			const char *placement;
+			double o = primitive(ctx->records, layers[l].transport, sizes[s], &placement);
+			int any = 0;
+			char c1[32], c3[96], c4[32];
+			for (size_t k = 0; k < c->n; k++) {
+				double p = med(ctx->records, "python", "latency", NULL, "rtt",
+					       "mechanism", layers[l].mechanism, sizes[s], col_name(c, k));
+				char a[32], b[32];
+				any |= !isnan(p);
+				report_fmt(p, "ns", a, sizeof(a));
+				report_fmt(isnan(o) ? NAN : p - o, "ns", b, sizeof(b));
+				cells[k + 4] = isnan(p) ? xasprintf("—") : isnan(o) ?
+					xasprintf("%s", a) : xasprintf("%s (%s, %.0f%%)", a, b,
+								       100 * (p - o) / p);
 			}
-			char c1[32], c2[32], c3[96], c4[32], c5[32], c6[32];
-			report_fmt((double)sizes[k], "bytes", c1, sizeof(c1));
-			report_fmt(p, "ns", c2, sizeof(c2));
+			report_fmt((double)sizes[s], "bytes", c1, sizeof(c1));
 			snprintf(c3, sizeof(c3), "%s (%s)", layers[l].transport, placement);
 			report_fmt(o, "ns", c4, sizeof(c4));
-			report_fmt(isnan(o) ? NAN : p - o, "ns", c5, sizeof(c5));
-			if (isnan(o))
-				snprintf(c6, sizeof(c6), "—");
-			else
-				snprintf(c6, sizeof(c6), "%.0f%%", 100 * (p - o) / p);
-			const char *cells[7] = { layers[l].what, c1, c2, c3, c4, c5, c6 };
-			doc_row(ctx->doc, cells);
+			cells[0] = (char *)layers[l].what, cells[1] = c1, cells[2] = c3, cells[3] = c4;
+			if (any)
+				doc_row(ctx->doc, (const char *const *)cells);
+			for (size_t k = 0; k < c->n; k++)
+				free(cells[k + 4]);
 		}
 	}
 	doc_table_end(ctx->doc);
-	json_decref(py);
+	free(cells);
+	free(heads);
+	free(hd);
+}
+
+static double num_fact(json_t *rec, const char *key)
+{
+	json_t *v = json_object_get(json_object_get(rec, "facts"), key);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Why a Pipe(duplex=False) delivers what it does, from the facts of its records: the
+ * largest payload l, the header h, the pipe's capacity cap, the page, and q bytes queued
+ * when a message of size stalled. */
+static void explain_simplex(struct doc *d, json_t *big, json_t *queued)
+{
+	double l = json_number_value(json_object_get(big, "value"));
+	double h = num_fact(big, "framing_header_bytes"), page = num_fact(big, "page_size");
+	double cap = num_fact(big, "f_getpipe_sz"), own = num_fact(big, "header_in_own_write_above");
+	char a[32], b[32], e[32];
+	if (!isnan(cap) && l + h == cap)
+		doc_p(d, "Pipe(duplex=False): send_bytes writes a %.0f-byte length header before "
+			 "the payload, so with nobody reading the largest payload that completes is "
+			 "the pipe's capacity less the header: %s = F_GETPIPE_SZ %s − %.0f.", h,
+		      report_fmt(l, "bytes", a, sizeof(a)), report_fmt(cap, "bytes", b, sizeof(b)), h);
+	else
+		doc_p(d, "Pipe(duplex=False): with nobody reading, send_bytes completes up to %s "
+			 "(F_GETPIPE_SZ %s, a %.0f-byte header per message).",
+		      report_fmt(l, "bytes", a, sizeof(a)), report_fmt(cap, "bytes", b, sizeof(b)), h);
+	if (!queued)
+		return;
+	double q = json_number_value(json_object_get(queued, "value"));
+	double size = json_number_value(json_object_get(json_object_get(queued, "params"), "size"));
+	report_fmt(size, "bytes", e, sizeof(e));
+	if (!isnan(page) && page > 0 && size > own && q == cap - page + h)
+		doc_p(d, "A message of %s stalls with only %s queued, not %s: above %.0f bytes "
+			 "send_bytes writes the header and the payload in two write()s; the header "
+			 "takes a page slot of the pipe to itself and the kernel does not merge a "
+			 "whole-page write into it, so %.0f pages of payload follow it: %.0f × %.0f "
+			 "+ %.0f. The queued figure is where a larger send stops, not the largest "
+			 "that fits.", e, report_fmt(q, "bytes", a, sizeof(a)),
+		      report_fmt(l + h, "bytes", b, sizeof(b)), own, cap / page - 1, cap / page - 1,
+		      page, h);
+	else
+		doc_p(d, "A message of %s stalls with %s queued (header included).", e,
+		      report_fmt(q, "bytes", a, sizeof(a)));
+}
+
+static void explain_duplex(struct doc *d, json_t *big, json_t *queued)
+{
+	double l = json_number_value(json_object_get(big, "value"));
+	double h = num_fact(big, "framing_header_bytes"), snd = num_fact(big, "so_sndbuf");
+	double rcv = num_fact(big, "so_rcvbuf_peer");
+	char a[32], b[32], e[32], f[32];
+	doc_p(d, "Pipe(duplex=True) is an AF_UNIX stream socketpair: with nobody reading, "
+		 "send_bytes completes up to %s of payload (%s with its %.0f-byte header) against "
+		 "SO_SNDBUF %s and the peer's SO_RCVBUF %s: what fits differs from SO_SNDBUF by "
+		 "%+.0f bytes (a socket's buffer is accounted in kernel buffers, not payload bytes).",
+	      report_fmt(l, "bytes", a, sizeof(a)), report_fmt(l + h, "bytes", b, sizeof(b)), h,
+	      report_fmt(snd, "bytes", e, sizeof(e)), report_fmt(rcv, "bytes", f, sizeof(f)),
+	      l + h - snd);
+	if (!queued)
+		return;
+	double q = json_number_value(json_object_get(queued, "value"));
+	double size = json_number_value(json_object_get(json_object_get(queued, "params"), "size"));
+	doc_p(d, "A message of %s stalls with %s queued (header included)%s.",
+	      report_fmt(size, "bytes", a, sizeof(a)), report_fmt(q, "bytes", b, sizeof(b)),
+	      q == l + h ? ": the same bytes as the largest payload that completes, plus its header" :
+			   "");
+}
+
+/* What a Pipe delivers with nobody reading, per kind and interpreter, and why. */
+static void no_reader(struct report_ctx *ctx, struct cols *c)
+{
+	static const char *const kinds[] = { "pipe_duplex", "pipe_simplex" };
+	json_t *any = report_select(ctx->records, "python", "blocking", NULL, "largest_no_reader");
+	size_t na = json_array_size(any);
+	json_decref(any);
+	if (!na)
+		return;
+	doc_h3(ctx->doc, "The largest send_bytes with nobody reading");
+	doc_p(ctx->doc, "Found by trying, a fresh Pipe per try with its sending end non-blocking "
+			"(no try can hang), and the answer and one byte more checked again in "
+			"blocking mode; beside it the bytes queued when a larger send stalls.");
+	const char **hd = calloc(c->n + 2, sizeof(char *));
+	hd[0] = "Pipe", hd[1] = "figure";
+	for (size_t k = 0; k < c->n; k++)
+		hd[k + 2] = col_name(c, k) ?: "value";
+	doc_table(ctx->doc, (int)c->n + 2, hd);
+	char **cells = calloc(c->n + 2, sizeof(char *));
+	for (int m = 0; m < 2; m++) {
+		static const char *const metrics[] = { "largest_no_reader",
+						       "bytes_queued_when_blocked" };
+		for (int f = 0; f < 2; f++) {
+			cells[0] = (char *)kinds[m], cells[1] = (char *)metrics[f];
+			for (size_t k = 0; k < c->n; k++) {
+				char v[32];
+				report_fmt(med(ctx->records, "python", "blocking", NULL, metrics[f],
+					       "mechanism", kinds[m], -1, col_name(c, k)),
+					   "bytes", v, sizeof(v));
+				cells[k + 2] = xasprintf("%s", v);
+			}
+			doc_row(ctx->doc, (const char *const *)cells);
+			for (size_t k = 0; k < c->n; k++)
+				free(cells[k + 2]);
+		}
+	}
+	doc_table_end(ctx->doc);
+	free(cells);
+	free(hd);
+	for (int m = 0; m < 2; m++) {
+		json_t *big = first_rec(ctx->records, "blocking", "largest_no_reader", kinds[m],
+					col_name(c, 0));
+		json_t *q = first_rec(ctx->records, "blocking", "bytes_queued_when_blocked",
+				      kinds[m], col_name(c, 0));
+		if (big && m)
+			explain_simplex(ctx->doc, big, q);
+		else if (big)
+			explain_duplex(ctx->doc, big, q);
+		json_decref(big);
+		json_decref(q);
+	}
+}
+
+/* large_data: each mechanism's hand-over per interpreter. */
+static void large_data(struct report_ctx *ctx, struct cols *c)
+{
+	static const char *const mechs[] = { "shared_memory_reused", "shared_memory_fresh",
+					     "shared_memory_fresh_in_place", "pipe_send_bytes",
+					     "queue_put", "temp_file", "shared_memory_create" };
+	json_t *any = report_select(ctx->records, "python", "large_data", NULL, NULL);
+	size_t na = json_array_size(any);
+	json_decref(any);
+	if (!na)
+		return;
+	doc_h3(ctx->doc, "Large data: one hand-over by mechanism");
+	doc_p(ctx->doc, "From the sender holding the bytes to the receiver acknowledging them "
+			"(medians of the repetitions' medians; the mechanisms interleaved round by "
+			"round). shared_memory_reused is a block created once, its pages faulted in "
+			"on both sides before timing; shared_memory_fresh creates one per hand-over; "
+			"shared_memory_create is creating one and faulting its pages alone. The "
+			"claims are judged on the reused block and, separately, the fresh one.");
+	const char **hd = calloc(c->n + 1, sizeof(char *));
+	hd[0] = "mechanism";
+	for (size_t k = 0; k < c->n; k++)
+		hd[k + 1] = col_name(c, k) ?: "p50";
+	doc_table(ctx->doc, (int)c->n + 1, hd);
+	char **cells = calloc(c->n + 1, sizeof(char *));
+	for (unsigned m = 0; m < sizeof(mechs) / sizeof(mechs[0]); m++) {
+		cells[0] = (char *)mechs[m];
+		for (size_t k = 0; k < c->n; k++) {
+			char v[32];
+			report_fmt(med(ctx->records, "python", "large_data", NULL, mechs[m], NULL,
+				       NULL, -1, col_name(c, k)), "ns", v, sizeof(v));
+			cells[k + 1] = xasprintf("%s", v);
+		}
+		doc_row(ctx->doc, (const char *const *)cells);
+		for (size_t k = 0; k < c->n; k++)
+			free(cells[k + 1]);
+	}
+	doc_table_end(ctx->doc);
+	free(cells);
+	free(hd);
+}
+
+void report_python(struct report_ctx *ctx)
+{
+	struct cols c = columns(ctx->records);
+	layer_attribution(ctx, &c);
+	no_reader(ctx, &c);
+	large_data(ctx, &c);
+	json_decref(c.names);
 }

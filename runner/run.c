@@ -384,12 +384,33 @@ static void last_line(const char *path, char *buf, size_t len)
 	free(text);
 }
 
-/* Decide the case's status and reason from how the probe ended and what it printed. */
+/* All a log file says, trailing blank lines dropped: an interpreter that fails to start (a
+ * pyenv shim not activated exits 127 with several lines) is explained by all of it. */
+static void whole_log(const char *path, char *buf, size_t len)
+{
+	char e[128];
+	size_t n;
+	char *text = read_file(path, &n, e, sizeof(e));
+	buf[0] = '\0';
+	if (!text)
+		return;
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	snprintf(buf, len, "%s", text);
+	free(text);
+}
+
+/* Decide the case's status and reason from how the probe ended and what it printed: its last
+ * line, or everything it printed when an interpreter ended without a single record (it did
+ * not get as far as the probe). */
 static const char *verdict(struct case_run *C, const struct exec_outcome *o, const char *log,
 			   char *reason, size_t len)
 {
-	char said[300], how[96];
-	last_line(log, said, sizeof(said));
+	char said[900], how[96];
+	if (C->pc->interpreter && C->nrecords == 0)
+		whole_log(log, said, sizeof(said));
+	else
+		last_line(log, said, sizeof(said));
 	reason[0] = '\0';
 	/* Stopped, unless it finished whole anyway (exit 0 with its records, e.g. it ended
 	 * between the signal and our SIGTERM). */
