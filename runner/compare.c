@@ -270,6 +270,42 @@ static void print_problems(json_t *problems, int md)
 		printf("\n");
 }
 
+/* Load BASE (dirs[0]) and NEW (dirs[1]) into c, noting what makes either unfit to judge by.
+ * 0, or -1 after saying why a run cannot be read at all. */
+static int add_runs(struct comparison *c, const char *const dirs[2], json_t *problems,
+		    int *nproblems)
+{
+	char err[1024];
+	for (int k = 0; k < 2; k++) {
+		int partial = 0;
+		json_t *recs = records_load_run(dirs[k], &partial, err, sizeof(err)), *meta = NULL;
+		if (recs)
+			meta = records_load_meta(dirs[k], err, sizeof(err));
+		if (!recs || !meta) {
+			fprintf(stderr, "ipcprobe compare: %s\n", err);
+			json_decref(recs);
+			return -1;
+		}
+		*nproblems += run_problems(k ? "NEW" : "BASE", dirs[k], meta, recs, partial,
+					   problems);
+		add_run(c, recs, k);
+		json_decref(recs);
+		json_decref(meta);
+	}
+	return 0;
+}
+
+/* Why the gate fails when no figure regressed, with the option that would judge anyway. */
+static void say_why_failing(int incomplete, int missing)
+{
+	fprintf(stderr, "ipcprobe compare: failing: %s%s%s\n",
+		incomplete ? "a run is incomplete or lost records (--allow-incomplete to judge "
+			     "anyway)" : "",
+		incomplete && missing ? "; " : "",
+		missing ? "figures of BASE are missing from NEW (--allow-missing when cases were "
+			  "removed on purpose)" : "");
+}
+
 static int bad_usage(const char *msg)
 {
 	fprintf(stderr, "ipcprobe compare: %s\nusage: ipcprobe compare BASE NEW [--threshold 10%%] "
@@ -281,7 +317,6 @@ int cmd_compare(int argc, char **argv)
 {
 	const char *dirs[2] = { NULL, NULL }, *format = "text";
 	double threshold = 0.10;
-	char err[1024];
 	int nd = 0, allow_incomplete = 0, allow_missing = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
@@ -309,21 +344,9 @@ int cmd_compare(int argc, char **argv)
 	struct comparison c = { 0 };
 	json_t *results = json_array(), *problems = json_array();
 	int regressions = 0, rc = EXIT_ALL_OK, nproblems = 0, missing = 0;
-	for (int k = 0; k < 2; k++) {
-		int partial = 0;
-		json_t *recs = records_load_run(dirs[k], &partial, err, sizeof(err)), *meta = NULL;
-		if (recs)
-			meta = records_load_meta(dirs[k], err, sizeof(err));
-		if (!recs || !meta) {
-			fprintf(stderr, "ipcprobe compare: %s\n", err);
-			json_decref(recs);
-			rc = EXIT_BAD_INPUT;
-			goto free_entries;
-		}
-		nproblems += run_problems(k ? "NEW" : "BASE", dirs[k], meta, recs, partial, problems);
-		add_run(&c, recs, k);
-		json_decref(recs);
-		json_decref(meta);
+	if (add_runs(&c, dirs, problems, &nproblems) < 0) {
+		rc = EXIT_BAD_INPUT;
+		goto free_entries;
 	}
 	for (size_t i = 0; i < c.n; i++) {
 		regressions += judge(&c.e[i], threshold, results);
@@ -351,13 +374,7 @@ int cmd_compare(int argc, char **argv)
 		print_text(results, !strcmp(format, "markdown"), threshold, regressions);
 	}
 	if (gate && !regressions)
-		fprintf(stderr, "ipcprobe compare: failing: %s%s%s\n",
-			nproblems && !allow_incomplete ? "a run is incomplete or lost records "
-							 "(--allow-incomplete to judge anyway)" : "",
-			nproblems && !allow_incomplete && missing && !allow_missing ? "; " : "",
-			missing && !allow_missing ? "figures of BASE are missing from NEW "
-						    "(--allow-missing when cases were removed on "
-						    "purpose)" : "");
+		say_why_failing(nproblems && !allow_incomplete, missing && !allow_missing);
 	rc = gate ? EXIT_CASE_FAILED : EXIT_ALL_OK;
 free_entries:
 	json_decref(problems);

@@ -374,6 +374,30 @@ static void move_chart_files(const char *tmpdir, const char *plots, const char *
 	rmdir(tmpdir);
 }
 
+/* Whether gnuplot (its wait status st, -1 when not run) drew the chart: 0 when it did.  A run
+ * being stopped and a gnuplot not installed are said in the report where the chart would be;
+ * any other failure is the report's error (ctx->err). */
+static int chart_outcome(struct report_ctx *ctx, int st, const char *gp, const char *plots,
+			 const char *name)
+{
+	if (exec_stop_signal) {
+		doc_p(ctx->doc, "(Chart %s not drawn: interrupted by signal %d.)", name,
+		      (int)exec_stop_signal);
+		return -1;
+	}
+	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+		ctx->charts_skipped++;
+		doc_p(ctx->doc, "(Chart %s not drawn: gnuplot is not installed. Install it "
+			  "(make deps) and run ipcprobe report on this directory.)", name);
+	} else if (!ctx->err[0]) {
+		snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.400s failed; its messages are in "
+			 "%.500s/%s.log", gp, plots, name);
+	}
+	return -1;
+}
+
 int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data)
 {
 	char plots[PATH_MAX], dat[PATH_MAX + 64], out[PATH_MAX + 80], gp[PATH_MAX], e[512];
@@ -393,11 +417,8 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 							     "contains a quote; gnuplot cannot be told it");
 		return -1;
 	}
-	if (exec_stop_signal) {	/* the run is being stopped: no more charts, no failure */
-		doc_p(ctx->doc, "(Chart %s not drawn: interrupted by signal %d.)", name,
-		      (int)exec_stop_signal);
-		return -1;
-	}
+	if (exec_stop_signal)	/* the run is being stopped: no more charts, no failure */
+		return chart_outcome(ctx, -1, gp, plots, name);
 	snprintf(tmpdir, sizeof(tmpdir), "%s/.gnuplot-XXXXXX", plots);
 	if (!mkdtemp(tmpdir)) {
 		if (!ctx->err[0])
@@ -414,20 +435,7 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 		 dat, out, stylepath, plots, name);
 	int st = run_gnuplot(gp, exprs, log);
 	move_chart_files(tmpdir, plots, name);
-	if (exec_stop_signal || st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		if (exec_stop_signal) {
-			doc_p(ctx->doc, "(Chart %s not drawn: interrupted by signal %d.)", name,
-			      (int)exec_stop_signal);
-		} else if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-			ctx->charts_skipped++;
-			doc_p(ctx->doc, "(Chart %s not drawn: gnuplot is not installed. Install it "
-				  "(make deps) and run ipcprobe report on this directory.)", name);
-		} else if (!ctx->err[0])
-			snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.400s failed; its messages "
-				 "are in %.500s/%s.log", gp, plots, name);
-		return -1;
-	}
-	return 0;
+	return chart_outcome(ctx, st, gp, plots, name);
 }
 
 void report_warn_skipped(const struct report_ctx *ctx)

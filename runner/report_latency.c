@@ -141,6 +141,16 @@ static json_t *of_variant(json_t *recs, const char **names, int n, const char *v
 	return out;
 }
 
+/* Rows and headers are written with the variant as their second column; where nothing
+ * varies that column is left out.  Returns the number of columns kept. */
+static int drop_variant_column(const char **cols, int n, int has_variant)
+{
+	if (has_variant)
+		return n;
+	memmove(cols + 1, cols + 2, (size_t)(n - 2) * sizeof(cols[0]));
+	return n - 1;
+}
+
 /* The header of the variant column: the varying parameters' names joined by '/'. */
 static void variant_header(const char **names, int n, char *buf, size_t len)
 {
@@ -178,8 +188,7 @@ static void latency_row(struct report_ctx *ctx, json_t *sel, const char *tr, con
 	snprintf(c6, sizeof(c6), "%.0f", median_of(sel, "n"));
 	ratio(c7, sizeof(c7), p50, floor);
 	const char *cells[9] = { tr, v, c1, c2, c3, c4, c5, c6, c7 };
-	if (!has_v)
-		memmove(cells + 1, cells + 2, 7 * sizeof(cells[0]));
+	drop_variant_column(cells, 9, has_v);
 	doc_row(ctx->doc, cells);
 	fprintf(f, "%lld %.1f %.1f\n", (long long)size, p50, p99);
 }
@@ -217,9 +226,7 @@ void report_latency(struct report_ctx *ctx)
 	variant_header(vary, nv, vh, sizeof(vh));
 	const char *hd[9] = { "transport", vh, "size", "p50", "p99", "p99.9", "min",
 			      "round trips", "p50 × floor" };
-	if (!nv)
-		memmove(hd + 1, hd + 2, 7 * sizeof(hd[0]));
-	doc_table(ctx->doc, nv ? 9 : 8, hd);
+	doc_table(ctx->doc, drop_variant_column(hd, 9, nv), hd);
 	char *data = NULL, *cdf = NULL;
 	size_t dlen = 0, clen = 0;
 	FILE *f = open_memstream(&data, &dlen), *c = open_memstream(&cdf, &clen);
@@ -377,8 +384,7 @@ static void throughput_rows(struct report_ctx *ctx, json_t *tr_recs, json_t *flo
 				snprintf(c4, sizeof(c4), "%.0f%%%s", 100 * bw / floor,
 					 bw > floor ? " (above: see below)" : "");
 			const char *cells[6] = { tr, v, c1, c2, c3, c4 };
-			if (!v)
-				memmove(cells + 1, cells + 2, 4 * sizeof(cells[0]));
+			drop_variant_column(cells, 6, v != NULL);
 			doc_row(ctx->doc, cells);
 			fprintf(f, "%lld %.1f\n", (long long)chunks[k], bw);
 			if (!isnan(floor) && bw > floor)
@@ -416,9 +422,7 @@ void report_throughput(struct report_ctx *ctx)
 	variant_header(vary, nv, vh, sizeof(vh));
 	const char *hd[6] = { "transport", vh, "chunk", "bandwidth", "floor (same chunk)",
 			      "share of floor" };
-	if (!nv)
-		memmove(hd + 1, hd + 2, 4 * sizeof(hd[0]));
-	doc_table(ctx->doc, nv ? 6 : 5, hd);
+	doc_table(ctx->doc, drop_variant_column(hd, 6, nv), hd);
 	char *data = NULL, *notes = NULL;
 	size_t dlen = 0, nlen = 0;
 	FILE *f = open_memstream(&data, &dlen), *nf = open_memstream(&notes, &nlen);

@@ -368,8 +368,10 @@ static int on_line(void *arg, const char *line, size_t len)
 	return 0;
 }
 
-/* The last non-empty line of a log file (what a failing probe said last). */
-static void last_line(const char *path, char *buf, size_t len)
+/* What a log file says, trailing blank lines dropped: its last line (what a failing probe
+ * said last), or all of it when whole (an interpreter that fails to start, such as a pyenv
+ * shim not activated, exits 127 with several lines that together explain it). */
+static void log_said(const char *path, int whole, char *buf, size_t len)
 {
 	char e[128];
 	size_t n;
@@ -379,24 +381,8 @@ static void last_line(const char *path, char *buf, size_t len)
 		return;
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
-	char *nl = strrchr(text, '\n');
+	char *nl = whole ? NULL : strrchr(text, '\n');
 	snprintf(buf, len, "%s", nl ? nl + 1 : text);
-	free(text);
-}
-
-/* All a log file says, trailing blank lines dropped: an interpreter that fails to start (a
- * pyenv shim not activated exits 127 with several lines) is explained by all of it. */
-static void whole_log(const char *path, char *buf, size_t len)
-{
-	char e[128];
-	size_t n;
-	char *text = read_file(path, &n, e, sizeof(e));
-	buf[0] = '\0';
-	if (!text)
-		return;
-	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
-		text[--n] = '\0';
-	snprintf(buf, len, "%s", text);
 	free(text);
 }
 
@@ -407,10 +393,7 @@ static const char *verdict(struct case_run *C, const struct exec_outcome *o, con
 			   char *reason, size_t len)
 {
 	char said[900], how[96];
-	if (C->pc->interpreter && C->nrecords == 0)
-		whole_log(log, said, sizeof(said));
-	else
-		last_line(log, said, sizeof(said));
+	log_said(log, C->pc->interpreter && C->nrecords == 0, said, sizeof(said));
 	reason[0] = '\0';
 	/* Stopped, unless it finished whole anyway (exit 0 with its records, e.g. it ended
 	 * between the signal and our SIGTERM). */

@@ -135,7 +135,7 @@ static int open_regular(const char *path, int flags, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	struct stat st;
+	struct stat st = { 0 };
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: is %s, not a regular file; give a file", path,
 			 file_kind(st.st_mode));
