@@ -163,6 +163,8 @@ clean:
 	rm -rf $(BUILD) build-asan build-port build-fuzz build-musl build-musl-bare
 
 include mk/musl.mk
+# The kernel lab (make lab, make deps-lab, make test-lab): lab/, described in README.
+-include mk/lab.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .SECONDARY:
