@@ -42,7 +42,7 @@ PY_PROBE_BINS := $(PROBES_PY:%=$(BUILD)/probes/%)
 PROBES_ALL   := $(PROBES) $(PROBES_PY)
 LIB_SRC      := $(wildcard probes/lib/*.c)
 LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
-RUNNER_SRC   := $(filter-out runner/main.c,$(wildcard runner/*.c))
+RUNNER_SRC   := $(filter-out runner/cli/main.c,$(wildcard runner/*/*.c))
 RUNNER_OBJ   := $(RUNNER_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -73,8 +73,8 @@ $(BUILD)/libprobe.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 # The runner knows the probes it was built with, and runs nothing else.
-$(BUILD)/runner/probes.o: CPPFLAGS += -DIPCPROBE_PROBES='"$(PROBES_ALL)"'
-$(BUILD)/runner/probes.o: Makefile
+$(BUILD)/runner/config/probes.o: CPPFLAGS += -DIPCPROBE_PROBES='"$(PROBES_ALL)"'
+$(BUILD)/runner/config/probes.o: Makefile
 
 $(BUILD)/librunner.a: $(RUNNER_OBJ)
 	@rm -f $@
@@ -92,7 +92,7 @@ $(BUILD)/probes/python: probes/python/python_probe.py
 	cp $< $@
 	chmod +x $@
 
-$(BUILD)/ipcprobe: $(BUILD)/runner/main.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
+$(BUILD)/ipcprobe: $(BUILD)/runner/cli/main.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(YAML) $(JANSSON) $(LIBRT) -lm
 
 $(BUILD)/tests/probes/%: $(BUILD)/tests/probes/%.o $(BUILD)/libprobe.a

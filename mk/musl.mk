@@ -56,7 +56,7 @@ MUSL_PROBES_C := $(filter-out $(PROBES_CXX), \
 		 $(or $(PROBES),$(patsubst probes/%.c,%,$(wildcard probes/*.c))))
 MUSL_PROBES_CXX := $(patsubst probes/%.cc,%,$(wildcard probes/*.cc))
 MUSL_LIB_OBJ := $(patsubst %.c,$(MUSL_BUILD)/%.o,$(wildcard probes/lib/*.c))
-MUSL_RUNNER_OBJ := $(patsubst %.c,$(MUSL_BUILD)/%.o,$(filter-out runner/main.c,$(wildcard runner/*.c)))
+MUSL_RUNNER_OBJ := $(patsubst %.c,$(MUSL_BUILD)/%.o,$(filter-out runner/cli/main.c,$(wildcard runner/*/*.c)))
 MUSL_UNIT_SRC := $(wildcard tests/unit/test_*.c)
 MUSL_UNIT_OBJ := $(MUSL_UNIT_SRC:%.c=$(MUSL_BUILD)/%.o)
 MUSL_UNIT_BINS := $(MUSL_UNIT_SRC:tests/unit/%.c=$(MUSL_BUILD)/tests/%)
@@ -68,7 +68,7 @@ MUSL_RUNNER  := $(MUSL_BUILD)/ipcprobe
 MUSL_LINKED  := $(if $(MUSL_JANSSON),$(MUSL_PROBE_BINS) $(MUSL_TPROBE_BINS)) \
 		$(if $(and $(MUSL_JANSSON),$(MUSL_YAML)),$(MUSL_RUNNER)) \
 		$(if $(and $(MUSL_JANSSON),$(MUSL_YAML),$(MUSL_CMOCKA)),$(MUSL_UNIT_BINS))
-MUSL_COMPILED := $(MUSL_LIB_OBJ) $(MUSL_RUNNER_OBJ) $(MUSL_BUILD)/runner/main.o \
+MUSL_COMPILED := $(MUSL_LIB_OBJ) $(MUSL_RUNNER_OBJ) $(MUSL_BUILD)/runner/cli/main.o \
 		 $(MUSL_PROBES_C:%=$(MUSL_BUILD)/probes/%.o) \
 		 $(patsubst %.c,$(MUSL_BUILD)/%.o,$(wildcard tests/probes/*.c)) $(MUSL_UNIT_OBJ)
 
@@ -145,8 +145,8 @@ $(MUSL_BUILD)/librunner.a: $(MUSL_RUNNER_OBJ)
 	$(AR) rcs $@ $^
 
 # The runner knows the probes it was built with: here, the ones musl can build.
-$(MUSL_BUILD)/runner/probes.o: MUSL_CPPFLAGS += -DIPCPROBE_PROBES='"$(MUSL_PROBES_C) python"'
-$(MUSL_BUILD)/runner/probes.o: mk/musl.mk
+$(MUSL_BUILD)/runner/config/probes.o: MUSL_CPPFLAGS += -DIPCPROBE_PROBES='"$(MUSL_PROBES_C) python"'
+$(MUSL_BUILD)/runner/config/probes.o: mk/musl.mk
 
 $(MUSL_BUILD)/probes/%: $(MUSL_BUILD)/probes/%.o $(MUSL_BUILD)/libprobe.a $(MUSL_FORTIFY)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $(filter-out $(MUSL_SHIM),$^) $(MUSL_JANSSON) $(MUSL_FORTIFY) -lm
@@ -156,7 +156,7 @@ $(MUSL_BUILD)/probes/python: probes/python/python_probe.py
 	cp $< $@
 	chmod +x $@
 
-$(MUSL_RUNNER): $(MUSL_BUILD)/runner/main.o $(MUSL_BUILD)/librunner.a \
+$(MUSL_RUNNER): $(MUSL_BUILD)/runner/cli/main.o $(MUSL_BUILD)/librunner.a \
 		$(MUSL_BUILD)/libprobe.a $(MUSL_FORTIFY)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $(filter-out $(MUSL_SHIM),$^) $(MUSL_YAML) $(MUSL_JANSSON) \
 		$(MUSL_FORTIFY) -lm

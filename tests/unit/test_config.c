@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "probes.h"
-#include "util.h"
+#include "config/config.h"
+#include "config/probes.h"
+#include "common/util.h"
 
 static char root[4096];	/* the source tree */
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "mwu.h"
+#include "compare/mwu.h"
 
 static void test_mwu_complete_separation_gives_the_exact_tail(void **state)
 {

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "records.h"
+#include "store/records.h"
 
 #define GOOD "{\"schema\":1,\"probe\":\"capacity\",\"case\":\"fill_nonblocking\"," \
 	     "\"transport\":\"pipe\",\"params\":{\"chunk\":4096},\"metric\":\"capacity\"," \

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "cleanup.h"
-#include "sweep.h"
+#include "exec/sweep.h"
 
 #define TOKEN "00000000feedbeef"	/* this run's */
 #define OTHER "00000000deadf00d"	/* another run's, with the same process group numbers */

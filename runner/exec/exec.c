@@ -1,5 +1,5 @@
 /* exec.c - see exec.h. */
-#include "exec.h"
+#include "exec/exec.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -15,13 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "exec.h"
+#include "cli/commands.h"
+#include "exec/exec.h"
 #include "timing.h"
 #include "param.h"
-#include "records.h"
-#include "report.h"
-#include "util.h"
+#include "store/records.h"
+#include "report/report.h"
+#include "common/util.h"
 
 /* ---- a growing string ------------------------------------------------------------------ */
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* The median over repetitions of dist.<key> (or of value when key is NULL). */
 static double median_of(json_t *recs, const char *key)

@@ -22,17 +22,17 @@
 #endif
 
 #include "cleanup.h"
-#include "commands.h"
-#include "config.h"
-#include "exec.h"
-#include "guard.h"
+#include "cli/commands.h"
+#include "config/config.h"
+#include "exec/exec.h"
+#include "exec/guard.h"
 #include "names.h"
 #include "param.h"
-#include "platform.h"
-#include "records.h"
-#include "sweep.h"
+#include "store/platform.h"
+#include "store/records.h"
+#include "exec/sweep.h"
 #include "timing.h"
-#include "util.h"
+#include "common/util.h"
 
 #define MAX_LINE (1 << 20)
 #define RESERVE_BYTES (256 * 1024)

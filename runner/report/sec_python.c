@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
-#include "util.h"
+#include "report/report.h"
+#include "common/util.h"
 
 static const struct {
 	const char *mechanism, *transport, *what;

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "param.h"
-#include "report.h"
-#include "util.h"
+#include "report/report.h"
+#include "common/util.h"
 
 enum { CLAIM_UNSUPPORTED = -2, CLAIM_NOT_MEASURED = -1, CLAIM_FAILS = 0, CLAIM_HOLDS = 1 };
 

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "records.h"
-#include "report.h"
-#include "util.h"
+#include "config/config.h"
+#include "store/records.h"
+#include "report/report.h"
+#include "common/util.h"
 
 struct run_in {
 	const char *dir;

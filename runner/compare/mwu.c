@@ -1,5 +1,5 @@
 /* mwu.c - see mwu.h. */
-#include "mwu.h"
+#include "compare/mwu.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* guard.c - see guard.h. */
-#include "guard.h"
+#include "exec/guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +12,9 @@
 
 #include "cleanup.h"
 #include "have.h"
-#include "sweep.h"
+#include "exec/sweep.h"
 #include "timing.h"
-#include "util.h"
+#include "common/util.h"
 
 #ifdef HAVE_PR_SET_PDEATHSIG
 #include <sys/prctl.h>

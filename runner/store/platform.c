@@ -1,5 +1,5 @@
 /* platform.c - see platform.h.  Each fact is read, never guessed: null when unreadable. */
-#include "platform.h"
+#include "store/platform.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "have.h"
-#include "util.h"
+#include "common/util.h"
 #ifdef HAVE_SCHED_SETAFFINITY
 #include <sched.h>
 #endif

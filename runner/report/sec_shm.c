@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* Median value of shm/cas/metric with params.<k1> == v1 and (when k2) params.<k2> == n2. */
 static double med(json_t *records, const char *cas, const char *metric, const char *k1,

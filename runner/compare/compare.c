@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "mwu.h"
+#include "cli/commands.h"
+#include "compare/mwu.h"
 #include "param.h"
-#include "records.h"
-#include "report.h"
-#include "util.h"
+#include "store/records.h"
+#include "report/report.h"
+#include "common/util.h"
 
 #define ALPHA 0.05
 

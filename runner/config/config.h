@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probes.h"
+#include "config/probes.h"
 
 struct plan_param {
 	char *key;

@@ -4,7 +4,7 @@
  * file:line:column.  The walker knows the config's fixed shape (top level, probe entries,
  * params) and checks each value against the probes' own --list descriptions.
  */
-#include "config.h"
+#include "config/config.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -15,7 +15,7 @@
 #include <yaml.h>
 
 #include "param.h"
-#include "util.h"
+#include "common/util.h"
 
 #define DEFAULT_TIMEOUT_NS (60LL * 1000000000)
 #define MAX_PLAN 100000

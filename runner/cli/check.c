@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "config.h"
+#include "cli/commands.h"
+#include "config/config.h"
 
 static void print_plan(const struct config *cfg)
 {

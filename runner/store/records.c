@@ -1,5 +1,5 @@
 /* records.c - see records.h. */
-#include "records.h"
+#include "store/records.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util.h"
+#include "common/util.h"
 
 /* Every unit (ns, bytes, per second, counts, ratios) is a quantity from 0 up; above 2^63 it
  * could not be displayed as an integer without overflow. */

@@ -1,5 +1,5 @@
 /* sweep.c - see sweep.h. */
-#include "sweep.h"
+#include "exec/sweep.h"
 
 #include <dirent.h>
 #include <fcntl.h>

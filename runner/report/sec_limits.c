@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* "EMSGSIZE (Message too long)", or the behaviour sentence. */
 static void past(json_t *r, char *buf, size_t len)

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "probes.h"
+#include "cli/commands.h"
+#include "config/probes.h"
 
 static int usage(FILE *f)
 {

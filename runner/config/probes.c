@@ -1,5 +1,5 @@
 /* probes.c - the registry of probes this runner was built with; see probes.h. */
-#include "probes.h"
+#include "config/probes.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "exec/exec.h"
 #include "param.h"
-#include "util.h"
+#include "common/util.h"
 
 #ifndef IPCPROBE_PROBES
 #define IPCPROBE_PROBES ""

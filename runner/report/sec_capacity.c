@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* The median of case/metric on transport, preferring records whose params.chunk is 4 KiB
  * (the default) when several chunk sizes were run. */

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "probes.h"
+#include "cli/commands.h"
+#include "config/probes.h"
 
 static const char *str(json_t *o, const char *key)
 {
