@@ -17,7 +17,4 @@ int cmd_compare(int argc, char **argv);	/* compare BASE NEW [--threshold P%] [--
 int cmd_export(int argc, char **argv);	/* export --format F DIR */
 int cmd_history(int argc, char **argv);	/* history DIR... -o OUT [--match TEXT] */
 
-/* Generate report.html, report.md and plots/ in a run directory; 0 or -1 with err. */
-int report_write(const char *dir, char *err, size_t errlen);
-
 #endif

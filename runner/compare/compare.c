@@ -20,7 +20,7 @@
 #include "compare/mwu.h"
 #include "param.h"
 #include "store/records.h"
-#include "report/report.h"
+#include "common/vocab.h"
 #include "common/util.h"
 
 #define ALPHA 0.05
@@ -168,7 +168,7 @@ static const char *fig(json_t *res, const char *key, char *buf, size_t len)
 {
 	json_t *v = json_object_get(res, key);
 	const char *unit = json_string_value(json_object_get(res, "unit"));
-	return json_is_number(v) ? report_fmt(json_number_value(v), unit, buf, len) : "—";
+	return json_is_number(v) ? fmt_value(json_number_value(v), unit, buf, len) : "—";
 }
 
 static void print_text(json_t *results, int md, double threshold, int regressions)

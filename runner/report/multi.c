@@ -10,21 +10,16 @@
 
 #include "config/config.h"
 #include "store/records.h"
+#include "common/vocab.h"
+#include "report/charts.h"
+#include "report/claims.h"
+#include "report/doc.h"
+#include "report/lookup.h"
 #include "report/report.h"
+#include "report/runs.h"
+#include "report/section.h"
 #include "common/util.h"
 
-struct run_in {
-	const char *dir;
-	json_t *meta;
-	json_t *records;
-	char label[160];
-};
-
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "?";
-}
 
 static void runs_table(struct doc *d, struct run_in *r, int n)
 {
@@ -33,9 +28,9 @@ static void runs_table(struct doc *d, struct run_in *r, int n)
 	doc_table(d, 8, hd);
 	for (int i = 0; i < n; i++) {
 		json_t *p = json_object_get(r[i].meta, "platform");
-		const char *cells[8] = { r[i].label, r[i].dir, jstr(r[i].meta, "host"),
-					 jstr(p, "os_release"), jstr(p, "kernel"), jstr(p, "cpu_model"),
-					 jstr(r[i].meta, "started"), jstr(r[i].meta, "status") };
+		const char *cells[8] = { r[i].label, r[i].dir, meta_str(r[i].meta, "host"),
+					 meta_str(p, "os_release"), meta_str(p, "kernel"), meta_str(p, "cpu_model"),
+					 meta_str(r[i].meta, "started"), meta_str(r[i].meta, "status") };
 		doc_row(d, cells);
 	}
 	doc_table_end(d);
@@ -93,18 +88,10 @@ static void figures_table(struct doc *d, struct run_in *r, int n)
 		const char *unit = json_string_value(json_object_get(rec, "unit"));
 		double first = NAN, last = NAN;
 		for (int i = 0; i < n; i++) {
-			json_t *same = json_array(), *x;
-			size_t q;
-			json_array_foreach(r[i].records, q, x) {
-				char *kx = record_key(x);
-				if (!strcmp(kx, key) && !strcmp(json_string_value(json_object_get(x, "status")), "ok"))
-					json_array_append(same, x);
-				free(kx);
-			}
-			double m = report_median(same);
-			json_decref(same);
+			const char *u;
+			double m = run_median_of(&r[i], key, &u);
 			char buf[64];
-			cells[i + 1] = xstrdup(report_fmt(m, unit, buf, sizeof(buf)));
+			cells[i + 1] = xstrdup(fmt_value(m, unit, buf, sizeof(buf)));
 			if (i == 0)
 				first = m;
 			last = m;
@@ -256,7 +243,7 @@ static void group_of(json_t *rec, const struct gchart *c, json_t *vary, char *bu
 	json_t *p = json_object_get(rec, "params"), *name;
 	size_t used = 0, k;
 	if (!c->label) {
-		used = (size_t)snprintf(buf, len, "%s", jstr(rec, "transport"));
+		used = (size_t)snprintf(buf, len, "%s", meta_str(rec, "transport"));
 	} else {
 		buf[0] = '\0';
 	}
@@ -369,29 +356,6 @@ static void group_span(json_t *groups, double *lo, double *hi)
 	}
 }
 
-/* The unit to draw values of unit in, the largest being hi: its name, *div what to divide
- * by.  A unit without a row is drawn as it is. */
-static const char *display_unit(const char *unit, double hi, double *div)
-{
-	static const struct { const char *unit, *name; double div; } rows[] = {
-		{ "ns", "s", 1e9 }, { "ns", "ms", 1e6 }, { "ns", "µs", 1e3 }, { "ns", "ns", 1 },
-		{ "bytes", "GiB", 1073741824 }, { "bytes", "MiB", 1048576 },
-		{ "bytes", "KiB", 1024 }, { "bytes", "bytes", 1 },
-		{ "bytes_per_s", "GB/s", 1e9 }, { "bytes_per_s", "MB/s", 1e6 },
-		{ "bytes_per_s", "bytes/s", 1 },
-		{ "ops_per_s", "million ops/s", 1e6 }, { "ops_per_s", "thousand ops/s", 1e3 },
-		{ "ops_per_s", "ops/s", 1 },
-	};
-	*div = 1;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (strcmp(rows[i].unit, unit) || (rows[i].div > hi && rows[i].div > 1))
-			continue;
-		*div = rows[i].div;
-		return rows[i].name;
-	}
-	return unit;
-}
-
 /* s in double quotes for a gnuplot data file (its own quotes become single ones). */
 static void put_quoted(FILE *f, const char *s)
 {
@@ -455,7 +419,7 @@ static void group_title(const struct gchart *c, json_int_t held, char *buf, size
 	char v[64];
 	if (c->held && held)
 		snprintf(buf, len, "%s, %s%s", c->what,
-			 report_fmt((double)held, "bytes", v, sizeof(v)), c->held_what);
+			 fmt_value((double)held, "bytes", v, sizeof(v)), c->held_what);
 	else
 		snprintf(buf, len, "%s", c->what);
 }
@@ -473,7 +437,7 @@ static int group_draw(struct report_ctx *ctx, struct run_in *r, int n, const str
 	group_span(groups, &lo, &hi);
 	if (isnan(hi))
 		return 0;
-	const char *shown = display_unit(unit ? unit : "", hi, &div);
+	const char *shown = axis_unit(unit ? unit : "", hi, &div);
 	int logscale = hi / lo > 100;
 	group_title(c, held, title, sizeof(title));
 	snprintf(ylabel, sizeof(ylabel), "%s%s%s%s", shown, logscale ? ", log scale" : "",
@@ -530,25 +494,20 @@ static void grouped_charts(struct report_ctx *ctx, struct run_in *r, int n)
 
 int report_multi(const char *const *dirs, int n, const char *out, char *err, size_t errlen)
 {
-	struct run_in *r = calloc((size_t)n, sizeof(*r));
-	int rc = -1;
 	if (n > 64) {
 		snprintf(err, errlen, "at most 64 runs side by side");
-		goto free_runs;
+		return -1;
 	}
+	struct run_in *r = runs_load(dirs, n, err, errlen);
+	if (!r)
+		return -1;
 	for (int i = 0; i < n; i++) {
-		r[i].dir = dirs[i];
-		r[i].records = records_load_run(dirs[i], NULL, err, errlen);
-		if (!r[i].records)
-			goto free_runs;
-		r[i].meta = records_load_meta(dirs[i], err, errlen);
-		if (!r[i].meta)
-			goto free_runs;
 		json_t *p = json_object_get(r[i].meta, "platform");
 		snprintf(r[i].label, sizeof(r[i].label), "%d: %s, %s %s", i + 1,
-			 jstr(r[i].meta, "host"), jstr(p, "os"), jstr(p, "kernel"));
+			 meta_str(r[i].meta, "host"), meta_str(p, "os"), meta_str(p, "kernel"));
 	}
-	struct doc *d = doc_new();
+	struct report_ctx ctx = { .dir = out, .doc = doc_new() };
+	struct doc *d = ctx.doc;
 	doc_p(d, "%d runs side by side. Figures are medians over each run's repetitions; the last "
 		 "column divides the last run's figure by the first's.", n);
 	doc_h2(d, "Runs");
@@ -558,131 +517,10 @@ int report_multi(const char *const *dirs, int n, const char *out, char *err, siz
 	doc_h2(d, "Claims checked, per platform");
 	claims_table(d, r, n);
 	doc_h2(d, "The main figures, run against run");
-	struct report_ctx ctx = { .dir = out, .doc = d };
 	grouped_charts(&ctx, r, n);
 	doc_h2(d, "Every figure, side by side");
 	figures_table(d, r, n);
-	rc = doc_save(d, out, "ipcprobe: runs side by side", err, errlen);
-	report_warn_skipped(&ctx);
-	if (rc == 0 && ctx.err[0]) {
-		snprintf(err, errlen, "%s", ctx.err);
-		rc = -1;
-	}
-free_runs:
-	for (int i = 0; i < n; i++) {
-		json_decref(r[i].records);
-		json_decref(r[i].meta);
-	}
-	free(r);
-	return rc;
-}
-
-static int by_start(const void *a, const void *b)
-{
-	const struct run_in *x = a, *y = b;
-	return strcmp(jstr(x->meta, "started"), jstr(y->meta, "started"));
-}
-
-int report_history(const char *const *dirs, int n, const char *match, const char *out,
-		   char *err, size_t errlen)
-{
-	struct run_in *r = calloc((size_t)n, sizeof(*r));
-	int rc = -1;
-	for (int i = 0; i < n; i++) {
-		r[i].dir = dirs[i];
-		r[i].records = records_load_run(dirs[i], NULL, err, errlen);
-		if (!r[i].records)
-			goto free_runs;
-		r[i].meta = records_load_meta(dirs[i], err, errlen);
-		if (!r[i].meta)
-			goto free_runs;
-	}
-	qsort(r, (size_t)n, sizeof(*r), by_start);
-	for (int i = 0; i < n; i++)
-		snprintf(r[i].label, sizeof(r[i].label), "%d: %s", i + 1, jstr(r[i].meta, "started"));
-
-	/* The timings of the newest run that match, at most 12: one line each, as a multiple of
-	 * the first run's figure so that different units share one chart. */
-	json_t *keys = json_array(), *rec;
-	size_t k;
-	json_array_foreach(r[n - 1].records, k, rec) {
-		const char *dir = json_string_value(json_object_get(rec, "direction"));
-		char *key = record_key(rec);
-		int dup = 0;
-		json_t *x;
-		size_t q;
-		json_array_foreach(keys, q, x)
-			dup |= !strcmp(json_string_value(x), key);
-		if (!dup && strcmp(dir, "none") && (!match || strstr(key, match)) &&
-		    json_array_size(keys) < 12)
-			json_array_append_new(keys, json_string(key));
-		free(key);
-	}
-	struct doc *d = doc_new();
-	doc_p(d, "%d runs in the order they started; each figure the median over a run's "
-		 "repetitions%s%s.", n, match ? "; metrics matching " : "", match ? match : "");
-	const char *hd[66] = { "what" };
-	for (int i = 0; i < n && i < 64; i++)
-		hd[i + 1] = r[i].label;
-	int cols = n < 64 ? n + 1 : 65;
-	doc_table(d, cols, hd);
-	char *data = NULL;
-	size_t dlen = 0;
-	FILE *dat = open_memstream(&data, &dlen);
-	json_t *key;
-	json_array_foreach(keys, k, key) {
-		const char **cells = calloc((size_t)cols, sizeof(char *));
-		char (*buf)[64] = calloc((size_t)cols, sizeof(*buf));
-		double first = NAN;
-		fprintf(dat, "\"%zu\" run ratio\n", k + 1);
-		cells[0] = json_string_value(key);
-		for (int i = 0; i + 1 < cols; i++) {
-			json_t *same = json_array(), *x;
-			size_t q;
-			const char *unit = "";
-			json_array_foreach(r[i].records, q, x) {
-				char *kx = record_key(x);
-				if (!strcmp(kx, json_string_value(key)) &&
-				    !strcmp(json_string_value(json_object_get(x, "status")), "ok")) {
-					json_array_append(same, x);
-					unit = json_string_value(json_object_get(x, "unit"));
-				}
-				free(kx);
-			}
-			double m = report_median(same);
-			json_decref(same);
-			cells[i + 1] = report_fmt(m, unit, buf[i + 1], sizeof(buf[i + 1]));
-			if (isnan(first))
-				first = m;
-			if (!isnan(m) && !isnan(first) && first != 0)
-				fprintf(dat, "%d %.4f\n", i + 1, m / first);
-		}
-		fprintf(dat, "\n\n");
-		doc_row(d, cells);
-		free(cells);
-		free(buf);
-	}
-	doc_table_end(d);
-	fclose(dat);
-	doc_p(d, "Lines in the chart are numbered as the rows of this table.");
-	struct report_ctx ctx = { .dir = out, .doc = d };
-	if (json_array_size(keys) && n > 1 && mkdir_p(out, 0755) == 0 &&
-	    report_plot(&ctx, "history", "history", data) == 0)
-		doc_chart(d, out, "history", "Each figure over the runs, as a multiple of its first "
-					     "value");
-	free(data);
-	json_decref(keys);
-	rc = doc_save(d, out, "ipcprobe: history", err, errlen);
-	report_warn_skipped(&ctx);
-	if (rc == 0 && ctx.err[0]) {
-		snprintf(err, errlen, "%s", ctx.err);
-		rc = -1;
-	}
-free_runs:
-	for (int i = 0; i < n; i++) {
-		json_decref(r[i].records);
-		json_decref(r[i].meta);
-	}
-	free(r);
+	int rc = report_save(&ctx, "ipcprobe: runs side by side", err, errlen);
+	runs_free(r, n);
 	return rc;
 }

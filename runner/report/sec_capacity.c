@@ -4,7 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "common/vocab.h"
+#include "report/charts.h"
+#include "report/claims.h"
+#include "report/doc.h"
+#include "report/lookup.h"
+#include "report/section.h"
 
 /* The median of case/metric on transport, preferring records whose params.chunk is 4 KiB
  * (the default) when several chunk sizes were run. */
@@ -80,20 +85,20 @@ void report_capacity(struct report_ctx *ctx)
 		double bb = pick(ctx->records, "blocking_writer", tr, "bytes_before_block", 0);
 		double dt = pick(ctx->records, "blocking_writer", tr, "drain_time", 0);
 		char c[9][64], a[4][32];
-		report_fmt(dm, "bytes", c[1], sizeof(c[1]));
-		report_fmt(dr, "bytes", c[2], sizeof(c[2]));
+		fmt_value(dm, "bytes", c[1], sizeof(c[1]));
+		fmt_value(dr, "bytes", c[2], sizeof(c[2]));
 		if (!isnan(dm) && !isnan(dr) && dm != dr)
 			snprintf(c[2] + strlen(c[2]), sizeof(c[2]) - strlen(c[2]), " (measured %.0f%%)",
 				 100.0 * dm / dr);
-		report_fmt(rm, "bytes", c[3], sizeof(c[3]));
-		report_fmt(rr, "bytes", c[4], sizeof(c[4]));
+		fmt_value(rm, "bytes", c[3], sizeof(c[3]));
+		fmt_value(rr, "bytes", c[4], sizeof(c[4]));
 		if (!isnan(rm) && !isnan(rr) && rm != rr)
 			snprintf(c[4] + strlen(c[4]), sizeof(c[4]) - strlen(c[4]), " (measured %.0f%%)",
 				 100.0 * rm / rr);
-		report_fmt(mg, "bytes", c[5], sizeof(c[5]));
-		report_fmt(pb, "bytes", c[6], sizeof(c[6]));
-		report_fmt(bb, "bytes", c[7], sizeof(c[7]));
-		report_fmt(dt, "ns", c[8], sizeof(c[8]));
+		fmt_value(mg, "bytes", c[5], sizeof(c[5]));
+		fmt_value(pb, "bytes", c[6], sizeof(c[6]));
+		fmt_value(bb, "bytes", c[7], sizeof(c[7]));
+		fmt_value(dt, "ns", c[8], sizeof(c[8]));
 		const char *cells[9] = { tr, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8] };
 		doc_row(ctx->doc, cells);
 		bars += !isnan(dm) + !isnan(dr) + !isnan(rm) + !isnan(rr);

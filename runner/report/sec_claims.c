@@ -7,7 +7,12 @@
 
 #include "config/config.h"
 #include "param.h"
-#include "report/report.h"
+#include "common/vocab.h"
+#include "report/charts.h"
+#include "report/claims.h"
+#include "report/doc.h"
+#include "report/lookup.h"
+#include "report/section.h"
 #include "common/util.h"
 
 enum { CLAIM_UNSUPPORTED = -2, CLAIM_NOT_MEASURED = -1, CLAIM_FAILS = 0, CLAIM_HOLDS = 1 };
@@ -214,7 +219,7 @@ static void show(json_t *v, const char *unit, json_t *sel, json_t *records, char
 	if (json_is_string(v))
 		snprintf(num, sizeof(num), "%s", json_string_value(v));
 	else
-		report_fmt(json_number_value(v), unit ? unit : "", num, sizeof(num));
+		fmt_value(json_number_value(v), unit ? unit : "", num, sizeof(num));
 	if (!json_is_object(sel)) {
 		snprintf(buf, len, "%s", num);
 		return;

@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "common/vocab.h"
+#include "report/charts.h"
+#include "report/claims.h"
+#include "report/doc.h"
+#include "report/lookup.h"
+#include "report/section.h"
 
 /* "EMSGSIZE (Message too long)", or the behaviour sentence. */
 static void past(json_t *r, char *buf, size_t len)
@@ -42,10 +47,10 @@ void report_limits(struct report_ctx *ctx)
 		if (status && strcmp(status, "ok") != 0)
 			snprintf(meas, sizeof(meas), "%s", status);
 		else
-			report_fmt(json_number_value(json_object_get(r, "value")), unit, meas,
+			fmt_value(json_number_value(json_object_get(r, "value")), unit, meas,
 				   sizeof(meas));
 		if (json_is_object(os))
-			report_fmt(json_number_value(json_object_get(os, "value")), unit, rep,
+			fmt_value(json_number_value(json_object_get(os, "value")), unit, rep,
 				   sizeof(rep));
 		else
 			snprintf(rep, sizeof(rep), "—");

@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "common/vocab.h"
+#include "report/charts.h"
+#include "report/claims.h"
+#include "report/doc.h"
+#include "report/lookup.h"
+#include "report/section.h"
 #include "common/util.h"
 
 static const struct {
@@ -151,15 +156,15 @@ static void layer_attribution(struct report_ctx *ctx, struct cols *c)
 					       "mechanism", layers[l].mechanism, sizes[s], col_name(c, k));
 				char a[32], b[32];
 				any |= !isnan(p);
-				report_fmt(p, "ns", a, sizeof(a));
-				report_fmt(isnan(o) ? NAN : p - o, "ns", b, sizeof(b));
+				fmt_value(p, "ns", a, sizeof(a));
+				fmt_value(isnan(o) ? NAN : p - o, "ns", b, sizeof(b));
 				cells[k + 4] = isnan(p) ? xasprintf("—") : isnan(o) ?
 					xasprintf("%s", a) : xasprintf("%s (%s, %.0f%%)", a, b,
 								       100 * (p - o) / p);
 			}
-			report_fmt((double)sizes[s], "bytes", c1, sizeof(c1));
+			fmt_value((double)sizes[s], "bytes", c1, sizeof(c1));
 			snprintf(c3, sizeof(c3), "%s (%s)", layers[l].transport, placement);
-			report_fmt(o, "ns", c4, sizeof(c4));
+			fmt_value(o, "ns", c4, sizeof(c4));
 			cells[0] = (char *)layers[l].what, cells[1] = c1, cells[2] = c3, cells[3] = c4;
 			if (any)
 				doc_row(ctx->doc, (const char *const *)cells);
@@ -192,28 +197,28 @@ static void explain_simplex(struct doc *d, json_t *big, json_t *queued)
 		doc_p(d, "Pipe(duplex=False): send_bytes writes a %.0f-byte length header before "
 			 "the payload, so with nobody reading the largest payload that completes is "
 			 "the pipe's capacity less the header: %s = F_GETPIPE_SZ %s − %.0f.", h,
-		      report_fmt(l, "bytes", a, sizeof(a)), report_fmt(cap, "bytes", b, sizeof(b)), h);
+		      fmt_value(l, "bytes", a, sizeof(a)), fmt_value(cap, "bytes", b, sizeof(b)), h);
 	else
 		doc_p(d, "Pipe(duplex=False): with nobody reading, send_bytes completes up to %s "
 			 "(F_GETPIPE_SZ %s, a %.0f-byte header per message).",
-		      report_fmt(l, "bytes", a, sizeof(a)), report_fmt(cap, "bytes", b, sizeof(b)), h);
+		      fmt_value(l, "bytes", a, sizeof(a)), fmt_value(cap, "bytes", b, sizeof(b)), h);
 	if (!queued)
 		return;
 	double q = json_number_value(json_object_get(queued, "value"));
 	double size = json_number_value(json_object_get(json_object_get(queued, "params"), "size"));
-	report_fmt(size, "bytes", e, sizeof(e));
+	fmt_value(size, "bytes", e, sizeof(e));
 	if (!isnan(page) && page > 0 && size > own && q == cap - page + h)
 		doc_p(d, "A message of %s stalls with only %s queued, not %s: above %.0f bytes "
 			 "send_bytes writes the header and the payload in two write()s; the header "
 			 "takes a page slot of the pipe to itself and the kernel does not merge a "
 			 "whole-page write into it, so %.0f pages of payload follow it: %.0f × %.0f "
 			 "+ %.0f. The queued figure is where a larger send stops, not the largest "
-			 "that fits.", e, report_fmt(q, "bytes", a, sizeof(a)),
-		      report_fmt(l + h, "bytes", b, sizeof(b)), own, cap / page - 1, cap / page - 1,
+			 "that fits.", e, fmt_value(q, "bytes", a, sizeof(a)),
+		      fmt_value(l + h, "bytes", b, sizeof(b)), own, cap / page - 1, cap / page - 1,
 		      page, h);
 	else
 		doc_p(d, "A message of %s stalls with %s queued (header included).", e,
-		      report_fmt(q, "bytes", a, sizeof(a)));
+		      fmt_value(q, "bytes", a, sizeof(a)));
 }
 
 static void explain_duplex(struct doc *d, json_t *big, json_t *queued)
@@ -226,15 +231,15 @@ static void explain_duplex(struct doc *d, json_t *big, json_t *queued)
 		 "send_bytes completes up to %s of payload (%s with its %.0f-byte header) against "
 		 "SO_SNDBUF %s and the peer's SO_RCVBUF %s: what fits differs from SO_SNDBUF by "
 		 "%+.0f bytes (a socket's buffer is accounted in kernel buffers, not payload bytes).",
-	      report_fmt(l, "bytes", a, sizeof(a)), report_fmt(l + h, "bytes", b, sizeof(b)), h,
-	      report_fmt(snd, "bytes", e, sizeof(e)), report_fmt(rcv, "bytes", f, sizeof(f)),
+	      fmt_value(l, "bytes", a, sizeof(a)), fmt_value(l + h, "bytes", b, sizeof(b)), h,
+	      fmt_value(snd, "bytes", e, sizeof(e)), fmt_value(rcv, "bytes", f, sizeof(f)),
 	      l + h - snd);
 	if (!queued)
 		return;
 	double q = json_number_value(json_object_get(queued, "value"));
 	double size = json_number_value(json_object_get(json_object_get(queued, "params"), "size"));
 	doc_p(d, "A message of %s stalls with %s queued (header included)%s.",
-	      report_fmt(size, "bytes", a, sizeof(a)), report_fmt(q, "bytes", b, sizeof(b)),
+	      fmt_value(size, "bytes", a, sizeof(a)), fmt_value(q, "bytes", b, sizeof(b)),
 	      q == l + h ? ": the same bytes as the largest payload that completes, plus its header" :
 			   "");
 }
@@ -265,7 +270,7 @@ static void no_reader(struct report_ctx *ctx, struct cols *c)
 			cells[0] = (char *)kinds[m], cells[1] = (char *)metrics[f];
 			for (size_t k = 0; k < c->n; k++) {
 				char v[32];
-				report_fmt(med(ctx->records, "python", "blocking", NULL, metrics[f],
+				fmt_value(med(ctx->records, "python", "blocking", NULL, metrics[f],
 					       "mechanism", kinds[m], -1, col_name(c, k)),
 					   "bytes", v, sizeof(v));
 				cells[k + 2] = xasprintf("%s", v);
@@ -320,7 +325,7 @@ static void large_data(struct report_ctx *ctx, struct cols *c)
 		cells[0] = (char *)mechs[m];
 		for (size_t k = 0; k < c->n; k++) {
 			char v[32];
-			report_fmt(med(ctx->records, "python", "large_data", NULL, mechs[m], NULL,
+			fmt_value(med(ctx->records, "python", "large_data", NULL, mechs[m], NULL,
 				       NULL, -1, col_name(c, k)), "ns", v, sizeof(v));
 			cells[k + 1] = xasprintf("%s", v);
 		}

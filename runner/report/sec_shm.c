@@ -6,7 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "common/vocab.h"
+#include "report/charts.h"
+#include "report/claims.h"
+#include "report/doc.h"
+#include "report/lookup.h"
+#include "report/section.h"
 
 /* Median value of shm/cas/metric with params.<k1> == v1 and (when k2) params.<k2> == n2. */
 static double med(json_t *records, const char *cas, const char *metric, const char *k1,
@@ -99,7 +104,7 @@ static void crossover(struct report_ctx *ctx, const char *ring)
 	else
 		doc_p(ctx->doc, "%s overtakes both a pipe and an AF_UNIX stream socket from %s chunks "
 				"on (the smallest chunk size measured at which it is faster than both).",
-		      ring, report_fmt((double)best, "bytes", b, sizeof(b)));
+		      ring, fmt_value((double)best, "bytes", b, sizeof(b)));
 	json_decref(all);
 }
 
@@ -129,8 +134,8 @@ static int handover_row(struct report_ctx *ctx, FILE *dat, const char *wake, con
 	if (isnan(p50))
 		return 0;
 	char a[32], b[32];
-	const char *cells[4] = { wake, place, report_fmt(p50, "ns", a, sizeof(a)),
-				 report_fmt(p99, "ns", b, sizeof(b)) };
+	const char *cells[4] = { wake, place, fmt_value(p50, "ns", a, sizeof(a)),
+				 fmt_value(p99, "ns", b, sizeof(b)) };
 	doc_row(ctx->doc, cells);
 	if (!strcmp(place, "cross_core"))
 		fprintf(dat, "%s %.0f %.0f\n", wake, p50, p99);
@@ -175,9 +180,9 @@ void report_shm(struct report_ctx *ctx)
 			if (!any)
 				continue;
 			char c[10][32];
-			report_fmt((double)sizes[k], "bytes", c[1], sizeof(c[1]));
+			fmt_value((double)sizes[k], "bytes", c[1], sizeof(c[1]));
 			for (int q = 0; q < 8; q++)
-				report_fmt(v[q], q < 6 ? "ns" : "bytes_per_s", c[2 + q], sizeof(c[2 + q]));
+				fmt_value(v[q], q < 6 ? "ns" : "bytes_per_s", c[2 + q], sizeof(c[2 + q]));
 			const char *cells[10] = { methods[m], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
 						  c[8], c[9] };
 			doc_row(ctx->doc, cells);

@@ -33,6 +33,8 @@
 #include "exec/sweep.h"
 #include "timing.h"
 #include "common/util.h"
+#include "common/vocab.h"
+#include "report/report.h"
 
 #define MAX_LINE (1 << 20)
 #define RESERVE_BYTES (256 * 1024)
@@ -48,20 +50,10 @@ struct run {
 	char reserve[PATH_MAX + 32];	/* space kept for the final files; see make_run_dir() */
 	json_t *meta;		/* run.json */
 	json_t *cases;		/* run.json "cases" */
-	int counts[4];		/* ok, unsupported, failed, timeout */
+	int counts[ST_COUNT];	/* per status (vocab.h ST_*) */
 	int64_t t0;
 	int fancy;
 };
-
-static const char *const status_names[] = { "ok", "unsupported", "failed", "timeout" };
-
-static int status_index(const char *s)
-{
-	for (int i = 0; i < 4; i++)
-		if (strcmp(s, status_names[i]) == 0)
-			return i;
-	return 2;
-}
 
 static void on_signal(int sig)
 {
@@ -487,25 +479,6 @@ static void free_argv(char **argv)
 	free(argv);
 }
 
-static void describe_value(json_t *r, char *buf, size_t len)
-{
-	json_t *v = json_object_get(r, "value");
-	const char *unit = json_string_value(json_object_get(r, "unit"));
-	double d = json_number_value(v);
-	if (!json_is_number(v))
-		snprintf(buf, len, "-");
-	else if (strcmp(unit, "bytes") == 0)
-		fmt_size((int64_t)d, buf, len);
-	else if (strcmp(unit, "ns") == 0)
-		fmt_duration((int64_t)d, buf, len);
-	else if (strcmp(unit, "bytes_per_s") == 0)
-		snprintf(buf, len, d >= 1e9 ? "%.3g GB/s" : "%.3g MB/s", d >= 1e9 ? d / 1e9 : d / 1e6);
-	else if (strcmp(unit, "ops_per_s") == 0)
-		snprintf(buf, len, "%.3g ops/s", d);
-	else
-		snprintf(buf, len, "%.6g %s", d, unit);
-}
-
 /* Run plan case i, repetition rep; returns its status index. */
 static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 {
@@ -587,7 +560,7 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 		snprintf(how, sizeof(how), "not started");
 	}
 	if (C.first_ok)
-		describe_value(C.first_ok, value, sizeof(value));
+		fmt_record_value(C.first_ok, value, sizeof(value));
 	json_t *entry = json_pack("{s:I, s:i, s:s, s:s, s:s, s:o, s:O, s:s, s:s?, s:s, s:f, s:i, "
 				  "s:s, s:s, s:o}",
 				  "index", (json_int_t)i, "rep", rep, "label", pc->label, "probe",
@@ -612,7 +585,7 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 		printf("\r\033[K%s rep %d: \033[31m%s\033[0m: %s\n", pc->label, rep + 1, status,
 		       reason);
 	}
-	return status_index(status);
+	return vocab_status_index(status);
 }
 
 /* ---- the end ----------------------------------------------------------------------------- */
@@ -657,8 +630,8 @@ static void print_summary(struct run *R)
 		       R->fancy ? "\033[0m" : "",
 		       why ? why : json_string_value(json_object_get(e, "value")));
 	}
-	printf("\n%zu case runs: %d ok, %d unsupported, %d failed, %d timeout\n", n, R->counts[0],
-	       R->counts[1], R->counts[2], R->counts[3]);
+	printf("\n%zu case runs: %d ok, %d unsupported, %d failed, %d timeout\n", n, R->counts[ST_OK],
+	       R->counts[ST_UNSUPPORTED], R->counts[ST_FAILED], R->counts[ST_TIMEOUT]);
 }
 
 /* gbench.json: Google Benchmark's own JSON for the cases it timed, as its tools (compare.py)
@@ -716,9 +689,9 @@ static int finish(struct run *R, const char *status, const char *reason)
 	json_object_set_new(R->meta, "ended", json_string(stamp));
 	json_object_set_new(R->meta, "duration_s", json_real((double)(now_ns() - R->t0) / 1e9));
 	json_object_set_new(R->meta, "summary",
-			    json_pack("{s:i, s:i, s:i, s:i}", "ok", R->counts[0], "unsupported",
-				      R->counts[1], "failed", R->counts[2], "timeout",
-				      R->counts[3]));
+			    json_pack("{s:i, s:i, s:i, s:i}", "ok", R->counts[ST_OK], "unsupported",
+				      R->counts[ST_UNSUPPORTED], "failed", R->counts[ST_FAILED], "timeout",
+				      R->counts[ST_TIMEOUT]));
 	if (write_meta(R) < 0)
 		rc = -1;
 	return rc;
@@ -824,5 +797,5 @@ int cmd_run(int argc, char **argv)
 	config_free(&R.cfg);
 	if (exec_stop_signal)
 		return 128 + (int)exec_stop_signal;
-	return rc < 0 || R.write_errno || R.counts[2] || R.counts[3] ? EXIT_CASE_FAILED : EXIT_ALL_OK;
+	return rc < 0 || R.write_errno || R.counts[ST_FAILED] || R.counts[ST_TIMEOUT] ? EXIT_CASE_FAILED : EXIT_ALL_OK;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "common/util.h"
+#include "common/vocab.h"
 
 /* Every unit (ns, bytes, per second, counts, ratios) is a quantity from 0 up; above 2^63 it
  * could not be displayed as an integer without overflow. */
@@ -18,19 +19,6 @@ static int in_range(json_t *v)
 		return 1;
 	double d = json_number_value(v);
 	return json_is_number(v) && d >= 0 && d <= 9223372036854775807.0;
-}
-
-static const char *const units[] = { "ns", "bytes", "bytes_per_s", "ops_per_s", "count",
-				     "ratio", NULL };
-static const char *const directions[] = { "lower", "higher", "none", NULL };
-static const char *const statuses[] = { "ok", "unsupported", "failed", "timeout", NULL };
-
-static int in(const char *s, const char *const *set)
-{
-	for (int i = 0; s && set[i]; i++)
-		if (strcmp(s, set[i]) == 0)
-			return 1;
-	return 0;
 }
 
 static const char *str_field(json_t *r, const char *key)
@@ -62,20 +50,20 @@ static int validate(json_t *r, const char **key, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (!in(str_field(r, "unit"), units)) {
+	if (!vocab_is(str_field(r, "unit"), vocab_units)) {
 		*key = "unit";
 		snprintf(err, errlen, "unknown unit \"%s\" (expected ns, bytes, bytes_per_s, "
 				      "ops_per_s, count or ratio)", str_field(r, "unit"));
 		return -1;
 	}
-	if (!in(str_field(r, "direction"), directions)) {
+	if (!vocab_is(str_field(r, "direction"), vocab_directions)) {
 		*key = "direction";
 		snprintf(err, errlen, "unknown direction \"%s\" (expected lower, higher or none)",
 			 str_field(r, "direction"));
 		return -1;
 	}
 	const char *status = str_field(r, "status");
-	if (!in(status, statuses)) {
+	if (!vocab_is(status, vocab_statuses)) {
 		*key = "status";
 		snprintf(err, errlen, "unknown status \"%s\" (expected ok, unsupported, failed or "
 				      "timeout)", status);

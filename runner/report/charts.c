@@ -1,0 +1,163 @@
+/* charts.c - charts drawn by gnuplot into a run directory's plots/ (charts.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "exec/exec.h"
+#include "report/charts.h"
+#include "report/doc.h"
+#include "timing.h"
+
+/* plots/ inside a run directory: made, or accepted when it is a real directory; a link or a
+ * file planted there is refused (nothing is ever written through it). */
+int report_plots_dir(struct report_ctx *ctx, char *plots, size_t len)
+{
+	snprintf(plots, len, "%s/plots", ctx->dir);
+	if (mkdir_p(ctx->dir, 0755) == 0 && subdir_here(plots) == 0)
+		return 0;
+	if (!ctx->err[0])
+		snprintf(ctx->err, sizeof(ctx->err), "charts: %.900s: %s", plots,
+			 errno == ELOOP ? "is a symbolic link; refusing to write through it (remove "
+					  "it, or report a copy of the run directory)" :
+			 errno == ENOTDIR ? "is not a directory; remove it" : strerror(errno));
+	return -1;
+}
+
+#define GNUPLOT_DEADLINE_NS (60LL * 1000000000)
+
+/* Run gnuplot with its working files in a private directory (mkdtemp, inside plots/ so that
+ * rename works): it writes name.svg and name.png there, its chatter goes to name.log there,
+ * and nothing it writes can follow a link planted in the run directory. */
+static int run_gnuplot(const char *gp, const char *exprs, const char *log)
+{
+	int logfd = open(log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (logfd < 0)
+		return -1;
+	fflush(NULL);	/* the child must not print our buffered output again */
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null < 0 || dup2(null, 1) < 0 || dup2(logfd, 2) < 0)
+			_exit(126);
+		execlp("gnuplot", "gnuplot", "-e", exprs, gp, (char *)NULL);
+		_exit(127);
+	}
+	close(logfd);
+	if (pid < 0)
+		return -1;
+	/* Bounded: a gnuplot that hangs is killed after GNUPLOT_DEADLINE_NS, and one drawing
+	 * while the run is being stopped is stopped with it. */
+	int st = -1;
+	int64_t deadline = now_ns() + GNUPLOT_DEADLINE_NS;
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (exec_stop_signal || now_ns() > deadline)
+			kill(pid, now_ns() > deadline + 1000000000 ? SIGKILL : SIGTERM);
+		sleep_ns(10000000);
+	}
+	return st;
+}
+
+/* Move what gnuplot made from the private directory into plots/ (rename replaces a planted
+ * link instead of following it) and remove the private directory. */
+static void move_chart_files(const char *tmpdir, const char *plots, const char *name)
+{
+	static const char *const ext[] = { "svg", "png", "log" };
+	char from[PATH_MAX + 80], to[PATH_MAX + 80];
+	for (unsigned i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(from, sizeof(from), "%s/%s.%s", tmpdir, name, ext[i]);
+		snprintf(to, sizeof(to), "%s/%s.%s", plots, name, ext[i]);
+		if (rename(from, to) < 0)
+			unlink(from);
+	}
+	rmdir(tmpdir);
+}
+
+/* Whether gnuplot (its wait status st, -1 when not run) drew the chart: 0 when it did.  A run
+ * being stopped and a gnuplot not installed are said in the report where the chart would be;
+ * any other failure is the report's error (ctx->err). */
+static int chart_outcome(struct report_ctx *ctx, int st, const char *gp, const char *plots,
+			 const char *name)
+{
+	if (exec_stop_signal) {
+		doc_p(ctx->doc, "(Chart %s not drawn: interrupted by signal %d.)", name,
+		      (int)exec_stop_signal);
+		return -1;
+	}
+	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+		ctx->charts_skipped++;
+		doc_p(ctx->doc, "(Chart %s not drawn: gnuplot is not installed. Install it "
+			  "(make deps) and run ipcprobe report on this directory.)", name);
+	} else if (!ctx->err[0]) {
+		snprintf(ctx->err, sizeof(ctx->err), "gnuplot %.400s failed; its messages are in "
+			 "%.500s/%s.log", gp, plots, name);
+	}
+	return -1;
+}
+
+int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data)
+{
+	char plots[PATH_MAX], dat[PATH_MAX + 64], out[PATH_MAX + 80], gp[PATH_MAX], e[512];
+	char exprs[5 * PATH_MAX + 256], tmpdir[PATH_MAX + 32], log[PATH_MAX + 80];
+	if (report_plots_dir(ctx, plots, sizeof(plots)) < 0)
+		return -1;
+	snprintf(dat, sizeof(dat), "%s/%s.dat", plots, name);
+	snprintf(gp, sizeof(gp), "%s/../plots/%s.gp", self_dir(NULL), script);
+	if (write_file_atomic(dat, data, strlen(data), e, sizeof(e))) {
+		if (!ctx->err[0])
+			snprintf(ctx->err, sizeof(ctx->err), "%s", e);
+		return -1;
+	}
+	if (strchr(ctx->dir, '\'')) {
+		if (!ctx->err[0])
+			snprintf(ctx->err, sizeof(ctx->err), "charts: the run directory's name "
+							     "contains a quote; gnuplot cannot be told it");
+		return -1;
+	}
+	if (exec_stop_signal)	/* the run is being stopped: no more charts, no failure */
+		return chart_outcome(ctx, -1, gp, plots, name);
+	snprintf(tmpdir, sizeof(tmpdir), "%s/.gnuplot-XXXXXX", plots);
+	if (!mkdtemp(tmpdir)) {
+		if (!ctx->err[0])
+			snprintf(ctx->err, sizeof(ctx->err), "charts: cannot make a private "
+				 "directory in %.900s: %s", plots, strerror(errno));
+		return -1;
+	}
+	char stylepath[PATH_MAX];
+	snprintf(stylepath, sizeof(stylepath), "%s/../plots/style.gp", self_dir(NULL));
+	snprintf(out, sizeof(out), "%s/%s", tmpdir, name);
+	snprintf(log, sizeof(log), "%s/%s.log", tmpdir, name);
+	/* opts: grouped.gp's options file, written beside the data by the report. */
+	snprintf(exprs, sizeof(exprs), "datafile='%s'; outbase='%s'; style='%s'; opts='%s/%s.opts'",
+		 dat, out, stylepath, plots, name);
+	int st = run_gnuplot(gp, exprs, log);
+	move_chart_files(tmpdir, plots, name);
+	return chart_outcome(ctx, st, gp, plots, name);
+}
+
+void report_warn_skipped(const struct report_ctx *ctx)
+{
+	if (ctx->charts_skipped)
+		fprintf(stderr, "ipcprobe: warning: %d chart%s not drawn in %s: gnuplot is not "
+				"installed (make deps installs it; then ipcprobe report DIR)\n",
+			ctx->charts_skipped, ctx->charts_skipped == 1 ? "" : "s", ctx->dir);
+}
+
+int report_save(struct report_ctx *ctx, const char *title, char *err, size_t errlen)
+{
+	int rc = doc_save(ctx->doc, ctx->dir, title, err, errlen);
+	ctx->doc = NULL;
+	report_warn_skipped(ctx);
+	if (rc == 0 && ctx->err[0]) {
+		snprintf(err, errlen, "%s", ctx->err);
+		rc = -1;
+	}
+	return rc;
+}

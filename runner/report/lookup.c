@@ -1,0 +1,132 @@
+/* lookup.c - look-ups in the records that report sections share (lookup.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/vocab.h"
+#include "report/lookup.h"
+
+int str_is(json_t *o, const char *key, const char *want)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return want == NULL || (s && strcmp(s, want) == 0);
+}
+
+json_t *report_select(json_t *records, const char *probe, const char *cas,
+		      const char *transport, const char *metric)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(records, i, r) {
+		if (str_is(r, "probe", probe) && str_is(r, "case", cas) &&
+		    str_is(r, "transport", transport) && str_is(r, "metric", metric) &&
+		    str_is(r, "status", "ok"))
+			json_array_append(out, r);
+	}
+	return out;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double report_median(json_t *recs)
+{
+	size_t n = json_array_size(recs), k = 0, i;
+	json_t *r;
+	if (n == 0)
+		return NAN;
+	double *v = malloc(n * sizeof(*v));
+	json_array_foreach(recs, i, r)
+		if (json_is_number(json_object_get(r, "value")))
+			v[k++] = json_number_value(json_object_get(r, "value"));
+	double m = NAN;
+	if (k) {
+		qsort(v, k, sizeof(*v), cmp_double);
+		m = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+	}
+	free(v);
+	return m;
+}
+
+const char *report_fmt_tail(json_t *recs, const char *key, const char *unit, char *buf,
+			    size_t len)
+{
+	double v = report_median_of(recs, key), n = report_median_of(recs, "n");
+	if (!isnan(v) || isnan(n) || n < 1)
+		return fmt_value(v, unit, buf, len);
+	char mx[48];
+	snprintf(buf, len, "n too small (n %.0f): = max %s", n,
+		 fmt_value(report_median_of(recs, "max"), unit, mx, sizeof(mx)));
+	return buf;
+}
+
+json_t *report_transports(json_t *recs)
+{
+	json_t *out = json_array(), *r, *t;
+	size_t i, k;
+	json_array_foreach(recs, i, r) {
+		const char *tr = json_string_value(json_object_get(r, "transport"));
+		int seen = 0;
+		if (!tr)
+			continue;
+		json_array_foreach(out, k, t)
+			seen |= !strcmp(json_string_value(t), tr);
+		if (!seen)
+			json_array_append_new(out, json_string(tr));
+	}
+	return out;
+}
+
+/* The median over repetitions of dist.<key> (or of value when key is NULL). */
+double report_median_of(json_t *recs, const char *key)
+{
+	json_t *vals = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		json_t *v = key ? json_object_get(json_object_get(r, "dist"), key) :
+				  json_object_get(r, "value");
+		if (json_is_number(v))
+			json_array_append_new(vals, json_pack("{s:O}", "value", v));
+	}
+	double m = report_median(vals);
+	json_decref(vals);
+	return m;
+}
+
+/* The records of recs whose params.<param> equals v. */
+json_t *with_param(json_t *recs, const char *param, json_int_t v)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r)
+		if (json_integer_value(json_object_get(json_object_get(r, "params"), param)) == v)
+			json_array_append(out, r);
+	return out;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	json_int_t x = *(const json_int_t *)a, y = *(const json_int_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The distinct values of params.<param> in recs, sorted; returns the count (at most max). */
+int param_values(json_t *recs, const char *param, json_int_t *out, int max)
+{
+	json_t *r;
+	size_t i;
+	int n = 0;
+	json_array_foreach(recs, i, r) {
+		json_int_t v = json_integer_value(json_object_get(json_object_get(r, "params"), param));
+		int seen = 0;
+		for (int k = 0; k < n; k++)
+			seen |= out[k] == v;
+		if (!seen && n < max)
+			out[n++] = v;
+	}
+	qsort(out, (size_t)n, sizeof(*out), cmp_int);
+	return n;
+}

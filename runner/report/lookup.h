@@ -1,0 +1,30 @@
+/* lookup.h - look-ups in the records that report sections share. */
+#ifndef IPCPROBE_LOOKUP_H
+#define IPCPROBE_LOOKUP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Is o's string field key equal to want (want NULL: always)? */
+int str_is(json_t *o, const char *key, const char *want);
+/* Records of probe/case/metric (transport NULL: any) with status ok, as a new array. */
+json_t *report_select(json_t *records, const char *probe, const char *cas,
+		      const char *transport, const char *metric);
+/* The median of the values of recs (NAN if none). */
+double report_median(json_t *recs);
+/* The cell for tail percentile dist.<key> over recs (the median over repetitions); where
+ * the distributions hold too few samples for it (null, n > 0), "n too small (n N): = max M"
+ * rather than a tail nobody measured. */
+const char *report_fmt_tail(json_t *recs, const char *key, const char *unit, char *buf,
+			    size_t len);
+/* Ordered transport names appearing in recs (a new array of strings). */
+json_t *report_transports(json_t *recs);
+
+/* The median over repetitions of dist.<key> (or of value when key is NULL; NAN if none). */
+double report_median_of(json_t *recs, const char *key);
+/* The records of recs whose params.<param> equals v (a new array). */
+json_t *with_param(json_t *recs, const char *param, json_int_t v);
+/* The distinct values of params.<param> in recs, sorted; returns the count (at most max). */
+int param_values(json_t *recs, const char *param, json_int_t *out, int max);
+
+#endif

@@ -1,0 +1,155 @@
+/* sec_manager.c - the manager section: what a broker process costs per operation. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/vocab.h"
+#include "report/charts.h"
+#include "report/doc.h"
+#include "report/lookup.h"
+#include "report/section.h"
+#include "report/variants.h"
+
+static const char *clock_cost(json_t *recs, char *buf, size_t len)
+{
+	json_t *vals = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		json_t *v = json_object_get(json_object_get(r, "facts"), "timer_overhead_ns");
+		if (json_is_number(v))
+			json_array_append_new(vals, json_pack("{s:O}", "value", v));
+	}
+	double m = report_median(vals);
+	json_decref(vals);
+	if (isnan(m))
+		return snprintf(buf, len, "an unrecorded amount"), buf;
+	return fmt_value(m, "ns", buf, len);
+}
+
+/* The operations per timed batch of recs ("1" to "N"; a range when repetitions differ;
+ * "—" for records from before batches). */
+static void batch_cell(json_t *recs, char *buf, size_t len)
+{
+	json_int_t lo = 0, hi = 0;
+	json_t *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		json_int_t k = json_integer_value(json_object_get(json_object_get(r, "facts"),
+								  "batch"));
+		if (k <= 0)
+			continue;
+		lo = lo == 0 || k < lo ? k : lo;
+		hi = k > hi ? k : hi;
+	}
+	if (hi == 0)
+		snprintf(buf, len, "—");
+	else if (lo == hi)
+		snprintf(buf, len, "%lld", (long long)lo);
+	else
+		snprintf(buf, len, "%lld–%lld", (long long)lo, (long long)hi);
+}
+
+/* The manager: per-operation latency and throughput by client count and mode, and the
+ * broker's overhead as a multiple of touching shared memory directly. */
+void report_manager(struct report_ctx *ctx)
+{
+	static const char *const modes[] = { "broker", "shared_mutex", "atomic" };
+	json_t *lat = report_select(ctx->records, "manager", "ops", NULL, "op_latency");
+	json_t *tput = report_select(ctx->records, "manager", "ops", NULL, "throughput");
+	json_int_t clients[32];
+	int n = param_values(lat, "clients", clients, 32);
+	char clk[48];
+	doc_p(ctx->doc, "A broker process owns a table of counters; clients get, set or increment "
+			"over AF_UNIX stream sockets. Beside it the same operations on shared memory "
+			"under a process-shared mutex, and with atomic instructions. After every run "
+			"the counters equal the increments sent (checked by the probe). An operation "
+			"cheaper than 50 clock reads is timed in batches between two clock reads "
+			"(column batch; the clock costs %s here), so a latency is a batch's time over "
+			"its size and the clock stays out of it. Medians over repetitions.",
+	      clock_cost(lat, clk, sizeof(clk)));
+	static const char *const hd[] = { "op", "clients", "mode", "latency p50", "p99", "batch",
+					  "throughput", "broker ÷ shared_mutex (p50)" };
+	doc_table(ctx->doc, 8, hd);
+	static const char *const ops[] = { "get", "set", "incr" };
+	double tp[3][3][32];	/* [op][mode][client index] ops/s, for the chart */
+	for (int o = 0; o < 3; o++)
+		for (int m = 0; m < 3; m++)
+			for (int k = 0; k < 32; k++)
+				tp[o][m][k] = NAN;
+	for (int o = 0; o < 3; o++) {
+		for (int k = 0; k < n; k++) {
+			double mutex_p50 = NAN;
+			for (int m = 2; m >= 0; m--) {
+				json_t *sel = json_array(), *r;
+				size_t i;
+				json_array_foreach(lat, i, r) {
+					json_t *p = json_object_get(r, "params");
+					if (json_integer_value(json_object_get(p, "clients")) == clients[k] &&
+					    !strcmp(json_string_value(json_object_get(p, "mode")), modes[m]) &&
+					    !strcmp(json_string_value(json_object_get(p, "op")), ops[o]))
+						json_array_append(sel, r);
+				}
+				if (json_array_size(sel) == 0) {
+					json_decref(sel);
+					continue;
+				}
+				json_t *tsel = json_array();
+				json_array_foreach(tput, i, r) {
+					json_t *p = json_object_get(r, "params");
+					if (json_equal(p, json_object_get(json_array_get(sel, 0), "params")))
+						json_array_append(tsel, r);
+				}
+				double p50 = report_median_of(sel, NULL);
+				if (m == 1)
+					mutex_p50 = p50;
+				char c1[16], c2[32], c3[96], c4[32], c5[32], c6[48];
+				snprintf(c1, sizeof(c1), "%lld", (long long)clients[k]);
+				fmt_value(p50, "ns", c2, sizeof(c2));
+				report_fmt_tail(sel, "p99", "ns", c3, sizeof(c3));
+				tp[o][m][k] = report_median_of(tsel, NULL);
+				fmt_value(tp[o][m][k], "ops_per_s", c4, sizeof(c4));
+				if (m == 0)
+					fmt_ratio(c5, sizeof(c5), p50, mutex_p50);
+				else
+					c5[0] = '\0';
+				batch_cell(sel, c6, sizeof(c6));
+				const char *cells[8] = { ops[o], c1, modes[m], c2, c3, c6, c4, c5 };
+				doc_row(ctx->doc, cells);
+				json_decref(sel);
+				json_decref(tsel);
+			}
+		}
+	}
+	doc_table_end(ctx->doc);
+	/* The chart shows incr, the operation whose result the probe checks, else the first
+	 * operation measured. */
+	int op = -1;
+	for (int o = 2; o >= 0 && op < 0; o--)
+		for (int k = 0; k < n && op < 0; k++)
+			if (!isnan(tp[o][0][k]) || !isnan(tp[o][1][k]) || !isnan(tp[o][2][k]))
+				op = o;
+	if (op >= 0) {
+		char *data = NULL;
+		size_t dlen = 0;
+		FILE *dat = open_memstream(&data, &dlen);
+		for (int m = 0; m < 3; m++) {
+			fprintf(dat, "%s clients ops_per_s\n", modes[m]);
+			for (int k = 0; k < n; k++)
+				if (!isnan(tp[op][m][k]))
+					fprintf(dat, "%lld %.1f\n", (long long)clients[k], tp[op][m][k]);
+			fprintf(dat, "\n\n");
+		}
+		fclose(dat);
+		char alt[160];
+		snprintf(alt, sizeof(alt), "Aggregate %s operations per second by client count: "
+					   "through the broker, under a process-shared mutex, atomic",
+			 ops[op]);
+		if (report_plot(ctx, "manager", "manager", data) == 0)
+			doc_chart(ctx->doc, ctx->dir, "manager", alt);
+		free(data);
+	}
+	json_decref(lat);
+	json_decref(tput);
+}
+
