@@ -301,32 +301,3 @@ int tty_fancy(void)
 	const char *term = getenv("TERM");
 	return isatty(STDOUT_FILENO) && term && strcmp(term, "dumb") != 0 && !getenv("NO_COLOR");
 }
-
-char *command_first_line(char *const argv[], int with_stderr)
-{
-	int fds[2];
-	char buf[256];
-	if (pipe(fds) < 0)
-		return NULL;
-	fflush(NULL);	/* the child must not print our buffered output again */
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		dup2(fds[1], 1);
-		dup2(with_stderr ? fds[1] : null, 2);
-		close(fds[0]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	ssize_t n = pid > 0 ? read(fds[0], buf, sizeof(buf) - 1) : -1;
-	close(fds[0]);
-	int st = 1;
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return NULL;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return xstrdup(buf);
-}

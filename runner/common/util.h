@@ -43,10 +43,6 @@ int mkdir_p(const char *path, mode_t mode);
  * argv0 may be NULL after the first call (the answer is kept). */
 const char *self_dir(const char *argv0);
 
-/* Run argv (found on PATH by execvp, never through a shell) and return the first line it
- * prints on stdout (stderr too when with_stderr), or NULL when it fails; caller frees. */
-char *command_first_line(char *const argv[], int with_stderr);
-
 /* snprintf into a malloc'd string; aborts on allocation failure. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);

@@ -134,7 +134,7 @@ static int load_list(struct probe_info *p, char *err, size_t errlen)
 	struct exec_outcome out;
 	char e[256];
 	env_failure = 0;
-	if (exec_probe(&spec, &out, e, sizeof(e)) < 0) {
+	if (exec_run(&spec, &out, e, sizeof(e)) < 0) {
 		env_failure = 1;
 		snprintf(err, errlen, "cannot start probe %s (%s --list): %s; is the limit on "
 				      "processes (ulimit -u) or open files (ulimit -n) too low?",

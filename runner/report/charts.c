@@ -12,7 +12,6 @@
 #include "exec/exec.h"
 #include "report/charts.h"
 #include "report/doc.h"
-#include "timing.h"
 
 /* plots/ inside a run directory: made, or accepted when it is a real directory; a link or a
  * file planted there is refused (nothing is ever written through it). */
@@ -32,35 +31,21 @@ int report_plots_dir(struct report_ctx *ctx, char *plots, size_t len)
 #define GNUPLOT_DEADLINE_NS (60LL * 1000000000)
 
 /* Run gnuplot with its working files in a private directory (mkdtemp, inside plots/ so that
- * rename works): it writes name.svg and name.png there, its chatter goes to name.log there,
- * and nothing it writes can follow a link planted in the run directory. */
+ * rename works): it writes name.svg and name.png there, its chatter goes to name.log there
+ * (created exclusively), and nothing it writes can follow a link planted in the run
+ * directory.  Bounded like every child: one that hangs is killed at GNUPLOT_DEADLINE_NS, and
+ * one drawing while the run is being stopped is stopped with it.  Returns its wait status,
+ * or -1 when it could not be started. */
 static int run_gnuplot(const char *gp, const char *exprs, const char *log)
 {
-	int logfd = open(log, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (logfd < 0)
+	char *argv[] = { "gnuplot", "-e", (char *)exprs, (char *)gp, NULL };
+	struct exec_spec spec = { .argv = argv, .search_path = 1, .err_to = ERR_NEW,
+				  .stderr_path = log, .timeout_ns = GNUPLOT_DEADLINE_NS };
+	struct exec_outcome o;
+	char err[256];
+	if (exec_run(&spec, &o, err, sizeof(err)) < 0 || o.timed_out)
 		return -1;
-	fflush(NULL);	/* the child must not print our buffered output again */
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null < 0 || dup2(null, 1) < 0 || dup2(logfd, 2) < 0)
-			_exit(126);
-		execlp("gnuplot", "gnuplot", "-e", exprs, gp, (char *)NULL);
-		_exit(127);
-	}
-	close(logfd);
-	if (pid < 0)
-		return -1;
-	/* Bounded: a gnuplot that hangs is killed after GNUPLOT_DEADLINE_NS, and one drawing
-	 * while the run is being stopped is stopped with it. */
-	int st = -1;
-	int64_t deadline = now_ns() + GNUPLOT_DEADLINE_NS;
-	while (waitpid(pid, &st, WNOHANG) == 0) {
-		if (exec_stop_signal || now_ns() > deadline)
-			kill(pid, now_ns() > deadline + 1000000000 ? SIGKILL : SIGTERM);
-		sleep_ns(10000000);
-	}
-	return st;
+	return o.status;
 }
 
 /* Move what gnuplot made from the private directory into plots/ (rename replaces a planted

@@ -89,7 +89,7 @@ static json_t *git_commit(const char *srcdir, int *dirty)
 {
 	char *argv[] = { "git", "-C", (char *)srcdir, "describe", "--always", "--dirty",
 			 "--abbrev=40", NULL };
-	char *line = command_first_line(argv, 0);
+	char *line = exec_first_line(argv, 0, 10 * 1000000000LL);
 	*dirty = 0;
 	if (!line)
 		return json_null();
@@ -501,7 +501,8 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	const char *ipath = pc->interpreter ? find_in_path(pc->interpreter, interp, sizeof(interp)) :
 					      NULL;
 	char **argv = build_argv(pc, (char *)ipath);
-	struct exec_spec spec = { .argv = argv, .stderr_path = log, .timeout_ns = pc->timeout_ns,
+	struct exec_spec spec = { .argv = argv, .err_to = ERR_APPEND, .stderr_path = log,
+				  .timeout_ns = pc->timeout_ns,
 				  .max_line = MAX_LINE, .on_line = on_line, .arg = &C,
 				  .on_start = guard_probe_started };
 	struct exec_outcome o = { 0 };
@@ -510,7 +511,7 @@ static int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 		snprintf(reason, sizeof(reason), "interpreter %s is not installed here (not on PATH)",
 			 pc->interpreter);
 		status = "unsupported";
-	} else if (exec_probe(&spec, &o, err, sizeof(err)) < 0) {
+	} else if (exec_run(&spec, &o, err, sizeof(err)) < 0) {
 		snprintf(reason, sizeof(reason), "could not start the probe: %s", err);
 		status = "failed";
 	} else {
@@ -740,7 +741,7 @@ int cmd_run(int argc, char **argv)
 	install_signals();
 	choose_run_token();
 #ifdef PR_SET_CHILD_SUBREAPER
-	/* Orphaned peers of a killed probe become ours, so exec_probe() can reap them. */
+	/* Orphaned peers of a killed probe become ours, so exec_run() can reap them. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 #endif
 	if (make_run_dir(&R, out) < 0) {

@@ -13,6 +13,7 @@
 
 #include "have.h"
 #include "common/util.h"
+#include "exec/exec.h"
 #ifdef HAVE_SCHED_SETAFFINITY
 #include <sched.h>
 #endif
@@ -71,10 +72,13 @@ static json_t *file_field(const char *path, const char *key, const char *seps)
 	return r;
 }
 
+/* A version command that hangs (a broken interpreter, a stuck NFS mount) costs at most this. */
+#define FACT_COMMAND_DEADLINE_NS (10 * 1000000000LL)
+
 /* The first line a command prints (stdout or stderr), as JSON; null when it fails. */
 static json_t *command_line(char *const argv[])
 {
-	char *line = command_first_line(argv, 1);
+	char *line = exec_first_line(argv, 1, FACT_COMMAND_DEADLINE_NS);
 	json_t *v = line ? json_string(line) : json_null();
 	free(line);
 	return v;
