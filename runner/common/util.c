@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -300,4 +301,16 @@ int tty_fancy(void)
 {
 	const char *term = getenv("TERM");
 	return isatty(STDOUT_FILENO) && term && strcmp(term, "dumb") != 0 && !getenv("NO_COLOR");
+}
+
+/* Now, UTC, as ISO 8601 (iso) or as a directory stamp. */
+void utc_now(char *buf, size_t len, int iso)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	if (iso)
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
 }

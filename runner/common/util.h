@@ -47,6 +47,9 @@ const char *self_dir(const char *argv0);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
 
+/* Now, UTC, as ISO 8601 (iso: "2026-11-28T01:43:00Z") or as a directory stamp. */
+void utc_now(char *buf, size_t len, int iso);
+
 /* Is stdout a terminal that understands \r and ANSI colour (TERM not "dumb", NO_COLOR unset)? */
 int tty_fancy(void);
 

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "cleanup.h"
 #include "have.h"
+#include "timing.h"
 
 #ifdef HAVE_MQUEUE_H
 #include <mqueue.h>
@@ -194,4 +196,22 @@ int sweep_group(pid_t pgid, const char *token, json_t *removed)
 #endif
 	n += sweep_sysv("sem", pgid, token, rm_sem, removed);
 	return n;
+}
+
+/* The run's token: 64 random bits in IPCPROBE_RUN_TOKEN, which every probe puts into the IPC
+ * names and SysV keys it makes (probes/lib/cleanup.c), so that the sweep after a killed probe
+ * removes this run's objects and never another run's whose process group has the same number
+ * (another PID namespace, a container, a concurrent CI job).  Whatever the environment held is
+ * replaced. */
+void sweep_new_run_token(void)
+{
+	uint64_t t = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, &t, sizeof(t)) != (ssize_t)sizeof(t))
+		t = (uint64_t)now_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() << 32;
+	if (fd >= 0)
+		close(fd);
+	char hex[17];
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)t);
+	setenv("IPCPROBE_RUN_TOKEN", hex, 1);
 }

@@ -16,4 +16,8 @@
  * NULL).  Returns the number removed; 0 without a token. */
 int sweep_group(pid_t pgid, const char *token, json_t *removed);
 
+/* Draw the run's token (64 random bits) into IPCPROBE_RUN_TOKEN, which every probe puts into
+ * the names and keys it makes; whatever the environment held is replaced. */
+void sweep_new_run_token(void);
+
 #endif

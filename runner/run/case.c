@@ -1,0 +1,319 @@
+/* case.c - one case run: the probe started under its deadline, each stdout line checked as a
+ * record and appended, its ending turned into a status and a reason, what a killed probe left
+ * swept, and the case's entry in run.json. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "common/util.h"
+#include "common/vocab.h"
+#include "exec/exec.h"
+#include "exec/guard.h"
+#include "exec/sweep.h"
+#include "names.h"
+#include "param.h"
+#include "run/run.h"
+#include "store/records.h"
+#include "timing.h"
+
+#define MAX_LINE (1 << 20)
+
+struct case_run {
+	struct run *R;
+	const struct plan_case *pc;
+	int rep;
+	int nrecords;
+	char bad[700];		/* the first malformed line's problem */
+	int lineno;
+	json_t *first_ok;	/* the first ok record, for the summary table */
+	json_t *status_rec;	/* an unsupported/failed record the probe printed itself */
+};
+
+static int same_str(json_t *v, const char *s)
+{
+	if (!s)
+		return json_is_null(v);
+	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
+}
+
+/* A line of the probe's stdout: a record, checked, stamped with the repetition, appended. */
+static int on_line(void *arg, const char *line, size_t len)
+{
+	struct case_run *C = arg;
+	char err[512];
+	int col;
+	C->lineno++;
+	if (len == 0)
+		return 0;
+	json_t *r = record_parse_line(line, len, &col, err, sizeof(err));
+	if (r && (!same_str(json_object_get(r, "probe"), C->pc->probe->name) ||
+		  !same_str(json_object_get(r, "case"), C->pc->case_name) ||
+		  !same_str(json_object_get(r, "transport"), C->pc->transport))) {
+		snprintf(err, sizeof(err), "the record is for another probe, case or transport");
+		json_decref(r);
+		r = NULL;
+	}
+	if (!r) {
+		snprintf(C->bad, sizeof(C->bad), "probe printed a malformed record on line %d, "
+			 "column %d: %s", C->lineno, col, err);
+		return 1;
+	}
+	json_object_set_new(r, "rep", json_integer(C->rep));
+	if (C->pc->interpreter)
+		json_object_set_new(r, "interpreter", json_string(C->pc->interpreter));
+	rundir_append(&C->R->store, r);
+	C->nrecords++;
+	const char *st = json_string_value(json_object_get(r, "status"));
+	if (strcmp(st, "ok") == 0) {
+		if (!C->first_ok)
+			C->first_ok = json_incref(r);
+	} else if (!C->status_rec) {
+		C->status_rec = json_incref(r);
+	}
+	json_decref(r);
+	return 0;
+}
+
+/* What a log file says, trailing blank lines dropped: its last line (what a failing probe
+ * said last), or all of it when whole (an interpreter that fails to start, such as a pyenv
+ * shim not activated, exits 127 with several lines that together explain it). */
+static void log_said(const char *path, int whole, char *buf, size_t len)
+{
+	char e[128];
+	size_t n;
+	char *text = read_file(path, &n, e, sizeof(e));
+	buf[0] = '\0';
+	if (!text)
+		return;
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	char *nl = whole ? NULL : strrchr(text, '\n');
+	snprintf(buf, len, "%s", nl ? nl + 1 : text);
+	free(text);
+}
+
+/* Decide the case's status and reason from how the probe ended and what it printed: its last
+ * line, or everything it printed when an interpreter ended without a single record (it did
+ * not get as far as the probe). */
+static const char *verdict(struct case_run *C, const struct exec_outcome *o, const char *log,
+			   char *reason, size_t len)
+{
+	char said[900], how[96];
+	log_said(log, C->pc->interpreter && C->nrecords == 0, said, sizeof(said));
+	reason[0] = '\0';
+	/* Stopped, unless it finished whole anyway (exit 0 with its records, e.g. it ended
+	 * between the signal and our SIGTERM). */
+	if (o->stopped && !(WIFEXITED(o->status) && WEXITSTATUS(o->status) == 0 &&
+			    C->nrecords > 0 && !C->bad[0])) {
+		snprintf(reason, len, "interrupted by signal %d (%s) to the runner",
+			 (int)exec_stop_signal, strsignal((int)exec_stop_signal));
+		return "failed";
+	}
+	if (o->timed_out) {
+		snprintf(reason, len, "no result within %s; killed (SIGTERM, then SIGKILL)",
+			 fmt_duration(C->pc->timeout_ns, how, sizeof(how)));
+		return "timeout";
+	}
+	if (C->bad[0]) {
+		snprintf(reason, len, "%s", C->bad);
+		return "failed";
+	}
+	if (o->line_too_long) {
+		snprintf(reason, len, "probe printed a line longer than %d bytes", MAX_LINE);
+		return "failed";
+	}
+	if (WIFSIGNALED(o->status)) {
+		int s = WTERMSIG(o->status);
+		snprintf(reason, len, "killed by signal %d (%s)%s%s", s, signal_name(s),
+			 said[0] ? ": " : "", said);
+		return "failed";
+	}
+	int code = WEXITSTATUS(o->status);
+	if (code == 0 && C->nrecords > 0)
+		return "ok";
+	if (code == 0) {
+		snprintf(reason, len, "exited 0 without a record");
+		return "failed";
+	}
+	if (code == 3) {
+		snprintf(reason, len, "%s", said[0] ? said : "unsupported on this platform");
+		return "unsupported";
+	}
+	if (code == 2) {
+		snprintf(reason, len, "bad arguments: %s", said[0] ? said : "(no message)");
+		return "failed";
+	}
+	snprintf(reason, len, "exit %d%s%s", code, said[0] ? ": " : "", said);
+	return "failed";
+}
+
+/* The interpreter's full path on PATH into buf, or NULL when it is not installed. */
+static const char *find_in_path(const char *name, char *buf, size_t len)
+{
+	const char *path = getenv("PATH");
+	char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin"), *save, *dir;
+	const char *found = NULL;
+	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(buf, len, "%s/%s", *dir ? dir : ".", name);
+		if (access(buf, X_OK) == 0)
+			found = buf;
+	}
+	free(copy);
+	return found;
+}
+
+/* argv for one case: the probe (or its interpreter, then the probe), --case, --transport,
+ * --param k=v; interp is the interpreter's path or NULL.  Free with free_argv(). */
+static char **build_argv(const struct plan_case *pc, char *interp)
+{
+	size_t n = 0;
+	char **argv = calloc(7 + 2 * pc->nparams, sizeof(char *));
+	if (interp)
+		argv[n++] = interp;
+	argv[n++] = pc->probe->path;
+	argv[n++] = "--case";
+	argv[n++] = pc->case_name;
+	if (pc->transport) {
+		argv[n++] = "--transport";
+		argv[n++] = pc->transport;
+	}
+	for (size_t k = 0; k < pc->nparams; k++) {
+		argv[n++] = "--param";
+		argv[n++] = xasprintf("%s=%s", pc->params[k].key, pc->params[k].text);
+	}
+	return argv;
+}
+
+/* Free what build_argv() allocated: the "key=value" strings after each --param. */
+static void free_argv(char **argv)
+{
+	for (size_t i = 0; argv[i] && argv[i + 1]; i++)
+		if (!strcmp(argv[i], "--param"))
+			free(argv[++i]);
+	free(argv);
+}
+
+
+/* Start the probe and decide how the case ended; its status ("ok", ...), reason in reason. */
+static const char *exec_case(struct case_run *C, const char *log, struct exec_outcome *o,
+			     char *reason, size_t len)
+{
+	const struct plan_case *pc = C->pc;
+	char interp[4096], err[256];
+	const char *ipath = pc->interpreter ? find_in_path(pc->interpreter, interp, sizeof(interp)) :
+					      NULL;
+	const char *status;
+	if (pc->interpreter && !ipath) {
+		snprintf(reason, len, "interpreter %s is not installed here (not on PATH)",
+			 pc->interpreter);
+		return "unsupported";
+	}
+	char **argv = build_argv(pc, (char *)ipath);
+	struct exec_spec spec = { .argv = argv, .err_to = ERR_APPEND, .stderr_path = log,
+				  .timeout_ns = pc->timeout_ns, .max_line = MAX_LINE,
+				  .on_line = on_line, .arg = C, .on_start = guard_probe_started };
+	if (exec_run(&spec, o, err, sizeof(err)) < 0) {
+		snprintf(reason, len, "could not start the probe: %s", err);
+		status = "failed";
+	} else {
+		status = verdict(C, o, log, reason, len);
+	}
+	free_argv(argv);
+	if (C->R->store.write_errno && strcmp(status, "ok") == 0) {
+		snprintf(reason, len, "its records could not all be written: %s",
+			 strerror(C->R->store.write_errno));
+		status = "failed";
+	}
+	return status;
+}
+
+/* Every case says how it ended: when the probe's own records do not, the runner adds one
+ * (and, for a probe that reported unsupported itself, its record stands and its reason is
+ * the case's). */
+static void record_ending(struct case_run *C, const char *status, char *reason, size_t len)
+{
+	const struct plan_case *pc = C->pc;
+	int own_status_ok = C->status_rec && strcmp(status, "unsupported") == 0;
+	if (strcmp(status, "ok") != 0 && !own_status_ok) {
+		json_t *r = record_make_status(pc->probe->name, pc->case_name, pc->transport,
+					       pc->params_json, pc->metric, pc->unit, pc->direction,
+					       status, reason);
+		json_object_set_new(r, "rep", json_integer(C->rep));
+		if (pc->interpreter)
+			json_object_set_new(r, "interpreter", json_string(pc->interpreter));
+		rundir_append(&C->R->store, r);
+		json_decref(r);
+	}
+	if (own_status_ok)
+		snprintf(reason, len, "%s", json_string_value(json_object_get(C->status_rec, "reason")));
+	fsync(C->R->store.records);
+}
+
+/* How the process ended, in a few words, for run.json's "exit". */
+static void ending_words(const struct exec_outcome *o, char *how, size_t len)
+{
+	if (o->pid <= 0 || o->spawn_failed)
+		snprintf(how, len, "not started");
+	else if (o->timed_out)
+		snprintf(how, len, "timeout");
+	else if (WIFSIGNALED(o->status))
+		snprintf(how, len, "killed by signal %d (%s)", WTERMSIG(o->status),
+			 signal_name(WTERMSIG(o->status)));
+	else
+		snprintf(how, len, "exit %d", WEXITSTATUS(o->status));
+}
+
+/* The case's entry in run.json "cases". */
+static json_t *case_entry(struct case_run *C, size_t i, const char *status, const char *reason,
+			  const struct exec_outcome *o, const char *log_rel, const char *value,
+			  json_t *swept)
+{
+	const struct plan_case *pc = C->pc;
+	char how[96];
+	ending_words(o, how, sizeof(how));
+	json_t *entry = json_pack("{s:I, s:i, s:s, s:s, s:s, s:o, s:O, s:s, s:s?, s:s, s:f, s:i, "
+				  "s:s, s:s, s:o}",
+				  "index", (json_int_t)i, "rep", C->rep, "label", pc->label, "probe",
+				  pc->probe->name, "case", pc->case_name, "transport",
+				  pc->transport ? json_string(pc->transport) : json_null(), "params",
+				  pc->params_json, "status", status, "reason",
+				  strcmp(status, "ok") ? reason : NULL, "exit", how, "duration_s",
+				  (double)o->duration_ns / 1e9, "records", C->nrecords, "log", log_rel,
+				  "value", value, "swept", swept);
+	if (pc->interpreter)
+		json_object_set_new(entry, "interpreter", json_string(pc->interpreter));
+	return entry;
+}
+
+int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
+{
+	const struct plan_case *pc = &R->cfg.cases[i];
+	struct case_run C = { .R = R, .pc = pc, .rep = rep };
+	char log_rel[PATH_MAX], log[PATH_MAX * 2], reason[1024], value[64] = "—";
+	snprintf(log_rel, sizeof(log_rel), "logs/%03zu-%s-%s%s%s-r%d.log", i, pc->probe->name,
+		 pc->case_name, pc->transport ? "-" : "", pc->transport ? pc->transport : "", rep);
+	snprintf(log, sizeof(log), "%s/%s", R->store.dir, log_rel);
+	progress_case_start(R, pc, rep, done, total);
+	struct exec_outcome o = { 0 };
+	const char *status = exec_case(&C, log, &o, reason, sizeof(reason));
+	/* A probe killed before its own clean-up leaves names carrying its group id. */
+	json_t *swept = json_array();
+	if (o.pid > 0) {
+		sweep_group(o.pid, ipc_run_token(), swept);
+		guard_probe_ended(o.pid);
+	}
+	record_ending(&C, status, reason, sizeof(reason));
+	if (C.first_ok)
+		fmt_record_value(C.first_ok, value, sizeof(value));
+	json_array_append_new(R->cases, case_entry(&C, i, status, reason, &o, log_rel, value, swept));
+	json_decref(C.first_ok);
+	json_decref(C.status_rec);
+	progress_case_end(R, pc, rep, done, total, status, strcmp(status, "ok") ? reason : value,
+			  o.duration_ns);
+	return vocab_status_index(status);
+}
