@@ -9,24 +9,7 @@
 #include <stdint.h>
 
 #include "config/probes.h"
-
-struct plan_param {
-	char *key;
-	char *text;	/* passed as --param key=text; canonical (sizes in bytes, durations in ns) */
-};
-
-struct plan_case {
-	const struct probe_info *probe;
-	char *case_name;
-	char *transport;		/* NULL when the case takes none */
-	struct plan_param *params;
-	size_t nparams;
-	json_t *params_json;		/* the values as the probe will echo them in records */
-	int64_t timeout_ns;
-	const char *metric, *unit, *direction;	/* the case's headline metric (for failures) */
-	char *label;			/* "capacity/fill_nonblocking pipe chunk=4096" */
-	char *interpreter;		/* a script probe's interpreter ("python3"), or NULL */
-};
+#include "plan/plan.h"
 
 struct config {
 	char *path;

@@ -1,5 +1,6 @@
 /* probes.c - the registry of probes this runner was built with; see probes.h. */
 #include "config/probes.h"
+#include "config/suggest.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -181,16 +182,9 @@ struct probe_info *probes_get(const char *name, char *err, size_t errlen)
 			return NULL;
 		return &registry[i];
 	}
-	const char *near = closest_name(name, names);
-	char known[512] = "";
-	for (int i = 0; i < nprobes; i++)
-		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
-			 i ? ", " : "", names[i]);
-	if (near)
-		snprintf(err, errlen, "unknown probe \"%s\"; did you mean %s? (probes: %s)", name,
-			 near, known);
-	else
-		snprintf(err, errlen, "unknown probe \"%s\" (probes: %s)", name, known);
+	char known[512], dym[128];
+	snprintf(err, errlen, "unknown probe \"%s\"%s (probes: %s)", name,
+		 did_you_mean(name, names, dym, sizeof(dym)), join_names(names, known, sizeof(known)));
 	return NULL;
 }
 

@@ -1,0 +1,292 @@
+/* entry.c - one probes[i] entry of a config, validated against the probe's own --list
+ * description: the probe, its cases, transports, timeout, interpreters and parameters, each
+ * message at the value's line and column.  The valid entry goes to the plan (plan/plan.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/loader.h"
+#include "config/suggest.h"
+#include "plan/plan.h"
+
+/* The names in an array of {"name":...} objects, NULL-terminated, into out (max entries). */
+static void names_of(json_t *array, const char **out, int max)
+{
+	size_t i;
+	json_t *v;
+	int n = 0;
+	json_array_foreach(array, i, v) {
+		if (n < max - 1)
+			out[n++] = json_string_value(json_object_get(v, "name"));
+	}
+	out[n] = NULL;
+}
+
+
+
+static const char *const entry_keys[] = { "probe", "cases", "transports", "timeout", "params",
+					  "interpreters", NULL };
+
+/* An interpreter is named, never given as a path or with options: python3, python3.11,
+ * pypy3.  The runner finds it on PATH when the case runs. */
+static int interpreter_name_ok(const char *s)
+{
+	if (strncmp(s, "python", 6) == 0)
+		s += 6;
+	else if (strncmp(s, "pypy", 4) == 0)
+		s += 4;
+	else
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || *s == '.'))
+			return 0;
+	return 1;
+}
+
+/* Is the probe a script (its file starts with "#!")?  Only those take interpreters. */
+static int probe_is_script(const struct probe_info *p)
+{
+	char head[2] = { 0 };
+	FILE *f = fopen(p->path, "rb");
+	if (f) {
+		if (fread(head, 1, 2, f) != 2)
+			head[0] = 0;
+		fclose(f);
+	}
+	return head[0] == '#' && head[1] == '!';
+}
+
+/* The same value twice in a list (64 and 64B are one size) would plan the same case twice,
+ * which a case listed twice is refused for: refuse it the same way, at the second one. */
+static int refuse_repeated_values(struct loader *L, struct entry *E, const char *pname,
+				  const char *pkey)
+{
+	json_t *jp = NULL;
+	for (int c = 0; c < E->ncases && !jp; c++)
+		jp = case_find_param(E->cases[c], pname);
+	char *canon[MAX_LIST] = { 0 }, e[256];
+	int n = E->nvals[E->nkeys], rc = 0;
+	for (int v = 0; jp && v < n && rc == 0; v++) {
+		json_t *cj = NULL;
+		if (param_canonical(jp, scalar(E->vals[E->nkeys][v]), &canon[v], &cj, e, sizeof(e)) < 0)
+			break;
+		json_decref(cj);
+		for (int w = 0; w < v && rc == 0; w++)
+			if (!strcmp(canon[v], canon[w]))
+				rc = load_fail(L, E->vals[E->nkeys][v], pkey, "\"%s\" listed twice (the same "
+					  "value as \"%s\")", scalar(E->vals[E->nkeys][v]),
+					  scalar(E->vals[E->nkeys][w]));
+	}
+	for (int v = 0; v < n; v++)
+		free(canon[v]);
+	return rc;
+}
+
+/* probes[i].probe: a probe this runner was built with. */
+static int entry_probe(struct loader *L, struct entry *E, yaml_node_t *en)
+{
+	char key[160], e[1024];
+	yaml_node_t *pn = load_lookup(L, en, "probe");
+	snprintf(key, sizeof(key), "%s.probe", E->where);
+	if (!pn)
+		return load_fail(L, en, key, "missing; name the probe to run (see ipcprobe list)");
+	if (!scalar(pn))
+		return load_fail(L, pn, key, "expected a probe name, got %s", node_kind(pn));
+	E->probe = probes_get(scalar(pn), e, sizeof(e));
+	if (!E->probe && probes_env_failure()) {	/* not the config's fault: no line */
+		snprintf(L->err, L->errlen, "%s: cannot check the config here: %s", L->path, e);
+		return -1;
+	}
+	if (!E->probe)
+		return load_fail(L, pn, key, "%s", e);
+	return 0;
+}
+
+/* probes[i].cases: the probe's cases named, each once; all of them when absent. */
+static int entry_cases(struct loader *L, struct entry *E, yaml_node_t *en)
+{
+	char key[160], list[512], dym[128];
+	json_t *all_cases = json_object_get(E->probe->list, "cases");
+	const char *case_names[MAX_LIST + 1];
+	names_of(all_cases, case_names, MAX_LIST + 1);
+	yaml_node_t *cn = load_lookup(L, en, "cases"), *items[MAX_LIST];
+	snprintf(key, sizeof(key), "%s.cases", E->where);
+	if (!cn) {
+		for (size_t k = 0; k < json_array_size(all_cases) && k < MAX_LIST; k++)
+			E->cases[E->ncases++] = json_array_get(all_cases, k);
+		return 0;
+	}
+	int n = load_scalars(L, cn, key, items, MAX_LIST);
+	if (n < 0)
+		return -1;
+	for (int k = 0; k < n; k++) {
+		json_t *c = probe_find_case(E->probe, scalar(items[k]));
+		if (!c)
+			return load_fail(L, items[k], key, "probe %s has no case \"%s\"%s (cases: %s)",
+					 E->probe->name, scalar(items[k]),
+					 did_you_mean(scalar(items[k]), case_names, dym, sizeof(dym)),
+					 join_names(case_names, list, sizeof(list)));
+		for (int j = 0; j < E->ncases; j++)
+			if (E->cases[j] == c)
+				return load_fail(L, items[k], key, "case \"%s\" listed twice",
+						 scalar(items[k]));
+		E->cases[E->ncases++] = c;
+	}
+	return 0;
+}
+
+/* probes[i].transports: each run by at least one selected case. */
+static int entry_transports(struct loader *L, struct entry *E, yaml_node_t *en)
+{
+	char key[160], list[512], dym[128];
+	yaml_node_t *tn = load_lookup(L, en, "transports");
+	snprintf(key, sizeof(key), "%s.transports", E->where);
+	if (!tn)
+		return 0;
+	E->ntrs = load_scalars(L, tn, key, E->trs, MAX_LIST);
+	if (E->ntrs < 0)
+		return -1;
+	const char *offered[MAX_LIST * 4] = { NULL };
+	int no = 0;
+	for (int c = 0; c < E->ncases; c++) {
+		json_t *t;
+		size_t ti;
+		json_array_foreach(json_object_get(E->cases[c], "transports"), ti, t)
+			add_name(offered, &no, MAX_LIST * 4, json_string_value(t));
+	}
+	for (int k = 0; k < E->ntrs; k++) {
+		const char *tr = scalar(E->trs[k]);
+		int any = 0;
+		for (int q = 0; q < no; q++)
+			any |= strcmp(offered[q], tr) == 0;
+		if (any)
+			continue;
+		if (no == 0)
+			return load_fail(L, E->trs[k], key, "the selected cases of %s take no transport",
+					 E->probe->name);
+		return load_fail(L, E->trs[k], key, "transport \"%s\" is not run by the selected "
+				 "cases%s (they run on: %s)", tr,
+				 did_you_mean(tr, offered, dym, sizeof(dym)),
+				 join_names(offered, list, sizeof(list)));
+	}
+	return 0;
+}
+
+/* probes[i].interpreters: only for a script probe, each an interpreter's name. */
+static int entry_interpreters(struct loader *L, struct entry *E, yaml_node_t *en)
+{
+	char key[160];
+	yaml_node_t *in = load_lookup(L, en, "interpreters");
+	snprintf(key, sizeof(key), "%s.interpreters", E->where);
+	if (!in)
+		return 0;
+	if (!probe_is_script(E->probe))
+		return load_fail(L, in, key, "probe %s is a compiled program; only script probes "
+					     "(python) take interpreters", E->probe->name);
+	E->ninterps = load_scalars(L, in, key, E->interps, MAX_LIST);
+	if (E->ninterps < 0)
+		return -1;
+	for (int k = 0; k < E->ninterps; k++)
+		if (!interpreter_name_ok(scalar(E->interps[k])))
+			return load_fail(L, E->interps[k], key, "expected an interpreter's name "
+					 "(python3, python3.11, pypy3), got \"%s\"",
+					 scalar(E->interps[k]));
+	return 0;
+}
+
+/* Is pname a parameter of a selected case?  If not, say so, with those there are. */
+static int param_known(struct loader *L, struct entry *E, yaml_node_t *at, const char *pname,
+		       const char *pkey)
+{
+	const char *known[MAX_LIST * 4] = { NULL };
+	char list[512], dym[128];
+	int nk = 0, any = 0;
+	for (int c = 0; c < E->ncases; c++) {
+		json_t *q;
+		size_t qi;
+		any |= case_find_param(E->cases[c], pname) != NULL;
+		json_array_foreach(json_object_get(E->cases[c], "params"), qi, q)
+			add_name(known, &nk, MAX_LIST * 4, json_string_value(json_object_get(q, "name")));
+	}
+	if (any)
+		return 0;
+	return load_fail(L, at, pkey, "no selected case of %s has this parameter%s (parameters: %s)",
+			 E->probe->name, did_you_mean(pname, known, dym, sizeof(dym)),
+			 nk ? join_names(known, list, sizeof(list)) : "none");
+}
+
+/* Check every value of parameter k now against every selected case that has it, so the error
+ * points at the value, whichever combination would meet it first. */
+static int param_values_valid(struct loader *L, struct entry *E, int k, const char *pkey)
+{
+	char e[1024];
+	for (int v = 0; v < E->nvals[k]; v++) {
+		for (int c = 0; c < E->ncases; c++) {
+			json_t *jp = case_find_param(E->cases[c], E->keys[k]), *cj;
+			char *ct;
+			if (!jp)
+				continue;
+			if (param_canonical(jp, scalar(E->vals[k][v]), &ct, &cj, e, sizeof(e)) < 0)
+				return load_fail(L, E->vals[k][v], pkey, "%s", e);
+			free(ct);
+			json_decref(cj);
+		}
+	}
+	return 0;
+}
+
+/* probes[i].params: each a parameter of a selected case, each value valid, none twice. */
+static int entry_params(struct loader *L, struct entry *E, yaml_node_t *en)
+{
+	char key[160];
+	yaml_node_t *params = load_lookup(L, en, "params");
+	snprintf(key, sizeof(key), "%s.params", E->where);
+	if (!params)
+		return 0;
+	if (params->type != YAML_MAPPING_NODE)
+		return load_fail(L, params, key, "expected a mapping of parameter: value, got %s",
+				 node_kind(params));
+	if (load_check_mapping(L, params, key, NULL) < 0)
+		return -1;
+	for (yaml_node_pair_t *p = params->data.mapping.pairs.start;
+	     p < params->data.mapping.pairs.top; p++) {
+		const char *pname = scalar(load_node(L, p->key));
+		char pkey[256];
+		snprintf(pkey, sizeof(pkey), "%s.%s", key, pname);
+		if (E->nkeys >= MAX_KEYS)
+			return load_fail(L, load_node(L, p->key), pkey, "more than %d parameters",
+					 MAX_KEYS);
+		if (param_known(L, E, load_node(L, p->key), pname, pkey) < 0)
+			return -1;
+		E->keys[E->nkeys] = pname;
+		E->nvals[E->nkeys] = load_scalars(L, load_node(L, p->value), pkey, E->vals[E->nkeys],
+						  MAX_LIST);
+		if (E->nvals[E->nkeys] < 0 || param_values_valid(L, E, E->nkeys, pkey) < 0 ||
+		    refuse_repeated_values(L, E, pname, pkey) < 0)
+			return -1;
+		E->nkeys++;
+	}
+	return 0;
+}
+
+int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns)
+{
+	struct entry E;
+	memset(&E, 0, sizeof(E));
+	E.timeout_ns = timeout_ns;
+	snprintf(E.where, sizeof(E.where), "probes[%d]", i);
+	if (en->type != YAML_MAPPING_NODE)
+		return load_fail(L, en, E.where, "expected a mapping with a probe key, got %s",
+				 node_kind(en));
+	if (load_check_mapping(L, en, E.where, entry_keys) < 0 || entry_probe(L, &E, en) < 0 ||
+	    entry_cases(L, &E, en) < 0 || entry_transports(L, &E, en) < 0)
+		return -1;
+	yaml_node_t *ton = load_lookup(L, en, "timeout");
+	char key[160];
+	snprintf(key, sizeof(key), "%s.timeout", E.where);
+	if (ton && load_timeout(L, ton, key, &E.timeout_ns) < 0)
+		return -1;
+	if (entry_interpreters(L, &E, en) < 0 || entry_params(L, &E, en) < 0)
+		return -1;
+	return plan_entry(L, &E);
+}

@@ -1,0 +1,177 @@
+/* loader.c - walking a libyaml document with FILE:LINE:COLUMN in every message (loader.h). */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "config/loader.h"
+#include "config/suggest.h"
+#include "param.h"
+
+int load_fail(struct loader *L, const yaml_node_t *at, const char *key, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(L->err, L->errlen, "%s:%zu:%zu: %s: %s", L->path,
+		 at ? at->start_mark.line + 1 : 1, at ? at->start_mark.column + 1 : 1, key, msg);
+	return -1;
+}
+
+const char *node_kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return "a scalar";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "nothing";
+	}
+}
+
+/* Check a mapping: keys are scalars, none twice (libyaml accepts duplicates silently), each
+ * one of allowed (with a "did you mean" for a near miss). */
+int load_check_mapping(struct loader *L, const yaml_node_t *map, const char *where,
+			 const char *const *allowed)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = load_node(L, p->key);
+		const char *name = scalar(k);
+		char path[256];
+		if (!name)
+			return load_fail(L, k, where, "expected a key name, got %s", node_kind(k));
+		snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", name);
+		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+			const char *prev = scalar(load_node(L, q->key));
+			if (prev && strcmp(prev, name) == 0)
+				return load_fail(L, k, path, "duplicate key (first given on line %zu)",
+					    load_node(L, q->key)->start_mark.line + 1);
+		}
+		if (!allowed)
+			continue;
+		int ok = 0;
+		for (int i = 0; allowed[i]; i++)
+			ok |= strcmp(allowed[i], name) == 0;
+		if (!ok) {
+			char list[256], dym[128];
+			return load_fail(L, k, path, "unknown key%s (expected one of %s)",
+					 did_you_mean(name, allowed, dym, sizeof(dym)),
+					 join_names(allowed, list, sizeof(list)));
+		}
+	}
+	return 0;
+}
+
+yaml_node_t *load_lookup(struct loader *L, const yaml_node_t *map, const char *key)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++)
+		if (scalar(load_node(L, p->key)) && strcmp(scalar(load_node(L, p->key)), key) == 0)
+			return load_node(L, p->value);
+	return NULL;
+}
+
+/* A scalar or a list of scalars, as an array of nodes (at most max).  Returns the count. */
+int load_scalars(struct loader *L, yaml_node_t *n, const char *key, yaml_node_t **out,
+		      int max)
+{
+	if (n->type == YAML_SCALAR_NODE) {
+		out[0] = n;
+		return 1;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return load_fail(L, n, key, "expected a value or a list of values, got %s", node_kind(n));
+	int c = 0;
+	for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+	     i++) {
+		yaml_node_t *v = load_node(L, *i);
+		if (v->type != YAML_SCALAR_NODE)
+			return load_fail(L, v, key, "expected a value in the list, got %s", node_kind(v));
+		if (c >= max)
+			return load_fail(L, v, key, "more than %d values in one list", max);
+		out[c++] = v;
+	}
+	if (c == 0)
+		return load_fail(L, n, key, "empty list; give at least one value or leave the key out");
+	return c;
+}
+
+int load_timeout(struct loader *L, yaml_node_t *n, const char *key, int64_t *ns)
+{
+	char e[512];
+	if (!scalar(n))
+		return load_fail(L, n, key, "expected a duration, got %s", node_kind(n));
+	if (parse_duration(scalar(n), ns, e, sizeof(e)) < 0)
+		return load_fail(L, n, key, "%s", e);
+	if (*ns < 1000000 || *ns > 24LL * 3600 * 1000000000)
+		return load_fail(L, n, key, "expected a duration between 1 ms and 24 h, got %s",
+				 scalar(n));
+	return 0;
+}
+
+/* Build a param_desc from a --list parameter description (pointers into json). */
+static int desc_from_json(json_t *jp, struct param_desc *d, const char **choices, int max)
+{
+	memset(d, 0, sizeof(*d));
+	d->name = json_string_value(json_object_get(jp, "name"));
+	if (param_type_from_name(json_string_value(json_object_get(jp, "type")) ?: "", &d->type) < 0)
+		return -1;
+	d->def = json_string_value(json_object_get(jp, "default"));
+	d->min = json_string_value(json_object_get(jp, "min"));
+	d->max = json_string_value(json_object_get(jp, "max"));
+	json_t *ch = json_object_get(jp, "choices");
+	if (json_is_array(ch)) {
+		size_t i;
+		json_t *v;
+		int n = 0;
+		json_array_foreach(ch, i, v) {
+			if (n < max - 1)
+				choices[n++] = json_string_value(v);
+		}
+		choices[n] = NULL;
+		d->choices = choices;
+	}
+	return 0;
+}
+
+/* Parse text as --list parameter jp describes; canonical text and JSON out. */
+int param_canonical(json_t *jp, const char *text, char **ctext, json_t **cjson, char *err,
+		     size_t errlen)
+{
+	struct param_desc d;
+	const char *choices[64];
+	struct param_value v;
+	if (desc_from_json(jp, &d, choices, 64) < 0) {
+		snprintf(err, errlen, "the probe describes this parameter with an unknown type");
+		return -1;
+	}
+	if (param_parse(&d, text, &v, err, errlen) < 0)
+		return -1;
+	switch (d.type) {
+	case PT_BOOL:
+		*ctext = xstrdup(v.i ? "true" : "false");
+		*cjson = json_boolean(v.i);
+		break;
+	case PT_ENUM:
+	case PT_STRING:
+		*ctext = xstrdup(v.s);
+		*cjson = json_string(v.s);
+		break;
+	case PT_DURATION:	/* a bare number is not a duration: keep the unit */
+		*ctext = xasprintf("%" PRId64 "ns", v.i);
+		*cjson = json_integer(v.i);
+		break;
+	default:
+		*ctext = xasprintf("%" PRId64, v.i);
+		*cjson = json_integer(v.i);
+		break;
+	}
+	return 0;
+}

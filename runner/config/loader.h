@@ -1,0 +1,80 @@
+/* loader.h - what the config room's files share while one config is read: the libyaml
+ * document, the one error message, the entry being validated, and helpers that name
+ * FILE:LINE:COLUMN for every node.  Internal to runner/config/ and runner/plan/. */
+#ifndef IPCPROBE_LOADER_H
+#define IPCPROBE_LOADER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <yaml.h>
+
+#include "config/config.h"
+
+#define MAX_LIST 64		/* values in one list */
+#define MAX_KEYS 32		/* parameters in one entry */
+#define MAX_PLAN 100000		/* cases in one plan */
+
+struct loader {
+	const char *path;
+	yaml_document_t doc;
+	char *err;
+	size_t errlen;
+	struct config *cfg;
+	size_t cap;
+};
+
+
+/* One probes[i] entry, validated: what plan_entry() expands. */
+struct entry {
+	struct probe_info *probe;
+	json_t *cases[MAX_LIST];	/* the selected cases' descriptions */
+	int ncases;
+	yaml_node_t *trs[MAX_LIST];	/* the entry's transports, or none */
+	int ntrs;
+	int64_t timeout_ns;
+	const char *keys[MAX_KEYS];	/* params given */
+	yaml_node_t *vals[MAX_KEYS][MAX_LIST];
+	int nvals[MAX_KEYS];
+	int nkeys;
+	char where[64];			/* "probes[3]" */
+	yaml_node_t *interps[MAX_LIST];	/* interpreters for a script probe, or none */
+	int ninterps;
+};
+
+static inline yaml_node_t *load_node(struct loader *L, int id)
+{
+	return yaml_document_get_node(&L->doc, id);
+}
+
+static inline const char *scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* "a scalar", "a list", "a mapping": what was found, for messages. */
+const char *node_kind(const yaml_node_t *n);
+
+/* Record the one error: "FILE:LINE:COL: KEY: message" (at NULL: line 1).  Always -1. */
+int load_fail(struct loader *L, const yaml_node_t *at, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Check a mapping: keys are scalars, none twice (libyaml accepts duplicates silently), each
+ * one of allowed (NULL: any), with a "did you mean" for a near miss. */
+int load_check_mapping(struct loader *L, const yaml_node_t *map, const char *where,
+		       const char *const *allowed);
+/* The value of key in map, or NULL. */
+yaml_node_t *load_lookup(struct loader *L, const yaml_node_t *map, const char *key);
+/* A scalar or a list of scalars, as an array of nodes (at most max).  The count, or -1. */
+int load_scalars(struct loader *L, yaml_node_t *n, const char *key, yaml_node_t **out, int max);
+/* A timeout: a duration between 1 ms and 24 h, into *ns.  0, or -1. */
+int load_timeout(struct loader *L, yaml_node_t *n, const char *key, int64_t *ns);
+
+/* Parse text as the --list parameter description jp says; its canonical text (what the probe
+ * is given) and JSON (what the probe echoes).  0, or -1 with err. */
+int param_canonical(json_t *jp, const char *text, char **ctext, json_t **cjson, char *err,
+		    size_t errlen);
+
+/* entry.c: validate probes[i] and append its cases to the plan (plan/plan.c). */
+int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns);
+
+#endif
