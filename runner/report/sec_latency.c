@@ -41,90 +41,113 @@ static void percentile_block(FILE *c, json_t *sel, const char *name)
 	fprintf(c, "\n\n");
 }
 
-void report_latency(struct report_ctx *ctx)
-{
-	json_t *all = report_select(ctx->records, "latency", "roundtrip", NULL, "rtt");
-	json_t *floor_recs = report_select(ctx->records, "latency", "floor_cacheline", NULL, "rtt");
-	json_t *trs = report_transports(all), *t, *v;
-	double floor = report_median_of(floor_recs, NULL);
+/* What the latency table and its charts are built from. */
+struct lat_table {
+	json_t *all;			/* every ok round trip */
+	const char *vary[MAX_VARYING];	/* parameters that vary besides size */
+	int nv;
 	json_int_t sizes[64];
-	int nsizes = param_values(all, "size", sizes, 64);
-	static const char *const keyed[] = { "size", NULL };
-	const char *vary[MAX_VARYING];
-	int nv = varying(all, keyed, vary);
-	size_t i, j;
-	char fl[64], fl99[64], vh[128];
-	doc_p(ctx->doc, "Round trips between two processes (ping-pong), every message checked on "
-			"arrival; the distribution of individual round trips, medians over "
-			"repetitions%s. The floor is one cache line bounced between two cores through "
-			"shared memory: %s p50 (p99 %s) on this machine.",
-	      nv ? ", one row per value of every parameter that varies" : "",
-	      fmt_value(floor, "ns", fl, sizeof(fl)),
-	      fmt_value(report_median_of(floor_recs, "p99"), "ns", fl99, sizeof(fl99)));
-	variant_header(vary, nv, vh, sizeof(vh));
-	const char *hd[9] = { "transport", vh, "size", "p50", "p99", "p99.9", "min",
-			      "round trips", "p50 × floor" };
-	doc_table(ctx->doc, drop_variant_column(hd, 9, nv), hd);
-	char *data = NULL, *cdf = NULL;
-	size_t dlen = 0, clen = 0;
-	FILE *f = open_memstream(&data, &dlen), *c = open_memstream(&cdf, &clen);
-	/* The size for the percentile chart: 64 bytes when measured, else the smallest. */
-	json_int_t cdf_size = nsizes ? sizes[0] : 0;
-	int cdf_blocks = 0;	/* records without a distribution draw no percentile chart */
-	for (int k = 0; k < nsizes; k++)
-		if (sizes[k] == 64)
-			cdf_size = 64;
-	json_array_foreach(trs, i, t) {
-		json_t *tr_recs = report_select(all, "latency", "roundtrip", json_string_value(t),
-						"rtt");
-		json_t *vs = variants(tr_recs, vary, nv);
-		json_array_foreach(vs, j, v) {
-			json_t *v_recs = of_variant(tr_recs, vary, nv, json_string_value(v));
-			char name[256];
-			line_name(json_string_value(t), json_string_value(v), name, sizeof(name));
-			fprintf(f, "%s size p50 p99\n", name);
-			for (int k = 0; k < nsizes; k++) {
-				json_t *sel = with_param(v_recs, "size", sizes[k]);
-				if (json_array_size(sel))
-					latency_row(ctx, sel, json_string_value(t),
-						    json_string_value(v), nv, sizes[k], floor, f);
-				if (json_array_size(sel) && sizes[k] == cdf_size &&
-				    !isnan(report_median_of(sel, "p50"))) {
-					percentile_block(c, sel, name);
-					cdf_blocks++;
-				}
-				json_decref(sel);
+	int nsizes;
+	double floor;			/* the cache-line floor's p50 */
+	json_int_t cdf_size;		/* the size of the percentile chart */
+	FILE *data, *cdf;		/* the two charts' data */
+	int cdf_blocks;			/* blocks in cdf: none, no percentile chart */
+};
+
+/* The rows (and chart lines) of one transport: one per variant, each over the sizes. */
+static void transport_rows(struct report_ctx *ctx, struct lat_table *T, const char *tr)
+{
+	json_t *tr_recs = report_select(T->all, "latency", "roundtrip", tr, "rtt"), *v;
+	json_t *vs = variants(tr_recs, T->vary, T->nv);
+	size_t j;
+	json_array_foreach(vs, j, v) {
+		json_t *v_recs = of_variant(tr_recs, T->vary, T->nv, json_string_value(v));
+		char name[256];
+		line_name(tr, json_string_value(v), name, sizeof(name));
+		fprintf(T->data, "%s size p50 p99\n", name);
+		for (int k = 0; k < T->nsizes; k++) {
+			json_t *sel = with_param(v_recs, "size", T->sizes[k]);
+			if (json_array_size(sel))
+				latency_row(ctx, sel, tr, json_string_value(v), T->nv, T->sizes[k],
+					    T->floor, T->data);
+			if (json_array_size(sel) && T->sizes[k] == T->cdf_size &&
+			    !isnan(report_median_of(sel, "p50"))) {
+				percentile_block(T->cdf, sel, name);
+				T->cdf_blocks++;
 			}
-			fprintf(f, "\n\n");
-			json_decref(v_recs);
+			json_decref(sel);
 		}
-		json_decref(vs);
-		json_decref(tr_recs);
+		fprintf(T->data, "\n\n");
+		json_decref(v_recs);
 	}
-	doc_table_end(ctx->doc);
-	if (!isnan(floor))
-		fprintf(f, "cache-line-floor size p50 p99\n1 %.1f %.1f\n1048576 %.1f %.1f\n\n\n", floor,
-			floor, floor, floor);
-	fclose(f);
-	fclose(c);
-	if (json_array_size(trs) && report_plot(ctx, "latency", "latency", data) == 0)
+	json_decref(vs);
+	json_decref(tr_recs);
+}
+
+static void latency_charts(struct report_ctx *ctx, struct lat_table *T, const char *data,
+			   const char *cdf)
+{
+	if (report_plot(ctx, "latency", "latency", data) == 0)
 		doc_chart(ctx->doc, ctx->dir, "latency",
 			  "Round-trip latency by message size: p50 with a whisker to p99, one line "
 			  "per transport (and value of every parameter that varies), the cache-line "
 			  "floor for reference; log-log");
-	if (cdf_blocks && report_plot(ctx, "percentiles", "latency_percentiles", cdf) == 0) {
-		char sz[32];
-		char alt[200];
+	if (T->cdf_blocks && report_plot(ctx, "percentiles", "latency_percentiles", cdf) == 0) {
+		char sz[32], alt[200];
 		snprintf(alt, sizeof(alt), "The distribution of round trips at %s: min, p50, p90, "
 					   "p99, p99.9 and max per transport (and varying parameter); "
 					   "log scale",
-			 fmt_value((double)cdf_size, "bytes", sz, sizeof(sz)));
+			 fmt_value((double)T->cdf_size, "bytes", sz, sizeof(sz)));
 		doc_chart(ctx->doc, ctx->dir, "latency_percentiles", alt);
 	}
+}
+
+void report_latency(struct report_ctx *ctx)
+{
+	struct lat_table T = { .all = report_select(ctx->records, "latency", "roundtrip", NULL,
+						    "rtt") };
+	json_t *floor_recs = report_select(ctx->records, "latency", "floor_cacheline", NULL, "rtt");
+	json_t *trs = report_transports(T.all), *t;
+	static const char *const keyed[] = { "size", NULL };
+	size_t i;
+	char fl[64], fl99[64], vh[128];
+	T.floor = report_median_of(floor_recs, NULL);
+	T.nsizes = param_values(T.all, "size", T.sizes, 64);
+	T.nv = varying(T.all, keyed, T.vary);
+	doc_p(ctx->doc, "Round trips between two processes (ping-pong), every message checked on "
+			"arrival; the distribution of individual round trips, medians over "
+			"repetitions%s. The floor is one cache line bounced between two cores through "
+			"shared memory: %s p50 (p99 %s) on this machine.",
+	      T.nv ? ", one row per value of every parameter that varies" : "",
+	      fmt_value(T.floor, "ns", fl, sizeof(fl)),
+	      fmt_value(report_median_of(floor_recs, "p99"), "ns", fl99, sizeof(fl99)));
+	variant_header(T.vary, T.nv, vh, sizeof(vh));
+	const char *hd[9] = { "transport", vh, "size", "p50", "p99", "p99.9", "min",
+			      "round trips", "p50 × floor" };
+	doc_table(ctx->doc, drop_variant_column(hd, 9, T.nv), hd);
+	char *data = NULL, *cdf = NULL;
+	size_t dlen = 0, clen = 0;
+	T.data = open_memstream(&data, &dlen);
+	T.cdf = open_memstream(&cdf, &clen);
+	/* The size for the percentile chart: 64 bytes when measured, else the smallest. */
+	T.cdf_size = T.nsizes ? T.sizes[0] : 0;
+	for (int k = 0; k < T.nsizes; k++)
+		if (T.sizes[k] == 64)
+			T.cdf_size = 64;
+	json_array_foreach(trs, i, t)
+		transport_rows(ctx, &T, json_string_value(t));
+	doc_table_end(ctx->doc);
+	if (!isnan(T.floor))
+		fprintf(T.data, "cache-line-floor size p50 p99\n1 %.1f %.1f\n1048576 %.1f %.1f\n\n\n",
+			T.floor, T.floor, T.floor, T.floor);
+	fclose(T.data);
+	fclose(T.cdf);
+	if (json_array_size(trs))
+		latency_charts(ctx, &T, data, cdf);
 	free(data);
 	free(cdf);
 	json_decref(trs);
-	json_decref(all);
+	json_decref(T.all);
 	json_decref(floor_recs);
 }
 

@@ -50,15 +50,96 @@ static void batch_cell(json_t *recs, char *buf, size_t len)
 		snprintf(buf, len, "%lld–%lld", (long long)lo, (long long)hi);
 }
 
+static const char *const modes[] = { "broker", "shared_mutex", "atomic" };
+static const char *const ops[] = { "get", "set", "incr" };
+#define MAX_CLIENTS 32
+
+/* The records of recs for one op, mode and client count (a new array). */
+static json_t *select_ops(json_t *recs, const char *op, const char *mode, json_int_t clients)
+{
+	json_t *sel = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		json_t *p = json_object_get(r, "params");
+		if (json_integer_value(json_object_get(p, "clients")) == clients &&
+		    str_is(p, "mode", mode) && str_is(p, "op", op))
+			json_array_append(sel, r);
+	}
+	return sel;
+}
+
+/* The records of recs with exactly params (a new array). */
+static json_t *same_params(json_t *recs, json_t *params)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(recs, i, r)
+		if (json_equal(json_object_get(r, "params"), params))
+			json_array_append(out, r);
+	return out;
+}
+
+/* One table row for latency records sel (non-empty) and its throughput twin; returns the
+ * throughput's median (for the chart); *p50 gets the latency's. */
+static double manager_row(struct report_ctx *ctx, json_t *sel, json_t *tput, int o, int m,
+			  json_int_t clients, double mutex_p50, double *p50)
+{
+	json_t *tsel = same_params(tput, json_object_get(json_array_get(sel, 0), "params"));
+	char c1[16], c2[32], c3[96], c4[32], c5[32] = "", c6[48];
+	*p50 = report_median_of(sel, NULL);
+	double ops_s = report_median_of(tsel, NULL);
+	snprintf(c1, sizeof(c1), "%lld", (long long)clients);
+	fmt_value(*p50, "ns", c2, sizeof(c2));
+	report_fmt_tail(sel, "p99", "ns", c3, sizeof(c3));
+	fmt_value(ops_s, "ops_per_s", c4, sizeof(c4));
+	if (m == 0)
+		fmt_ratio(c5, sizeof(c5), *p50, mutex_p50);
+	batch_cell(sel, c6, sizeof(c6));
+	const char *cells[8] = { ops[o], c1, modes[m], c2, c3, c6, c4, c5 };
+	doc_row(ctx->doc, cells);
+	json_decref(tsel);
+	return ops_s;
+}
+
+/* The chart: incr, the operation whose result the probe checks, else the last operation
+ * measured; ops/s by client count per mode. */
+static void manager_chart(struct report_ctx *ctx, double tp[3][3][MAX_CLIENTS],
+			  const json_int_t *clients, int n)
+{
+	int op = -1;
+	for (int o = 2; o >= 0 && op < 0; o--)
+		for (int k = 0; k < n && op < 0; k++)
+			if (!isnan(tp[o][0][k]) || !isnan(tp[o][1][k]) || !isnan(tp[o][2][k]))
+				op = o;
+	if (op < 0)
+		return;
+	char *data = NULL;
+	size_t dlen = 0;
+	FILE *dat = open_memstream(&data, &dlen);
+	for (int m = 0; m < 3; m++) {
+		fprintf(dat, "%s clients ops_per_s\n", modes[m]);
+		for (int k = 0; k < n; k++)
+			if (!isnan(tp[op][m][k]))
+				fprintf(dat, "%lld %.1f\n", (long long)clients[k], tp[op][m][k]);
+		fprintf(dat, "\n\n");
+	}
+	fclose(dat);
+	char alt[160];
+	snprintf(alt, sizeof(alt), "Aggregate %s operations per second by client count: through "
+				   "the broker, under a process-shared mutex, atomic", ops[op]);
+	if (report_plot(ctx, "manager", "manager", data) == 0)
+		doc_chart(ctx->doc, ctx->dir, "manager", alt);
+	free(data);
+}
+
 /* The manager: per-operation latency and throughput by client count and mode, and the
  * broker's overhead as a multiple of touching shared memory directly. */
 void report_manager(struct report_ctx *ctx)
 {
-	static const char *const modes[] = { "broker", "shared_mutex", "atomic" };
 	json_t *lat = report_select(ctx->records, "manager", "ops", NULL, "op_latency");
 	json_t *tput = report_select(ctx->records, "manager", "ops", NULL, "throughput");
-	json_int_t clients[32];
-	int n = param_values(lat, "clients", clients, 32);
+	json_int_t clients[MAX_CLIENTS];
+	int n = param_values(lat, "clients", clients, MAX_CLIENTS);
 	char clk[48];
 	doc_p(ctx->doc, "A broker process owns a table of counters; clients get, set or increment "
 			"over AF_UNIX stream sockets. Beside it the same operations on shared memory "
@@ -71,85 +152,24 @@ void report_manager(struct report_ctx *ctx)
 	static const char *const hd[] = { "op", "clients", "mode", "latency p50", "p99", "batch",
 					  "throughput", "broker ÷ shared_mutex (p50)" };
 	doc_table(ctx->doc, 8, hd);
-	static const char *const ops[] = { "get", "set", "incr" };
-	double tp[3][3][32];	/* [op][mode][client index] ops/s, for the chart */
+	double tp[3][3][MAX_CLIENTS];	/* [op][mode][client index] ops/s, for the chart */
 	for (int o = 0; o < 3; o++)
-		for (int m = 0; m < 3; m++)
-			for (int k = 0; k < 32; k++)
-				tp[o][m][k] = NAN;
-	for (int o = 0; o < 3; o++) {
 		for (int k = 0; k < n; k++) {
-			double mutex_p50 = NAN;
+			double mutex_p50 = NAN, p50 = NAN;
+			/* atomic, then shared_mutex, then the broker: its row divides by the mutex's */
 			for (int m = 2; m >= 0; m--) {
-				json_t *sel = json_array(), *r;
-				size_t i;
-				json_array_foreach(lat, i, r) {
-					json_t *p = json_object_get(r, "params");
-					if (json_integer_value(json_object_get(p, "clients")) == clients[k] &&
-					    !strcmp(json_string_value(json_object_get(p, "mode")), modes[m]) &&
-					    !strcmp(json_string_value(json_object_get(p, "op")), ops[o]))
-						json_array_append(sel, r);
-				}
-				if (json_array_size(sel) == 0) {
-					json_decref(sel);
-					continue;
-				}
-				json_t *tsel = json_array();
-				json_array_foreach(tput, i, r) {
-					json_t *p = json_object_get(r, "params");
-					if (json_equal(p, json_object_get(json_array_get(sel, 0), "params")))
-						json_array_append(tsel, r);
-				}
-				double p50 = report_median_of(sel, NULL);
-				if (m == 1)
+				json_t *sel = select_ops(lat, ops[o], modes[m], clients[k]);
+				tp[o][m][k] = NAN;
+				if (json_array_size(sel))
+					tp[o][m][k] = manager_row(ctx, sel, tput, o, m, clients[k],
+								  mutex_p50, &p50);
+				if (json_array_size(sel) && m == 1)
 					mutex_p50 = p50;
-				char c1[16], c2[32], c3[96], c4[32], c5[32], c6[48];
-				snprintf(c1, sizeof(c1), "%lld", (long long)clients[k]);
-				fmt_value(p50, "ns", c2, sizeof(c2));
-				report_fmt_tail(sel, "p99", "ns", c3, sizeof(c3));
-				tp[o][m][k] = report_median_of(tsel, NULL);
-				fmt_value(tp[o][m][k], "ops_per_s", c4, sizeof(c4));
-				if (m == 0)
-					fmt_ratio(c5, sizeof(c5), p50, mutex_p50);
-				else
-					c5[0] = '\0';
-				batch_cell(sel, c6, sizeof(c6));
-				const char *cells[8] = { ops[o], c1, modes[m], c2, c3, c6, c4, c5 };
-				doc_row(ctx->doc, cells);
 				json_decref(sel);
-				json_decref(tsel);
 			}
 		}
-	}
 	doc_table_end(ctx->doc);
-	/* The chart shows incr, the operation whose result the probe checks, else the first
-	 * operation measured. */
-	int op = -1;
-	for (int o = 2; o >= 0 && op < 0; o--)
-		for (int k = 0; k < n && op < 0; k++)
-			if (!isnan(tp[o][0][k]) || !isnan(tp[o][1][k]) || !isnan(tp[o][2][k]))
-				op = o;
-	if (op >= 0) {
-		char *data = NULL;
-		size_t dlen = 0;
-		FILE *dat = open_memstream(&data, &dlen);
-		for (int m = 0; m < 3; m++) {
-			fprintf(dat, "%s clients ops_per_s\n", modes[m]);
-			for (int k = 0; k < n; k++)
-				if (!isnan(tp[op][m][k]))
-					fprintf(dat, "%lld %.1f\n", (long long)clients[k], tp[op][m][k]);
-			fprintf(dat, "\n\n");
-		}
-		fclose(dat);
-		char alt[160];
-		snprintf(alt, sizeof(alt), "Aggregate %s operations per second by client count: "
-					   "through the broker, under a process-shared mutex, atomic",
-			 ops[op]);
-		if (report_plot(ctx, "manager", "manager", data) == 0)
-			doc_chart(ctx->doc, ctx->dir, "manager", alt);
-		free(data);
-	}
+	manager_chart(ctx, tp, clients, n);
 	json_decref(lat);
 	json_decref(tput);
 }
-

@@ -178,6 +178,60 @@ static int usage(void)
 	return EXIT_BAD_INPUT;
 }
 
+/* Everything before the first case: signals, the run token, the run directory claimed, the
+ * watchman, run.json saying "running".  0, or -1 (said on stderr). */
+static int start_run(struct run *R, const char *argv0, const char *out)
+{
+	install_signals();
+	sweep_new_run_token();
+#ifdef PR_SET_CHILD_SUBREAPER
+	/* Orphaned peers of a killed probe become ours, so exec_run() can reap them. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+	if (rundir_create(&R->store, out, R->cfg.output) < 0)
+		return -1;
+	/* From here on a killed runner leaves a directory its watchman marks incomplete. */
+	if (guard_start(R->store.dir) < 0)
+		fprintf(stderr, "ipcprobe run: warning: no watchman (%s): if the runner is killed, "
+				"run.json will still say \"running\"\n", strerror(errno));
+	R->t0 = now_ns();
+	R->fancy = tty_fancy();
+	R->meta = start_meta(R, argv0);
+	R->cases = json_object_get(R->meta, "cases");
+	return write_meta(R);
+}
+
+/* After the cases: the final files, the summary, the report.  0, or -1 when a file or the
+ * report could not be written. */
+static int end_run(struct run *R, size_t done, size_t total)
+{
+	char why[256] = "", err[2048];
+	/* The runner's own memory over the cases (it holds one stdout line at a time), before
+	 * the report, which loads every record. */
+	json_object_set_new(R->meta, "runner_peak_rss_kib", json_integer(peak_rss_kib()));
+	if (exec_stop_signal)
+		snprintf(why, sizeof(why), "interrupted by signal %d (%s) after %zu of %zu case runs",
+			 (int)exec_stop_signal, strsignal((int)exec_stop_signal), done, total);
+	else if (R->store.write_errno)
+		snprintf(why, sizeof(why), "records could not be written (%s) after %zu of %zu case "
+			 "runs; free space and run again", strerror(R->store.write_errno), done, total);
+	int rc = finish(R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
+	guard_finish();
+	progress_summary(R);
+	if (why[0])
+		printf("run incomplete: %s\n", why);
+	int stopped_before_report = exec_stop_signal;
+	if (report_write(R->store.dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcprobe run: report: %s\n", err);
+		rc = -1;
+	}
+	if (!stopped_before_report && exec_stop_signal)
+		report_interrupted(R);
+	printf("results: %s/records.jsonl\nrun:     %s/run.json\nreport:  %s/report.html\n",
+	       R->store.dir, R->store.dir, R->store.dir);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run R;
@@ -198,29 +252,11 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	install_signals();
-	sweep_new_run_token();
-#ifdef PR_SET_CHILD_SUBREAPER
-	/* Orphaned peers of a killed probe become ours, so exec_run() can reap them. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-#endif
-	if (rundir_create(&R.store, out, R.cfg.output) < 0) {
+	if (start_run(&R, argv[0], out) < 0) {
+		json_decref(R.meta);
 		config_free(&R.cfg);
 		return EXIT_BAD_INPUT;
 	}
-	/* From here on a killed runner leaves a directory its watchman marks incomplete. */
-	if (guard_start(R.store.dir) < 0)
-		fprintf(stderr, "ipcprobe run: warning: no watchman (%s): if the runner is killed, "
-				"run.json will still say \"running\"\n", strerror(errno));
-	R.t0 = now_ns();
-	R.fancy = tty_fancy();
-	R.meta = start_meta(&R, argv[0]);
-	R.cases = json_object_get(R.meta, "cases");
-	if (write_meta(&R) < 0) {
-		config_free(&R.cfg);
-		return EXIT_BAD_INPUT;
-	}
-
 	size_t total = R.cfg.ncases * (size_t)R.cfg.repetitions, done = 0;
 	printf("ipcprobe: %s: %zu cases x %d repetitions into %s\n", R.cfg.name, R.cfg.ncases,
 	       R.cfg.repetitions, R.store.dir);
@@ -229,34 +265,11 @@ int cmd_run(int argc, char **argv)
 	for (int rep = 0; rep < R.cfg.repetitions && !exec_stop_signal && !R.store.write_errno; rep++)
 		for (size_t i = 0; i < R.cfg.ncases && !exec_stop_signal && !R.store.write_errno; i++)
 			R.counts[run_case(&R, i, rep, done++, total)]++;
-
-	/* The runner's own memory over the cases (it holds one stdout line at a time), before
-	 * the report, which loads every record. */
-	json_object_set_new(R.meta, "runner_peak_rss_kib", json_integer(peak_rss_kib()));
-	char why[256] = "";
-	if (exec_stop_signal)
-		snprintf(why, sizeof(why), "interrupted by signal %d (%s) after %zu of %zu case runs",
-			 (int)exec_stop_signal, strsignal((int)exec_stop_signal), done, total);
-	else if (R.store.write_errno)
-		snprintf(why, sizeof(why), "records could not be written (%s) after %zu of %zu case "
-			 "runs; free space and run again", strerror(R.store.write_errno), done, total);
-	int rc = finish(&R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
-	guard_finish();
-	progress_summary(&R);
-	if (why[0])
-		printf("run incomplete: %s\n", why);
-	int stopped_before_report = exec_stop_signal;
-	if (report_write(R.store.dir, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ipcprobe run: report: %s\n", err);
-		rc = -1;
-	}
-	if (!stopped_before_report && exec_stop_signal)
-		report_interrupted(&R);
-	printf("results: %s/records.jsonl\nrun:     %s/run.json\nreport:  %s/report.html\n", R.store.dir,
-	       R.store.dir, R.store.dir);
+	int rc = end_run(&R, done, total);
 	json_decref(R.meta);
 	config_free(&R.cfg);
 	if (exec_stop_signal)
 		return 128 + (int)exec_stop_signal;
-	return rc < 0 || R.store.write_errno || R.counts[ST_FAILED] || R.counts[ST_TIMEOUT] ? EXIT_CASE_FAILED : EXIT_ALL_OK;
+	return rc < 0 || R.store.write_errno || R.counts[ST_FAILED] || R.counts[ST_TIMEOUT] ?
+		       EXIT_CASE_FAILED : EXIT_ALL_OK;
 }

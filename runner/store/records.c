@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,101 +27,90 @@ static const char *str_field(json_t *r, const char *key)
 	return json_string_value(json_object_get(r, key));
 }
 
-/* record_validate(), also naming the key at fault (NULL when the whole line is). */
-static int validate(json_t *r, const char **key, char *err, size_t errlen)
+/* Each check below returns 0, or -1 with *key the key at fault and err the sentence. */
+static int bad(const char **key, const char *k, char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int bad(const char **key, const char *k, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	*key = k;
+	return -1;
+}
+
+/* The words of a record: schema 1, the string fields, and unit, direction and status from the
+ * vocabulary (common/vocab.h). */
+static int validate_words(json_t *r, const char **key, char *err, size_t errlen)
 {
 	static const char *const required[] = { "probe", "case", "metric", "unit", "direction",
 						"status", NULL };
-	if (!json_is_object(r)) {
-		*key = NULL;
-		snprintf(err, errlen, "a record must be a JSON object");
-		return -1;
-	}
 	json_t *schema = json_object_get(r, "schema");
-	if (!json_is_integer(schema) || json_integer_value(schema) != 1) {
-		*key = "schema";
-		snprintf(err, errlen, "\"schema\" must be 1");
-		return -1;
-	}
+	if (!json_is_integer(schema) || json_integer_value(schema) != 1)
+		return bad(key, "schema", err, errlen, "\"schema\" must be 1");
 	for (int i = 0; required[i]; i++) {
 		const char *v = str_field(r, required[i]);
-		if (!v || !*v) {
-			*key = required[i];
-			snprintf(err, errlen, "\"%s\" must be a non-empty string", required[i]);
-			return -1;
-		}
+		if (!v || !*v)
+			return bad(key, required[i], err, errlen, "\"%s\" must be a non-empty string",
+				   required[i]);
 	}
-	if (!vocab_is(str_field(r, "unit"), vocab_units)) {
-		*key = "unit";
-		snprintf(err, errlen, "unknown unit \"%s\" (expected ns, bytes, bytes_per_s, "
-				      "ops_per_s, count or ratio)", str_field(r, "unit"));
-		return -1;
-	}
-	if (!vocab_is(str_field(r, "direction"), vocab_directions)) {
-		*key = "direction";
-		snprintf(err, errlen, "unknown direction \"%s\" (expected lower, higher or none)",
-			 str_field(r, "direction"));
-		return -1;
-	}
+	if (!vocab_is(str_field(r, "unit"), vocab_units))
+		return bad(key, "unit", err, errlen, "unknown unit \"%s\" (expected ns, bytes, "
+			   "bytes_per_s, ops_per_s, count or ratio)", str_field(r, "unit"));
+	if (!vocab_is(str_field(r, "direction"), vocab_directions))
+		return bad(key, "direction", err, errlen, "unknown direction \"%s\" (expected lower, "
+			   "higher or none)", str_field(r, "direction"));
 	const char *status = str_field(r, "status");
-	if (!vocab_is(status, vocab_statuses)) {
-		*key = "status";
-		snprintf(err, errlen, "unknown status \"%s\" (expected ok, unsupported, failed or "
-				      "timeout)", status);
-		return -1;
-	}
+	if (!vocab_is(status, vocab_statuses))
+		return bad(key, "status", err, errlen, "unknown status \"%s\" (expected ok, "
+			   "unsupported, failed or timeout)", status);
 	json_t *reason = json_object_get(r, "reason");
-	if (strcmp(status, "ok") != 0 && !json_is_string(reason)) {
-		*key = json_is_null(reason) || !reason ? "status" : "reason";
-		snprintf(err, errlen, "status \"%s\" needs a \"reason\" string", status);
-		return -1;
-	}
+	if (strcmp(status, "ok") != 0 && !json_is_string(reason))
+		return bad(key, json_is_null(reason) || !reason ? "status" : "reason", err, errlen,
+			   "status \"%s\" needs a \"reason\" string", status);
 	json_t *tr = json_object_get(r, "transport");
-	if (tr && !json_is_null(tr) && !json_is_string(tr)) {
-		*key = "transport";
-		snprintf(err, errlen, "\"transport\" must be a string or null");
-		return -1;
-	}
+	if (tr && !json_is_null(tr) && !json_is_string(tr))
+		return bad(key, "transport", err, errlen, "\"transport\" must be a string or null");
 	json_t *params = json_object_get(r, "params");
-	if (params && !json_is_object(params)) {
-		*key = "params";
-		snprintf(err, errlen, "\"params\" must be an object");
-		return -1;
-	}
+	if (params && !json_is_object(params))
+		return bad(key, "params", err, errlen, "\"params\" must be an object");
+	return 0;
+}
+
+/* The numbers of a record: value (a number, or null when not ok) and dist, each in range. */
+static int validate_numbers(json_t *r, const char **key, char *err, size_t errlen)
+{
 	json_t *value = json_object_get(r, "value");
-	if (!value || !(json_is_number(value) || json_is_null(value))) {
-		*key = value ? "value" : NULL;
-		snprintf(err, errlen, "\"value\" must be a number or null");
-		return -1;
-	}
-	if (strcmp(status, "ok") == 0 && json_is_null(value)) {
-		*key = "value";
-		snprintf(err, errlen, "status \"ok\" needs a numeric \"value\"");
-		return -1;
-	}
-	if (!in_range(value)) {
-		*key = "value";
-		snprintf(err, errlen, "\"value\" %g is out of range (every unit counts from 0 up to "
-				      "2^63)", json_number_value(value));
-		return -1;
-	}
+	if (!value || !(json_is_number(value) || json_is_null(value)))
+		return bad(key, value ? "value" : NULL, err, errlen,
+			   "\"value\" must be a number or null");
+	if (strcmp(str_field(r, "status"), "ok") == 0 && json_is_null(value))
+		return bad(key, "value", err, errlen, "status \"ok\" needs a numeric \"value\"");
+	if (!in_range(value))
+		return bad(key, "value", err, errlen, "\"value\" %g is out of range (every unit "
+			   "counts from 0 up to 2^63)", json_number_value(value));
 	json_t *dist = json_object_get(r, "dist"), *v;
 	const char *k;
-	if (dist && !json_is_object(dist) && !json_is_null(dist)) {
-		*key = "dist";
-		snprintf(err, errlen, "\"dist\" must be an object");
-		return -1;
-	}
+	if (dist && !json_is_object(dist) && !json_is_null(dist))
+		return bad(key, "dist", err, errlen, "\"dist\" must be an object");
 	json_object_foreach(dist, k, v) {
-		if (!json_is_null(v) && !in_range(v)) {
-			*key = "dist";
-			snprintf(err, errlen, "\"dist\".\"%.40s\" is %s (a number from 0 up to 2^63, "
-					      "or null)", k, json_is_number(v) ? "out of range" :
-					      "not a number");
-			return -1;
-		}
+		if (!json_is_null(v) && !in_range(v))
+			return bad(key, "dist", err, errlen, "\"dist\".\"%.40s\" is %s (a number from "
+				   "0 up to 2^63, or null)", k,
+				   json_is_number(v) ? "out of range" : "not a number");
 	}
 	return 0;
+}
+
+/* record_validate(), also naming the key at fault (NULL when the whole line is). */
+static int validate(json_t *r, const char **key, char *err, size_t errlen)
+{
+	if (!json_is_object(r))
+		return bad(key, NULL, err, errlen, "a record must be a JSON object");
+	if (validate_words(r, key, err, errlen) < 0)
+		return -1;
+	return validate_numbers(r, key, err, errlen);
 }
 
 int record_validate(json_t *r, char *err, size_t errlen)
