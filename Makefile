@@ -30,14 +30,16 @@ LIBRT    := $(shell printf 'int main(void){return 0;}' | $(CC) -x c - -lrt -o /d
 DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev gnuplot-nox \
 	    libcmocka-dev python3 valgrind
 
-# Probe families: one file each in probes/.
-PROBES       := capacity manager shm limits
-# Probe families in C++, for Google Benchmark (libbenchmark-dev 1.7.1); PROBES lists them too.
-PROBES_CXX   := latency throughput
-PROBES       += $(PROBES_CXX)
+# The probes: the one list is the probes/ folder itself.  A probe family is one file there
+# (probes/NAME.c, or probes/NAME.cc for Google Benchmark, libbenchmark-dev 1.7.1) and the
+# Python-layer probe is the folder probes/python/; the runner (IPCPROBE_PROBES below) and the
+# tests (tests/run-e2e.sh's leftover check, from what was built into build/probes/) take the
+# list from here.
+PROBES_CXX   := $(patsubst probes/%.cc,%,$(wildcard probes/*.cc))
+PROBES       := $(patsubst probes/%.c,%,$(wildcard probes/*.c)) $(PROBES_CXX)
 PROBE_BINS   := $(PROBES:%=$(BUILD)/probes/%)
-# The Python-layer probe: a copy of probes/python/python_probe.py, not built from a .o.
-PROBES_PY    := python
+# The Python-layer probe: built from probes/python/, not from a .o.
+PROBES_PY    := $(notdir $(wildcard probes/python))
 PY_PROBE_BINS := $(PROBES_PY:%=$(BUILD)/probes/%)
 PROBES_ALL   := $(PROBES) $(PROBES_PY)
 LIB_SRC      := $(wildcard probes/lib/*.c)
@@ -137,8 +139,9 @@ test-valgrind: deps all $(UNIT_BINS)
 
 # libFuzzer targets over the config loader and the record reader (tests/fuzz/), built with
 # clang (Debian: clang, libclang-rt-14-dev) into build-fuzz/.  `make fuzz FUZZ_TIME=600` runs
-# each for FUZZ_TIME seconds over a corpus seeded from configs/ and tests/; what it finds is
-# kept in tests/fuzz/crashers/, which test-e2e replays through the normal binaries.
+# each for FUZZ_TIME seconds over a corpus seeded from configs/ and tests/, writing only into
+# build-fuzz/; a finding kept by hand in tests/fuzz/crashers/ (its README says how) is replayed
+# through the normal binaries by tests/e2e/test_fuzz_crashers.sh.
 FUZZ_CC   ?= clang
 FUZZ_TIME ?= 60
 FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \

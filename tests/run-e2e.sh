@@ -7,13 +7,21 @@ export BUILD
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 
+# The processes of ours: the runner, its watchman, the test probe, and every probe built into
+# $BUILD/probes (the one list of probes is the probes/ folder; see the Makefile).
+probe_names=$(cd "$BUILD/probes" 2>/dev/null && for f in *; do
+	case $f in *.*) continue ;; esac
+	[ -f "$f" ] && [ -x "$f" ] && printf '|%s' "$f"
+done)
+ours="ipcprobe|ipcprobe-watch|selftest$probe_names"
+
 snapshot() {
 	ls -1 /dev/shm 2>/dev/null | sed 's/^/shm /'
 	ls -1 /dev/mqueue 2>/dev/null | sed 's/^/mq /'
 	ipcs 2>/dev/null | awk '$1 ~ /^0x/ {print "sysv", $1, $2}'
 	ls -1 "${TMPDIR:-/tmp}" 2>/dev/null | grep '^ipcprobe-' | sed 's/^/tmp /'
 	# Zombies are excluded: they are dead, and this sandbox's init may never reap an orphan.
-	ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 ~ /^(ipcprobe|ipcprobe-watch|capacity|limits|latency|throughput|shm|manager|selftest)$/ {print "proc", $2}'
+	ps -eo stat=,comm= | awk -v ours="^($ours)\$" '$1 !~ /^Z/ && $2 ~ ours {print "proc", $2}'
 }
 
 before=$(mktemp) after=$(mktemp)
