@@ -63,21 +63,26 @@ const char *report_fmt_tail(json_t *recs, const char *key, const char *unit, cha
 	return buf;
 }
 
-json_t *report_transports(json_t *recs)
+json_t *distinct_strings(json_t *recs, const char *key)
 {
 	json_t *out = json_array(), *r, *t;
 	size_t i, k;
 	json_array_foreach(recs, i, r) {
-		const char *tr = json_string_value(json_object_get(r, "transport"));
+		const char *v = json_string_value(json_object_get(r, key));
 		int seen = 0;
-		if (!tr)
+		if (!v)
 			continue;
 		json_array_foreach(out, k, t)
-			seen |= !strcmp(json_string_value(t), tr);
+			seen |= !strcmp(json_string_value(t), v);
 		if (!seen)
-			json_array_append_new(out, json_string(tr));
+			json_array_append_new(out, json_string(v));
 	}
 	return out;
+}
+
+json_t *report_transports(json_t *recs)
+{
+	return distinct_strings(recs, "transport");
 }
 
 /* The median over repetitions of dist.<key> (or of value when key is NULL). */

@@ -17,6 +17,9 @@ double report_median(json_t *recs);
  * rather than a tail nobody measured. */
 const char *report_fmt_tail(json_t *recs, const char *key, const char *unit, char *buf,
 			    size_t len);
+/* The distinct values of the string field key in recs, in the order first seen (a new array
+ * of strings). */
+json_t *distinct_strings(json_t *recs, const char *key);
 /* Ordered transport names appearing in recs (a new array of strings). */
 json_t *report_transports(json_t *recs);
 

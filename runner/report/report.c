@@ -120,25 +120,11 @@ static int has_section(const char *probe)
 	return 0;
 }
 
-/* The probes that have records, in the order first seen (a new array of strings). */
-static json_t *probes_with_records(json_t *records)
-{
-	json_t *probes = json_array(), *r, *p;
-	size_t i, k;
-	json_array_foreach(records, i, r) {
-		int seen = 0;
-		json_array_foreach(probes, k, p)
-			seen |= str_is(r, "probe", json_string_value(p));
-		if (!seen)
-			json_array_append_new(probes, json_string(json_text(r, "probe")));
-	}
-	return probes;
-}
 
 /* Each probe's section in the table's order, then every record of probes without one. */
 static void write_sections(struct report_ctx *ctx)
 {
-	json_t *probes = probes_with_records(ctx->records), *p;
+	json_t *probes = distinct_strings(ctx->records, "probe"), *p;
 	size_t k;
 	for (unsigned s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
 		json_array_foreach(probes, k, p) {

@@ -304,19 +304,7 @@ const char *claim_verdict_name(int verdict)
 
 json_t *claims_interpreters(json_t *records)
 {
-	json_t *out = json_array(), *r, *x;
-	size_t i, k;
-	json_array_foreach(records, i, r) {
-		const char *in = json_string_value(json_object_get(r, "interpreter"));
-		int seen = 0;
-		if (!in)
-			continue;
-		json_array_foreach(out, k, x)
-			seen |= !strcmp(json_string_value(x), in);
-		if (!seen)
-			json_array_append_new(out, json_string(in));
-	}
-	return out;
+	return distinct_strings(records, "interpreter");
 }
 
 json_t *claims_records_for(json_t *records, const char *interp)
