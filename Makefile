@@ -75,8 +75,8 @@ $(BUILD)/libprobe.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 # The runner knows the probes it was built with, and runs nothing else.
-$(BUILD)/runner/config/probes.o: CPPFLAGS += -DIPCPROBE_PROBES='"$(PROBES_ALL)"'
-$(BUILD)/runner/config/probes.o: Makefile
+$(BUILD)/runner/catalog/probes.o: CPPFLAGS += -DIPCPROBE_PROBES='"$(PROBES_ALL)"'
+$(BUILD)/runner/catalog/probes.o: Makefile
 
 $(BUILD)/librunner.a: $(RUNNER_OBJ)
 	@rm -f $@

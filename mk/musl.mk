@@ -145,8 +145,8 @@ $(MUSL_BUILD)/librunner.a: $(MUSL_RUNNER_OBJ)
 	$(AR) rcs $@ $^
 
 # The runner knows the probes it was built with: here, the ones musl can build.
-$(MUSL_BUILD)/runner/config/probes.o: MUSL_CPPFLAGS += -DIPCPROBE_PROBES='"$(MUSL_PROBES_C) python"'
-$(MUSL_BUILD)/runner/config/probes.o: mk/musl.mk
+$(MUSL_BUILD)/runner/catalog/probes.o: MUSL_CPPFLAGS += -DIPCPROBE_PROBES='"$(MUSL_PROBES_C) python"'
+$(MUSL_BUILD)/runner/catalog/probes.o: mk/musl.mk
 
 $(MUSL_BUILD)/probes/%: $(MUSL_BUILD)/probes/%.o $(MUSL_BUILD)/libprobe.a $(MUSL_FORTIFY)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $(filter-out $(MUSL_SHIM),$^) $(MUSL_JANSSON) $(MUSL_FORTIFY) -lm

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "config/probes.h"
+#include "catalog/probes.h"
 
 static const char *str(json_t *o, const char *key)
 {

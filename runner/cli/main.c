@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "config/probes.h"
+#include "catalog/probes.h"
 
 static int usage(FILE *f)
 {

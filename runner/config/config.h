@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/probes.h"
+#include "catalog/probes.h"
 #include "plan/plan.h"
 
 struct config {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "config/loader.h"
-#include "config/suggest.h"
+#include "common/suggest.h"
 #include "plan/plan.h"
 
 /* The names in an array of {"name":...} objects, NULL-terminated, into out (max entries). */
@@ -269,6 +269,37 @@ static int entry_params(struct loader *L, struct entry *E, yaml_node_t *en)
 	return 0;
 }
 
+/* The checked entry handed to the plan (plan/plan.c); its error pointed at its node. */
+static int expand(struct loader *L, const struct entry *E)
+{
+	struct plan_entry in = { .probe = E->probe, .ncases = E->ncases, .ntrs = E->ntrs,
+				 .ninterps = E->ninterps, .timeout_ns = E->timeout_ns,
+				 .nkeys = E->nkeys, .where = E->where };
+	for (int c = 0; c < E->ncases; c++)
+		in.cases[c] = E->cases[c];
+	for (int k = 0; k < E->ntrs; k++)
+		in.trs[k] = scalar(E->trs[k]);
+	for (int k = 0; k < E->ninterps; k++)
+		in.interps[k] = scalar(E->interps[k]);
+	for (int k = 0; k < E->nkeys; k++) {
+		in.keys[k] = E->keys[k];
+		in.nvals[k] = E->nvals[k];
+		for (int v = 0; v < E->nvals[k]; v++) {
+			in.vals[k][v] = scalar(E->vals[k][v]);
+			in.val_at[k][v] = E->vals[k][v];
+		}
+	}
+	struct plan P = { .cases = L->cfg->cases, .ncases = L->cfg->ncases, .cap = L->cap };
+	struct plan_error err;
+	int rc = plan_expand(&P, &in, &err);
+	L->cfg->cases = P.cases;
+	L->cfg->ncases = P.ncases;
+	L->cap = P.cap;
+	if (rc < 0)
+		return load_fail(L, err.at, err.key, "%s", err.msg);
+	return 0;
+}
+
 int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns)
 {
 	struct entry E;
@@ -288,5 +319,5 @@ int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns)
 		return -1;
 	if (entry_interpreters(L, &E, en) < 0 || entry_params(L, &E, en) < 0)
 		return -1;
-	return plan_entry(L, &E);
+	return expand(L, &E);
 }

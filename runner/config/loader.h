@@ -10,10 +10,10 @@
 #include <yaml.h>
 
 #include "config/config.h"
+#include "plan/plan.h"
 
-#define MAX_LIST 64		/* values in one list */
-#define MAX_KEYS 32		/* parameters in one entry */
-#define MAX_PLAN 100000		/* cases in one plan */
+#define MAX_LIST PLAN_MAX_LIST	/* values in one list */
+#define MAX_KEYS PLAN_MAX_KEYS	/* parameters in one entry */
 
 struct loader {
 	const char *path;
@@ -25,7 +25,8 @@ struct loader {
 };
 
 
-/* One probes[i] entry, validated: what plan_entry() expands. */
+/* One probes[i] entry as it is checked, with the YAML nodes its messages point at; entry.c
+ * hands it to the plan as a struct plan_entry. */
 struct entry {
 	struct probe_info *probe;
 	json_t *cases[MAX_LIST];	/* the selected cases' descriptions */
@@ -68,11 +69,6 @@ yaml_node_t *load_lookup(struct loader *L, const yaml_node_t *map, const char *k
 int load_scalars(struct loader *L, yaml_node_t *n, const char *key, yaml_node_t **out, int max);
 /* A timeout: a duration between 1 ms and 24 h, into *ns.  0, or -1. */
 int load_timeout(struct loader *L, yaml_node_t *n, const char *key, int64_t *ns);
-
-/* Parse text as the --list parameter description jp says; its canonical text (what the probe
- * is given) and JSON (what the probe echoes).  0, or -1 with err. */
-int param_canonical(json_t *jp, const char *text, char **ctext, json_t **cjson, char *err,
-		    size_t errlen);
 
 /* entry.c: validate probes[i] and append its cases to the plan (plan/plan.c). */
 int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns);

@@ -4,43 +4,43 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "config/loader.h"
 #include "plan/plan.h"
 
-static struct plan_case *plan_add(struct loader *L)
+static struct plan_case *plan_add(struct plan *P)
 {
-	struct config *c = L->cfg;
-	if (c->ncases == L->cap) {
-		L->cap = L->cap ? L->cap * 2 : 64;
-		struct plan_case *n = realloc(c->cases, L->cap * sizeof(*n));
+	if (P->ncases == P->cap) {
+		P->cap = P->cap ? P->cap * 2 : 64;
+		struct plan_case *n = realloc(P->cases, P->cap * sizeof(*n));
 		if (!n)
 			abort();
-		c->cases = n;
+		P->cases = n;
 	}
-	struct plan_case *pc = &c->cases[c->ncases++];
+	struct plan_case *pc = &P->cases[P->ncases++];
 	memset(pc, 0, sizeof(*pc));
 	return pc;
 }
 
-/* Over MAX_PLAN: the error points at the longest list of the entry that went over. */
-static int too_many_cases(struct loader *L, struct entry *E)
+/* Over PLAN_MAX_CASES: the error points at the longest list of the entry that went over. */
+static int too_many_cases(const struct plan_entry *E, struct plan_error *err)
 {
 	int best = -1;
 	for (int k = 0; k < E->nkeys; k++)
 		if (best < 0 || E->nvals[k] > E->nvals[best])
 			best = k;
-	return load_fail(L, best >= 0 ? E->vals[best][0] : NULL, E->where,
-			 "the config expands to more than %d cases (here with the %d values of %s); "
-			 "make the lists shorter", MAX_PLAN, best >= 0 ? E->nvals[best] : 0,
-			 best >= 0 ? E->keys[best] : "-");
+	err->at = best >= 0 ? E->val_at[best][0] : NULL;
+	snprintf(err->key, sizeof(err->key), "%s", E->where);
+	snprintf(err->msg, sizeof(err->msg), "the config expands to more than %d cases (here with "
+		 "the %d values of %s); make the lists shorter", PLAN_MAX_CASES,
+		 best >= 0 ? E->nvals[best] : 0, best >= 0 ? E->keys[best] : "-");
+	return -1;
 }
 
 /* A new case run of case cas on transport, without its parameters yet. */
-static struct plan_case *new_case(struct loader *L, struct entry *E, json_t *cas,
+static struct plan_case *new_case(struct plan *P, const struct plan_entry *E, json_t *cas,
 				  const char *transport)
 {
 	json_t *m0 = json_array_get(json_object_get(cas, "metrics"), 0);
-	struct plan_case *pc = plan_add(L);
+	struct plan_case *pc = plan_add(P);
 	pc->probe = E->probe;
 	pc->case_name = xstrdup(json_string_value(json_object_get(cas, "name")));
 	pc->transport = transport ? xstrdup(transport) : NULL;
@@ -48,7 +48,7 @@ static struct plan_case *new_case(struct loader *L, struct entry *E, json_t *cas
 	pc->metric = json_string_value(json_object_get(m0, "name"));
 	pc->unit = json_string_value(json_object_get(m0, "unit"));
 	pc->direction = json_string_value(json_object_get(m0, "direction"));
-	pc->params = calloc(MAX_KEYS, sizeof(*pc->params));
+	pc->params = calloc(PLAN_MAX_KEYS, sizeof(*pc->params));
 	if (!pc->params)
 		abort();
 	pc->params_json = json_object();
@@ -58,8 +58,8 @@ static struct plan_case *new_case(struct loader *L, struct entry *E, json_t *cas
 /* Every parameter the case has goes into params_json, as the probe will echo it: the given
  * value (combination idx of the entry's lists; has[k]: the case has list k), else the
  * default.  Given ones are also passed (pc->params) and named in the label. */
-static int set_params(struct loader *L, struct entry *E, json_t *cas, const int *idx,
-		      const int *has, struct plan_case *pc, char *label, size_t len)
+static int set_params(const struct plan_entry *E, json_t *cas, const int *idx, const int *has,
+		      struct plan_case *pc, char *label, size_t len, struct plan_error *err)
 {
 	json_t *jp;
 	size_t i;
@@ -71,14 +71,13 @@ static int set_params(struct loader *L, struct entry *E, json_t *cas, const int 
 			if (has[k] && strcmp(E->keys[k], pname) == 0)
 				given = k;
 		if (given >= 0)
-			text = scalar(E->vals[given][idx[given]]);
-		char *ctext, e[512];
+			text = E->vals[given][idx[given]];
+		char *ctext;
 		json_t *cj;
-		if (param_canonical(jp, text ? text : "", &ctext, &cj, e, sizeof(e)) < 0) {
-			char key[128];
-			snprintf(key, sizeof(key), "%s.params.%s", E->where, pname);
-			return load_fail(L, given >= 0 ? E->vals[given][idx[given]] : NULL, key, "%s",
-					 e);
+		if (param_canonical(jp, text ? text : "", &ctext, &cj, err->msg, sizeof(err->msg)) < 0) {
+			err->at = given >= 0 ? E->val_at[given][idx[given]] : NULL;
+			snprintf(err->key, sizeof(err->key), "%s.params.%s", E->where, pname);
+			return -1;
 		}
 		json_object_set_new(pc->params_json, pname, cj);
 		if (given < 0) {
@@ -94,7 +93,7 @@ static int set_params(struct loader *L, struct entry *E, json_t *cas, const int 
 }
 
 /* The next combination of the lists the case has: the last turns fastest.  0 when done. */
-static int next_combination(struct entry *E, const int *has, int *idx)
+static int next_combination(const struct plan_entry *E, const int *has, int *idx)
 {
 	for (int k = E->nkeys - 1; k >= 0; k--) {
 		if (has[k] && ++idx[k] < E->nvals[k])
@@ -106,20 +105,20 @@ static int next_combination(struct entry *E, const int *has, int *idx)
 
 /* One case over one transport (or none) and one interpreter (or none), for every combination
  * of its list-valued parameters. */
-static int expand_one(struct loader *L, struct entry *E, json_t *cas, const char *transport,
-		      const char *interp)
+static int expand_one(struct plan *P, const struct plan_entry *E, json_t *cas,
+		      const char *transport, const char *interp, struct plan_error *err)
 {
-	int idx[MAX_KEYS] = { 0 }, has[MAX_KEYS];
+	int idx[PLAN_MAX_KEYS] = { 0 }, has[PLAN_MAX_KEYS];
 	for (int k = 0; k < E->nkeys; k++)
 		has[k] = case_find_param(cas, E->keys[k]) != NULL;
 	do {
-		if (L->cfg->ncases >= MAX_PLAN)
-			return too_many_cases(L, E);
-		struct plan_case *pc = new_case(L, E, cas, transport);
+		if (P->ncases >= PLAN_MAX_CASES)
+			return too_many_cases(E, err);
+		struct plan_case *pc = new_case(P, E, cas, transport);
 		char label[1024];
 		snprintf(label, sizeof(label), "%s/%s%s%s", E->probe->name, pc->case_name,
 			 transport ? " " : "", transport ? transport : "");
-		if (set_params(L, E, cas, idx, has, pc, label, sizeof(label)) < 0)
+		if (set_params(E, cas, idx, has, pc, label, sizeof(label), err) < 0)
 			return -1;
 		if (interp) {
 			pc->interpreter = xstrdup(interp);
@@ -131,31 +130,32 @@ static int expand_one(struct loader *L, struct entry *E, json_t *cas, const char
 }
 
 /* One case over one transport, for each interpreter the entry names (or none). */
-static int expand_case(struct loader *L, struct entry *E, json_t *cas, const char *transport)
+static int expand_case(struct plan *P, const struct plan_entry *E, json_t *cas,
+		       const char *transport, struct plan_error *err)
 {
 	if (E->ninterps == 0)
-		return expand_one(L, E, cas, transport, NULL);
+		return expand_one(P, E, cas, transport, NULL, err);
 	for (int k = 0; k < E->ninterps; k++)
-		if (expand_one(L, E, cas, transport, scalar(E->interps[k])) < 0)
+		if (expand_one(P, E, cas, transport, E->interps[k], err) < 0)
 			return -1;
 	return 0;
 }
 
-int plan_entry(struct loader *L, struct entry *E)
+int plan_expand(struct plan *P, const struct plan_entry *E, struct plan_error *err)
 {
 	for (int c = 0; c < E->ncases; c++) {
 		json_t *trs = json_object_get(E->cases[c], "transports"), *t;
 		size_t ti;
 		if (json_array_size(trs) == 0) {
-			if (E->ntrs == 0 && expand_case(L, E, E->cases[c], NULL) < 0)
+			if (E->ntrs == 0 && expand_case(P, E, E->cases[c], NULL, err) < 0)
 				return -1;
 			continue;
 		}
 		json_array_foreach(trs, ti, t) {
 			int want = E->ntrs == 0;
 			for (int k = 0; k < E->ntrs; k++)
-				want |= strcmp(scalar(E->trs[k]), json_string_value(t)) == 0;
-			if (want && expand_case(L, E, E->cases[c], json_string_value(t)) < 0)
+				want |= strcmp(E->trs[k], json_string_value(t)) == 0;
+			if (want && expand_case(P, E, E->cases[c], json_string_value(t), err) < 0)
 				return -1;
 		}
 	}

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "config/probes.h"
+#include "catalog/probes.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
-#include "config/probes.h"
+#include "catalog/probes.h"
 #include "common/util.h"
 
 static char root[4096];	/* the source tree */

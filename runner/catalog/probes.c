@@ -1,6 +1,6 @@
 /* probes.c - the registry of probes this runner was built with; see probes.h. */
-#include "config/probes.h"
-#include "config/suggest.h"
+#include "catalog/probes.h"
+#include "common/suggest.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/suggest.h"
+#include "common/suggest.h"
 #include "param.h"
 
 const char *did_you_mean(const char *word, const char *const *names, char *buf, size_t len)
