@@ -38,7 +38,8 @@ DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev 
 PROBES_CXX   := $(patsubst probes/%.cc,%,$(wildcard probes/*.cc))
 PROBES       := $(patsubst probes/%.c,%,$(wildcard probes/*.c)) $(PROBES_CXX)
 PROBE_BINS   := $(PROBES:%=$(BUILD)/probes/%)
-# The Python-layer probe: built from probes/python/, not from a .o.
+# The Python-layer probe: a zipapp of probes/python (its __main__.py and the pyprobe package),
+# not built from a .o.
 PROBES_PY    := $(notdir $(wildcard probes/python))
 PY_PROBE_BINS := $(PROBES_PY:%=$(BUILD)/probes/%)
 PROBES_ALL   := $(PROBES) $(PROBES_PY)
@@ -89,10 +90,14 @@ $(PROBES_CXX:%=$(BUILD)/probes/%): $(BUILD)/probes/%: $(BUILD)/probes/%.o \
 		$(BUILD)/probes/lib/gbench.o $(BUILD)/libprobe.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(BENCHMARK) $(JANSSON) $(LIBRT) -lm
 
-$(BUILD)/probes/python: probes/python/python_probe.py
+# One executable file any interpreter runs by name; the folders are prerequisites too, so that
+# a module added or removed rebuilds it.
+PY_PROBE_SRC := probes/python/make_zipapp.py probes/python/__main__.py \
+	$(wildcard probes/python/pyprobe/*.py probes/python/pyprobe/*/*.py) \
+	probes/python/pyprobe probes/python/pyprobe/cases
+$(BUILD)/probes/python: $(PY_PROBE_SRC)
 	@mkdir -p $(@D)
-	cp $< $@
-	chmod +x $@
+	$(PYTHON) probes/python/make_zipapp.py $@
 
 $(BUILD)/ipcprobe: $(BUILD)/runner/cli/main.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(YAML) $(JANSSON) $(LIBRT) -lm

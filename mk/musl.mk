@@ -92,7 +92,7 @@ musl: musl-check-cc
 	libyaml: $(if $(MUSL_YAML),$(MUSL_YAML_FROM),none)"
 	@echo "built with musl: every C source compiled; linked: $(or $(sort $(notdir \
 	$(filter-out %/python,$(MUSL_LINKED)))),nothing)$(if $(filter %/python,$(MUSL_LINKED)), \
-	(python: its script, copied))"
+	(python: its zipapp, zipped))"
 	@$(foreach p,$(MUSL_PROBES_CXX),echo "$(p): not built with musl: $(MUSL_WHY_CXX)";)
 	@$(if $(MUSL_JANSSON),,echo "probes: not built with musl: $(MUSL_WHY_JANSSON)";)
 	@$(if $(and $(MUSL_JANSSON),$(MUSL_YAML)),, \
@@ -151,10 +151,10 @@ $(MUSL_BUILD)/runner/catalog/probes.o: mk/musl.mk
 $(MUSL_BUILD)/probes/%: $(MUSL_BUILD)/probes/%.o $(MUSL_BUILD)/libprobe.a $(MUSL_FORTIFY)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $(filter-out $(MUSL_SHIM),$^) $(MUSL_JANSSON) $(MUSL_FORTIFY) -lm
 
-$(MUSL_BUILD)/probes/python: probes/python/python_probe.py
+$(MUSL_BUILD)/probes/python: probes/python/make_zipapp.py probes/python/__main__.py \
+		$(wildcard probes/python/pyprobe/*.py probes/python/pyprobe/*/*.py)
 	@mkdir -p $(@D)
-	cp $< $@
-	chmod +x $@
+	python3 probes/python/make_zipapp.py $@
 
 $(MUSL_RUNNER): $(MUSL_BUILD)/runner/cli/main.o $(MUSL_BUILD)/librunner.a \
 		$(MUSL_BUILD)/libprobe.a $(MUSL_FORTIFY)

@@ -3,6 +3,9 @@
 # machine with CPython send_bytes carries at least 64 MiB whole (no 32 MiB ValueError); the
 # largest send_bytes with nobody reading matches a hand check on both Pipe kinds; queue_put's
 # puts and large_data's mechanisms; an interpreter that fails to start says all it printed.
+# The probe is a zipapp of probes/python: it holds every module of the pyprobe package and
+# nothing else, imports nothing outside the standard library, has no function over 80 lines,
+# and its children start under spawn and forkserver too, not only fork.
 set -u
 BUILD=${BUILD:-build}
 P=$BUILD/probes/python
@@ -128,4 +131,73 @@ assert r["status"] == "failed" and r["reason"] == ("exit 127: pyenv: python3.99:
 PY
 "$P" --case nope > /dev/null 2>&1; [ $? -eq 2 ] || fail "an unknown case did not exit 2"
 "$P" --case latency --param size=big > /dev/null 2>&1; [ $? -eq 2 ] || fail "a bad size did not exit 2"
+# The package: every module of probes/python/pyprobe (and __main__.py) is in the built probe
+# and nothing else is; each imports only the standard library or pyprobe itself, and no
+# function is over 80 lines (the zip's own text is what is read).
+python3 - "$P" probes/python <<'PY' || fail "the built probe is not the whole, standard-library-only package"
+import ast, os, sys, zipfile
+zpath, src = sys.argv[1], sys.argv[2]
+want = {"__main__.py"}
+for d, _, files in os.walk(os.path.join(src, "pyprobe")):
+    want |= {os.path.relpath(os.path.join(d, f), src).replace(os.sep, "/")
+             for f in files if f.endswith(".py")}
+z = zipfile.ZipFile(zpath)
+have = set(z.namelist())
+assert want <= have, "modules missing from %s: %s" % (zpath, sorted(want - have))
+assert have <= want, "not modules of the package: %s" % sorted(have - want)
+stdlib = getattr(sys, "stdlib_module_names", None)  # 3.10+; else the import check below
+for name in sorted(have):
+    tree = ast.parse(z.read(name), name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots = [a.name.split(".")[0] for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            roots = [node.module.split(".")[0]]
+        else:
+            roots = []
+        for r in roots:
+            assert r == "pyprobe" or stdlib is None or r in stdlib, \
+                "%s:%d imports %s, not in the standard library" % (name, node.lineno, r)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            n = node.end_lineno - node.lineno + 1
+            assert n <= 80, "%s:%d: %s is %d lines" % (name, node.lineno, node.name, n)
+print("test_python_probe: %d modules in the probe, standard library only%s" % (len(have),
+      "" if stdlib else " (by importing them; no stdlib_module_names before 3.10)"))
+PY
+# Every module imports with site-packages out of reach (-I -S): nothing third-party, and no
+# module the probe needs is missing from it.
+python3 -I -S -c '
+import importlib, pkgutil, sys
+sys.path.insert(0, sys.argv[1])
+import pyprobe
+for m in pkgutil.walk_packages(pyprobe.__path__, "pyprobe."):
+    importlib.import_module(m.name)
+' "$P" || fail "a module of the probe does not import with the standard library alone"
+# spawn and forkserver from a zipapp: the same archive with a __main__ that names the start
+# method (the probe itself uses fork where there is one); children must find pyprobe in it.
+python3 - "$P" "$tmp/sm.pyz" <<'PY' || fail "cannot build the start-method variant"
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as zi, zipfile.ZipFile(sys.argv[2], "w") as zo:
+    for n in zi.namelist():
+        if n != "__main__.py":
+            zo.writestr(n, zi.read(n))
+    zo.writestr("__main__.py", "import sys\nfrom pyprobe.cli import main\n"
+                "sys.exit(main(sys.argv[2:], start_method=sys.argv[1]))\n")
+PY
+for m in spawn forkserver; do
+	python3 "$tmp/sm.pyz" $m --case latency --param mechanism=pipe_duplex --param n=20 \
+		--param warmup=2 > "$tmp/$m.jsonl" 2> "$tmp/$m.err" || fail "$m: latency exited $?"
+	python3 "$tmp/sm.pyz" $m --case latency --param mechanism=manager_queue --param n=20 \
+		--param warmup=2 >> "$tmp/$m.jsonl" 2>> "$tmp/$m.err" || fail "$m: manager latency exited $?"
+	python3 "$tmp/sm.pyz" $m --case large_data --param size=64KiB --param sweep_from=0 \
+		--param repeats=2 >> "$tmp/$m.jsonl" 2>> "$tmp/$m.err" || fail "$m: large_data exited $?"
+	[ -s "$tmp/$m.err" ] && { cat "$tmp/$m.err"; fail "$m: the probe wrote to stderr"; }
+	python3 - "$tmp/$m.jsonl" $m <<'PY' || exit 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 10, len(recs)
+for r in recs:
+    assert r["status"] == "ok" and r["facts"]["start_method"] == sys.argv[2], r
+PY
+done
 echo "test_python_probe: ok"

@@ -1,7 +1,9 @@
-/* test_param_parity.c - probes/python/python_probe.py re-implements the parameter contract of
- * probes/lib/param.c (sizes, durations, integers, booleans, choices, ranges).  The same texts
- * go to both; the parsed values and the error messages must be identical.  Skips (saying so)
- * where python3 or the probe's source is not there. */
+/* test_param_parity.c - the python probe's pyprobe/params.py re-implements the parameter
+ * contract of probes/lib/param.c (sizes, durations, integers, booleans, choices, ranges).  The
+ * same texts go to both; the parsed values and the error messages must be identical.  The
+ * package is imported from the built probe (BUILD/probes/python, the zipapp beside this test's
+ * BUILD/tests/) when it is there, else from its source folder probes/python.  Skips (saying so)
+ * where python3 or both are missing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <limits.h>
 
 #include "param.h"
 
@@ -63,14 +66,16 @@ static json_t *c_answer(int row, const char *text)
 	return json_pack("{s:b, s:I}", "ok", 1, "v", (json_int_t)v.i);
 }
 
+/* Where the pyprobe package is imported from (set by main). */
+static char probe[PATH_MAX] = "probes/python";
+
 static const char script[] =
-	"import importlib.util, json, sys\n"
-	"spec = importlib.util.spec_from_file_location('pp', sys.argv[1])\n"
-	"pp = importlib.util.module_from_spec(spec)\n"
-	"spec.loader.exec_module(pp)\n"
+	"import json, sys\n"
+	"sys.path.insert(0, sys.argv[1])\n"
+	"from pyprobe.params import Param\n"
 	"for line in open(sys.argv[2]):\n"
 	"    q = json.loads(line)\n"
-	"    p = pp.Param('p', q['type'], '0', q['min'], q['max'], q['choices'])\n"
+	"    p = Param('p', q['type'], '0', q['min'], q['max'], q['choices'])\n"
 	"    try:\n"
 	"        v = p.parse(q['text'])\n"
 	"        a = {'ok': True, 'v': int(v) if isinstance(v, bool) else v}\n"
@@ -81,7 +86,6 @@ static const char script[] =
 static void test_python_probe_parses_as_param_c_does(void **state)
 {
 	(void)state;
-	const char *probe = "probes/python/python_probe.py";
 	if (access(probe, R_OK) != 0 || system("python3 -c pass > /dev/null 2>&1") != 0) {
 		printf("test_param_parity: skipped: python3 or %s is not here\n", probe);
 		skip();
@@ -111,8 +115,10 @@ static void test_python_probe_parses_as_param_c_does(void **state)
 		}
 	}
 	fclose(f);
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "python3 %s %s %s", py, probe, in);
+	printf("test_param_parity: pyprobe from %s\n", probe);
+	/* -B: importing from the source folder leaves no __pycache__ in the tree. */
+	char cmd[PATH_MAX + 128];
+	snprintf(cmd, sizeof(cmd), "python3 -B %s '%s' %s", py, probe, in);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char buf[1024];
@@ -126,7 +132,7 @@ static void test_python_probe_parses_as_param_c_does(void **state)
 		json_object_del(wc, "type");
 		if (!json_equal(got, wc)) {
 			char *gs = json_dumps(got, JSON_COMPACT), *ws = json_dumps(wc, JSON_COMPACT);
-			printf("%s \"%s\": param.c %s, python_probe.py %s\n",
+			printf("%s \"%s\": param.c %s, pyprobe/params.py %s\n",
 			       json_string_value(json_object_get(w, "type")),
 			       json_string_value(json_object_get(w, "text")), ws, gs);
 			free(gs);
@@ -144,8 +150,28 @@ static void test_python_probe_parses_as_param_c_does(void **state)
 	assert_int_equal(differ, 0);
 }
 
-int main(void)
+/* BUILD/probes/python for a test binary at BUILD/tests/NAME, when that file is there. */
+static void find_built_probe(const char *argv0)
 {
+	char p[PATH_MAX];
+	snprintf(p, sizeof(p), "%s", argv0);
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(p, '/');
+		if (!slash)
+			return;
+		*slash = '\0';
+	}
+	char built[PATH_MAX + 16];
+	snprintf(built, sizeof(built), "%s/probes/python", p);
+	if (strlen(built) < sizeof(probe) && strchr(built, '\'') == NULL &&
+	    access(built, R_OK) == 0)
+		snprintf(probe, sizeof(probe), "%s", built);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 0)
+		find_built_probe(argv[0]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_python_probe_parses_as_param_c_does),
 	};
