@@ -57,17 +57,6 @@ static const char *seqpacket_unsupported(void)
 			 NULL;
 }
 
-static void unix_keep(struct tr_pair *p, int side)
-{
-	tr_close_side(p, !side);
-}
-
-static void unix_close(struct tr_pair *p)
-{
-	tr_close_side(p, 0);
-	tr_close_side(p, 1);
-}
-
 static int getbuf(int fd, int opt, long long *out)
 {
 	int v;
@@ -198,7 +187,7 @@ static size_t seqpacket_msg_limit(char *why, size_t whylen)
 }
 
 #define UNIX_OPS                                                                            \
-	.keep = unix_keep, .send = tr_fd_send, .recv = tr_fd_recv, .close = unix_close,     \
+	.keep = tr_fd_keep, .send = tr_fd_send, .recv = tr_fd_recv, .close = tr_fd_close,     \
 	.oscap = unix_oscap, .setcap = unix_setcap
 
 const struct transport tr_unix_stream = {
