@@ -499,14 +499,10 @@ static void mq_limits(long long bound_size, long long bound_count, long long out
  * map), 0 when in another, -1 when the platform does not say. */
 static int initial_user_ns(void)
 {
-	unsigned long long inside, outside, count;
-	FILE *f = fopen("/proc/self/uid_map", "r");
-	int n = f ? fscanf(f, "%llu %llu %llu", &inside, &outside, &count) : 0;
-	if (f)
-		fclose(f);
-	if (n != 3)
+	long long m[3];	/* inside, outside, count */
+	if (sysfile_numbers("/proc/self/uid_map", m, 3) != 3)
 		return -1;
-	return inside == 0 && outside == 0 && count == 4294967295ULL;
+	return m[0] == 0 && m[1] == 0 && m[2] == 4294967295LL;
 }
 
 /* Whether the privilege that lifts mq_open's limits is in force in this process: 1 or 0;
@@ -515,15 +511,8 @@ static int initial_user_ns(void)
  * user namespace: the mqueue check asks for the capability there.  Elsewhere euid 0. */
 static int mq_privileged(char *how, size_t hl)
 {
-	char line[256];
 	unsigned long long eff = 0;
-	int found = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "CapEff: %llx", &eff) == 1;
-	if (f)
-		fclose(f);
-	if (!found) {
+	if (sysfile_field("/proc/self/status", "CapEff", 16, &eff) < 0) {
 		snprintf(how, hl, "euid %d (no capability sets in /proc/self/status here)",
 			 (int)geteuid());
 		return geteuid() == 0;

@@ -24,6 +24,7 @@
 #include "probe.h"
 #include "spin.h"
 #include "stats.h"
+#include "sysinfo.h"
 #include "timing.h"
 
 #ifdef HAVE_SYSV_SHM
@@ -52,18 +53,11 @@ struct region {
 
 /* ---- regions ----------------------------------------------------------------------------- */
 
+/* A /proc/meminfo figure in bytes (the file says kB), or -1 when unknown. */
 static long long meminfo(const char *key)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long long v = -1;
-	size_t kl = strlen(key);
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':')
-			v = atoll(line + kl + 1) * 1024;
-	if (f)
-		fclose(f);
-	return v;
+	unsigned long long kib;
+	return sysfile_field("/proc/meminfo", key, 10, &kib) == 0 ? (long long)kib * 1024 : -1;
 }
 
 /* Does a region of len bytes fit here?  NULL, or the reason it does not. */
@@ -655,15 +649,11 @@ static void *map_private(size_t len)
 static json_t *thp_mode(void)
 {
 	char line[128], *a, *b;
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-	json_t *v = NULL;
-	if (f && fgets(line, sizeof(line), f) && (a = strchr(line, '[')) && (b = strchr(a, ']'))) {
-		*b = '\0';
-		v = json_string(a + 1);
-	}
-	if (f)
-		fclose(f);
-	return v ? v : json_null();
+	if (sysfile_line("/sys/kernel/mm/transparent_hugepage/enabled", line, sizeof(line)) < 0 ||
+	    !(a = strchr(line, '[')) || !(b = strchr(a, ']')))
+		return json_null();
+	*b = '\0';
+	return json_string(a + 1);
 }
 
 /* Alternate timed batches into shared and private memory (shared first in even rounds,

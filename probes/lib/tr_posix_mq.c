@@ -13,6 +13,7 @@
 #include <mqueue.h>
 
 #include "cleanup.h"
+#include "sysinfo.h"
 
 #define MQ_MSGSIZE_MAX_PATH "/proc/sys/fs/mqueue/msgsize_max"
 #define MQ_MSG_MAX_PATH "/proc/sys/fs/mqueue/msg_max"
@@ -28,18 +29,6 @@ struct mq_pair {
 	mqd_t q[2];	/* q[0]: side 0 -> side 1; q[1]: side 1 -> side 0 */
 };
 
-static long read_long(const char *path)
-{
-	long v = -1;
-	FILE *f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 /* The message size a queue of ours gets: the sysctl where there is one, else what a queue
  * opened with default attributes has.  Cached after the first call. */
 static size_t mq_limit(char *why, size_t whylen)
@@ -47,7 +36,7 @@ static size_t mq_limit(char *why, size_t whylen)
 	static long limit = -1;
 	static const char *source;
 	if (limit < 0) {
-		limit = read_long(MQ_MSGSIZE_MAX_PATH);
+		limit = (long)sysctl_read(MQ_MSGSIZE_MAX_PATH);
 		source = MQ_MSGSIZE_MAX_PATH;
 	}
 	if (limit < 0) {
@@ -99,7 +88,7 @@ static mqd_t mq_open_unlinked(struct mq_attr *a, char *err, size_t errlen)
 static int mq_pair_open(struct tr_pair *p, char *err, size_t errlen)
 {
 	char why[256];
-	long maxmsg = read_long(MQ_MSG_MAX_PATH);
+	long maxmsg = (long)sysctl_read(MQ_MSG_MAX_PATH);
 	struct mq_attr a = {
 		.mq_maxmsg = maxmsg > 0 && maxmsg < MQ_MAXMSG_WANT ? maxmsg : MQ_MAXMSG_WANT,
 		.mq_msgsize = (long)mq_limit(why, sizeof(why)),

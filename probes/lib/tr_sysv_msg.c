@@ -15,6 +15,7 @@
 #include <sys/msg.h>
 
 #include "cleanup.h"
+#include "sysinfo.h"
 
 #define MSGMAX_PATH "/proc/sys/kernel/msgmax"
 
@@ -42,14 +43,8 @@ static size_t sysv_limit(char *why, size_t whylen)
 {
 	static long limit = -1;
 	static const char *source = MSGMAX_PATH;
-	if (limit < 0) {
-		FILE *f = fopen(MSGMAX_PATH, "r");
-		if (f) {
-			if (fscanf(f, "%ld", &limit) != 1)
-				limit = -1;
-			fclose(f);
-		}
-	}
+	if (limit < 0)
+		limit = (long)sysctl_read(MSGMAX_PATH);
 	if (limit < 0) {
 		struct msqid_ds ds;
 		int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
