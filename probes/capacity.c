@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "child.h"
 #include "names.h"
 #include "probe.h"
@@ -278,9 +279,7 @@ static long long queued(int fd)
  * what write() returned and when (CLOCK_MONOTONIC, comparable with the parent's clock). */
 static void blocking_writer(struct tr_pair *p, int status_fd, size_t size)
 {
-	char *buf = malloc(size);
-	if (!buf)
-		_exit(2);
+	char *buf = probe_alloc(size, "the writer's buffer (the size parameter)");
 	memset(buf, 'w', size);
 	p->tr->keep(p, 0);
 	size_t done = 0;

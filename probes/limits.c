@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "child.h"
 #include "cleanup.h"
 #include "have.h"
@@ -120,9 +121,7 @@ static unsigned char tagged_byte(int w, long seq, size_t off)
  * whole; the loop finishes a write the kernel cut short. */
 static void atomic_writer(int fd, int w, size_t size, long n)
 {
-	unsigned char *buf = malloc(size);
-	if (!buf)
-		_exit(2);
+	unsigned char *buf = probe_alloc(size, "a writer's record (the sizes parameter)");
 	for (long i = 0; i < n; i++) {
 		for (size_t b = 0; b < size; b++)
 			buf[b] = tagged_byte(w, i, b);
@@ -431,15 +430,9 @@ static int run_max_datagram(struct probe_ctx *ctx)
 	}
 	struct tr_oscap os = { 0 };
 	int have_os = tr->oscap && tr->oscap(&p, &os, err, sizeof(err)) == 0 && os.sndbuf >= 0;
-	struct dgram_try d = { .p = &p, .out = calloc(1, (size_t)bound + 1),
-			       .in = malloc((size_t)bound + 2) };
-	if (!d.out || !d.in) {
-		free(d.out);
-		free(d.in);
-		tr_close(&p);
-		json_decref(raised);
-		return probe_failed(ctx, "cannot allocate two %lld-byte buffers; lower limit", bound);
-	}
+	const char *what = "a datagram buffer (the limit parameter: lower it)";
+	struct dgram_try d = { .p = &p, .out = probe_alloc((size_t)bound + 1, what),
+			       .in = probe_alloc((size_t)bound + 2, what) };
 	struct search s;
 	search(try_dgram, &d, 1, bound, &s);
 	free(d.out);
@@ -697,11 +690,8 @@ static int run_sysv_msg(struct probe_ctx *ctx)
 	int id = sysv_queue(&h);
 	if (id < 0)
 		return probe_failed(ctx, "msgget(IPC_CREAT): %s (%d)", strerror(errno), errno);
-	struct sysv_try t = { .id = id, .m = calloc(1, sizeof(long) + (size_t)bound) };
-	if (!t.m) {
-		cleanup_remove(h);
-		return probe_failed(ctx, "cannot allocate %lld bytes; lower limit", bound);
-	}
+	struct sysv_try t = { .id = id, .m = probe_alloc(sizeof(long) + (size_t)bound,
+							   "the message (the limit parameter: lower it)") };
 	struct search s;
 	search(try_sysv, &t, 1, bound, &s);
 	struct rec *r = rec_new(ctx, "msgmax");

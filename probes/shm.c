@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "affinity.h"
+#include "alloc.h"
 #include "batch.h"
 #include "child.h"
 #include "cleanup.h"
@@ -376,9 +377,7 @@ static int run_setup(struct probe_ctx *ctx)
 	struct region rs[SETUP_MAX_BATCH];
 	int64_t clock_ns = timer_overhead_ns(), ns[PH_N];
 	long k = setup_choose_batch(m, len, rs, clock_ns, err, sizeof(err));
-	int64_t *t = k < 0 ? NULL : calloc(PH_N * n, sizeof(*t));
-	if (k >= 0 && !t)
-		return probe_failed(ctx, "out of memory for %zu samples", PH_N * n);
+	int64_t *t = k < 0 ? NULL : probe_alloc_array(PH_N * n, sizeof(*t), "the samples");
 	for (size_t i = 0; k >= 0 && i < n; i++) {
 		if (setup_batch(m, len, rs, k, ns, err, sizeof(err)) < 0) {
 			k = -1;
@@ -566,15 +565,11 @@ static int run_touch(struct probe_ctx *ctx)
 {
 	enum method m = (enum method)param_int(ctx, "method");
 	size_t len = (size_t)param_int(ctx, "size"), n = (size_t)param_int(ctx, "samples");
-	struct touch *t = calloc(1, sizeof(*t));
+	struct touch *t = probe_alloc(sizeof(*t), "the touch state");
 	int64_t *ns = NULL, clock_ns = timer_overhead_ns();
 	long faults[2] = { 0, 0 };
 	char err[512];
 	int rc;
-	if (!t) {
-		rc = probe_failed(ctx, "out of memory");
-		goto out;
-	}
 	t->page = page_size_of(m);
 	t->pages = len / t->page;
 	if (t->pages == 0) {
@@ -588,8 +583,8 @@ static int run_touch(struct probe_ctx *ctx)
 	}
 	rc = touch_pilot(ctx, t, m, len, clock_ns);
 	/* allocated after the pilot's check, whose child would see it as leaked (valgrind) */
-	if (rc == PROBE_OK && !(ns = calloc(2 * n, sizeof(*ns))))
-		rc = probe_failed(ctx, "out of memory for %zu samples", n);
+	if (rc == PROBE_OK)
+		ns = probe_alloc_array(2 * n, sizeof(*ns), "the samples");
 	for (size_t i = 0; rc == PROBE_OK && i < n; i++) {
 		int64_t span[2];
 		long f[2];
@@ -888,11 +883,7 @@ static int run_handover(struct probe_ctx *ctx)
 		munmap(h, sizeof(*h));
 		return rc;
 	}
-	int64_t *t = malloc((size_t)n * sizeof(*t));
-	if (!t) {
-		rc = probe_failed(ctx, "out of memory for %ld samples", n);
-		goto close_wake;
-	}
+	int64_t *t = probe_alloc_array((size_t)n, sizeof(*t), "the samples");
 	pid_t pid = start_handover_peer(h, cpus, err, sizeof(err));
 	if (pid < 0) {
 		rc = probe_failed(ctx, "%s", err);
@@ -914,7 +905,6 @@ static int run_handover(struct probe_ctx *ctx)
 	emit_handover(ctx, h, t, nb, k, warm, clock_ns, placement, cpus);
 free_samples:
 	free(t);
-close_wake:
 	wake_close(wk, &h->w);
 	munmap(h, sizeof(*h));
 	return rc;

@@ -13,6 +13,7 @@
 #include <mqueue.h>
 
 #include "cleanup.h"
+#include "alloc.h"
 #include "sysinfo.h"
 
 #define MQ_MSGSIZE_MAX_PATH "/proc/sys/fs/mqueue/msgsize_max"
@@ -93,11 +94,7 @@ static int mq_pair_open(struct tr_pair *p, char *err, size_t errlen)
 		.mq_maxmsg = maxmsg > 0 && maxmsg < MQ_MAXMSG_WANT ? maxmsg : MQ_MAXMSG_WANT,
 		.mq_msgsize = (long)mq_limit(why, sizeof(why)),
 	};
-	struct mq_pair *mp = calloc(1, sizeof(*mp));
-	if (!mp) {
-		snprintf(err, errlen, "posix-mq: out of memory");
-		return -1;
-	}
+	struct mq_pair *mp = probe_alloc(sizeof(*mp), "a posix-mq pair");
 	mp->q[0] = mq_open_unlinked(&a, err, errlen);
 	if (mp->q[0] == (mqd_t)-1)
 		goto free_pair;
@@ -105,14 +102,8 @@ static int mq_pair_open(struct tr_pair *p, char *err, size_t errlen)
 	if (mp->q[1] == (mqd_t)-1)
 		goto close_q0;
 	for (int s = 0; s < 2; s++) {
-		struct mq_end *e = calloc(1, sizeof(*e));
-		char *b = malloc((size_t)a.mq_msgsize);
-		if (!e || !b) {
-			free(e);
-			free(b);
-			snprintf(err, errlen, "posix-mq: out of memory");
-			goto free_ends;
-		}
+		struct mq_end *e = probe_alloc(sizeof(*e), "a posix-mq end");
+		char *b = probe_alloc((size_t)a.mq_msgsize, "a posix-mq message buffer (mq_msgsize)");
 		e->wq = mp->q[s];
 		e->rq = mp->q[!s];
 		e->msgsize = a.mq_msgsize;
@@ -122,15 +113,6 @@ static int mq_pair_open(struct tr_pair *p, char *err, size_t errlen)
 	p->priv = mp;
 	return 0;
 
-free_ends:
-	for (int s = 0; s < 2; s++) {
-		struct mq_end *e = p->end[s].priv;
-		if (e)
-			free(e->bounce);
-		free(e);
-		p->end[s].priv = NULL;
-	}
-	mq_close(mp->q[1]);
 close_q0:
 	mq_close(mp->q[0]);
 free_pair:

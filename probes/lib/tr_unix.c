@@ -10,6 +10,7 @@
 #endif
 #include <unistd.h>
 
+#include "alloc.h"
 #include "transport.h"
 
 static int unix_pair(struct tr_pair *p, int type, const char *name, char *err, size_t errlen)
@@ -135,7 +136,7 @@ static long long largest_datagram(int type, long long *sndbuf)
 		return -1;
 	if (tr_set_nonblock(sv[0], 1) == 0 && tr_set_nonblock(sv[1], 1) == 0 &&
 	    getbuf(sv[0], SO_SNDBUF, sndbuf) == 0)
-		buf = calloc(1, (size_t)DGRAM_SEARCH_BOUND + 1);
+		buf = probe_alloc((size_t)DGRAM_SEARCH_BOUND + 1, "the datagram search's buffer");
 	for (long long n = 1024; buf && n <= DGRAM_SEARCH_BOUND; n *= 2) {
 		if (!dgram_goes_through(sv[0], sv[1], buf, n)) {
 			bad = n;
