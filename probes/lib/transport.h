@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Capability flags. */
 #define TR_STREAM	(1u << 0)	/* byte stream: messages may be split or merged */
 #define TR_DGRAM	(1u << 1)	/* message boundaries are kept */
@@ -112,5 +116,9 @@ void tr_close_side(struct tr_pair *p, int s);
  * keep closes the other side's, close closes both sides' (pipe, fifo, unix-*, tcp, udp). */
 void tr_fd_keep(struct tr_pair *p, int side);
 void tr_fd_close(struct tr_pair *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
