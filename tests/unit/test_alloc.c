@@ -64,6 +64,16 @@ static int in_child(void (*fn)(void), char *said, size_t len)
 	return st;
 }
 
+/* The last line of text, without its newline (a sanitizer or valgrind may warn before it). */
+static const char *last_line(char *text)
+{
+	size_t n = strlen(text);
+	if (n && text[n - 1] == '\n')
+		text[--n] = '\0';
+	char *nl = strrchr(text, '\n');
+	return nl ? nl + 1 : text;
+}
+
 static void alloc_huge(void)
 {
 	volatile char *p = probe_alloc(HUGE_BYTES, "a block no machine has");
@@ -107,8 +117,8 @@ static void test_failure_exits_1_saying_what(void **state)
 	int st = in_child(alloc_huge, said, sizeof(said));
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 1);
-	assert_string_equal(said, "out of memory: 4611686018427387904 bytes for a block no "
-				  "machine has\n");
+	assert_string_equal(last_line(said), "out of memory: 4611686018427387904 bytes for a "
+					     "block no machine has");
 	st = in_child(alloc_overflowing_array, said, sizeof(said));
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 1);
