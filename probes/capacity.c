@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "child.h"
 #include "names.h"
 #include "probe.h"
@@ -278,9 +279,7 @@ static long long queued(int fd)
  * what write() returned and when (CLOCK_MONOTONIC, comparable with the parent's clock). */
 static void blocking_writer(struct tr_pair *p, int status_fd, size_t size)
 {
-	char *buf = malloc(size);
-	if (!buf)
-		_exit(2);
+	char *buf = probe_alloc(size, "the writer's buffer (the size parameter)");
 	memset(buf, 'w', size);
 	p->tr->keep(p, 0);
 	size_t done = 0;
@@ -315,6 +314,46 @@ static long long wait_until_blocked(int fd, int64_t settle)
 		}
 		sleep_ns(1000000);
 	}
+}
+
+/* Read up to size bytes from fd, until its end; how many came. */
+static size_t read_up_to(int fd, size_t size)
+{
+	static char buf[1 << 16];
+	size_t got = 0;
+	while (got < size) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+/* The two records: bytes queued when the writer blocked (beside what the OS reports, os may
+ * be NULL) and the time from the first read until the writer's write() returned. */
+static void emit_blocking(struct probe_ctx *ctx, long long before, const struct tr_oscap *os,
+			  int64_t settle, size_t size, int64_t drain_ns)
+{
+	struct rec *r = rec_new(ctx, "bytes_before_block");
+	rec_value(r, (double)before);
+	if (os)
+		rec_os_reported(r, os->source, (double)os->value);
+#ifdef __linux__	/* how Linux admits a blocking socket writer's buffers */
+	if (os && os->sndbuf >= 0 && before > os->value)
+		rec_fact(r, "above_sndbuf", json_pack(
+			"{s:I, s:s}", "bytes", (json_int_t)(before - os->value), "why",
+			"a blocking writer gets its next buffer while what is charged to SO_SNDBUF is "
+			"still below it, so the last buffer may go past SO_SNDBUF"));
+#endif
+	rec_fact(r, "settle_ns", json_integer(settle));
+	rec_emit(r);
+	r = rec_new(ctx, "drain_time");
+	rec_value(r, (double)drain_ns);
+	rec_fact(r, "bytes_after_block", json_integer((json_int_t)(size - (size_t)before)));
+	rec_emit(r);
 }
 
 static int run_blocking_writer(struct probe_ctx *ctx)
@@ -352,17 +391,8 @@ static int run_blocking_writer(struct probe_ctx *ctx)
 		goto close_status;
 	}
 	/* Now read everything; the writer's write() returns once the rest has gone in. */
-	static char buf[1 << 16];
-	size_t got = 0;
 	int64_t t0 = now_ns();
-	while (got < size) {
-		ssize_t n = read(p.end[1].rfd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	size_t got = read_up_to(p.end[1].rfd, size);
 	int64_t report[2] = { -1, 0 };
 	ssize_t rn = read(status[0], report, sizeof(report));
 	int st = child_reap(pid, 10LL * 1000000000, NULL);
@@ -372,23 +402,7 @@ static int run_blocking_writer(struct probe_ctx *ctx)
 				  child_status_str(st, what, sizeof(what)));
 		goto close_status;
 	}
-	struct rec *r = rec_new(ctx, "bytes_before_block");
-	rec_value(r, (double)before);
-	if (have_os)
-		rec_os_reported(r, os.source, (double)os.value);
-#ifdef __linux__	/* how Linux admits a blocking socket writer's buffers */
-	if (have_os && os.sndbuf >= 0 && before > os.value)
-		rec_fact(r, "above_sndbuf", json_pack(
-			"{s:I, s:s}", "bytes", (json_int_t)(before - os.value), "why",
-			"a blocking writer gets its next buffer while what is charged to SO_SNDBUF is "
-			"still below it, so the last buffer may go past SO_SNDBUF"));
-#endif
-	rec_fact(r, "settle_ns", json_integer(settle));
-	rec_emit(r);
-	r = rec_new(ctx, "drain_time");
-	rec_value(r, (double)(report[1] - t0));
-	rec_fact(r, "bytes_after_block", json_integer((json_int_t)(size - (size_t)before)));
-	rec_emit(r);
+	emit_blocking(ctx, before, have_os ? &os : NULL, settle, size, report[1] - t0);
 close_status:
 	close(status[0]);
 	if (status[1] >= 0)

@@ -13,7 +13,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-extern "C" {
 #include "affinity.h"
 #include "batch.h"
 #include "child.h"
@@ -22,7 +21,6 @@ extern "C" {
 #include "timing.h"
 #include "transport.h"
 #include "xfer.h"
-}
 #include "gbench.h"
 #include "spin.h"
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "child.h"
 #include "cleanup.h"
 #include "have.h"
@@ -120,9 +121,7 @@ static unsigned char tagged_byte(int w, long seq, size_t off)
  * whole; the loop finishes a write the kernel cut short. */
 static void atomic_writer(int fd, int w, size_t size, long n)
 {
-	unsigned char *buf = malloc(size);
-	if (!buf)
-		_exit(2);
+	unsigned char *buf = probe_alloc(size, "a writer's record (the sizes parameter)");
 	for (long i = 0; i < n; i++) {
 		for (size_t b = 0; b < size; b++)
 			buf[b] = tagged_byte(w, i, b);
@@ -431,15 +430,9 @@ static int run_max_datagram(struct probe_ctx *ctx)
 	}
 	struct tr_oscap os = { 0 };
 	int have_os = tr->oscap && tr->oscap(&p, &os, err, sizeof(err)) == 0 && os.sndbuf >= 0;
-	struct dgram_try d = { .p = &p, .out = calloc(1, (size_t)bound + 1),
-			       .in = malloc((size_t)bound + 2) };
-	if (!d.out || !d.in) {
-		free(d.out);
-		free(d.in);
-		tr_close(&p);
-		json_decref(raised);
-		return probe_failed(ctx, "cannot allocate two %lld-byte buffers; lower limit", bound);
-	}
+	const char *what = "a datagram buffer (the limit parameter: lower it)";
+	struct dgram_try d = { .p = &p, .out = probe_alloc((size_t)bound + 1, what),
+			       .in = probe_alloc((size_t)bound + 2, what) };
 	struct search s;
 	search(try_dgram, &d, 1, bound, &s);
 	free(d.out);
@@ -499,14 +492,10 @@ static void mq_limits(long long bound_size, long long bound_count, long long out
  * map), 0 when in another, -1 when the platform does not say. */
 static int initial_user_ns(void)
 {
-	unsigned long long inside, outside, count;
-	FILE *f = fopen("/proc/self/uid_map", "r");
-	int n = f ? fscanf(f, "%llu %llu %llu", &inside, &outside, &count) : 0;
-	if (f)
-		fclose(f);
-	if (n != 3)
+	long long m[3];	/* inside, outside, count */
+	if (sysfile_numbers("/proc/self/uid_map", m, 3) != 3)
 		return -1;
-	return inside == 0 && outside == 0 && count == 4294967295ULL;
+	return m[0] == 0 && m[1] == 0 && m[2] == 4294967295LL;
 }
 
 /* Whether the privilege that lifts mq_open's limits is in force in this process: 1 or 0;
@@ -515,15 +504,8 @@ static int initial_user_ns(void)
  * user namespace: the mqueue check asks for the capability there.  Elsewhere euid 0. */
 static int mq_privileged(char *how, size_t hl)
 {
-	char line[256];
 	unsigned long long eff = 0;
-	int found = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "CapEff: %llx", &eff) == 1;
-	if (f)
-		fclose(f);
-	if (!found) {
+	if (sysfile_field("/proc/self/status", "CapEff", 16, &eff) < 0) {
 		snprintf(how, hl, "euid %d (no capability sets in /proc/self/status here)",
 			 (int)geteuid());
 		return geteuid() == 0;
@@ -708,11 +690,8 @@ static int run_sysv_msg(struct probe_ctx *ctx)
 	int id = sysv_queue(&h);
 	if (id < 0)
 		return probe_failed(ctx, "msgget(IPC_CREAT): %s (%d)", strerror(errno), errno);
-	struct sysv_try t = { .id = id, .m = calloc(1, sizeof(long) + (size_t)bound) };
-	if (!t.m) {
-		cleanup_remove(h);
-		return probe_failed(ctx, "cannot allocate %lld bytes; lower limit", bound);
-	}
+	struct sysv_try t = { .id = id, .m = probe_alloc(sizeof(long) + (size_t)bound,
+							   "the message (the limit parameter: lower it)") };
 	struct search s;
 	search(try_sysv, &t, 1, bound, &s);
 	struct rec *r = rec_new(ctx, "msgmax");

@@ -4,8 +4,6 @@
  * probe over the shm-futex and shm-spin transports, beside pipe and unix-stream.) */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 #include <unistd.h>
 
 #include "affinity.h"
+#include "alloc.h"
 #include "batch.h"
 #include "child.h"
 #include "cleanup.h"
@@ -24,17 +23,12 @@
 #include "probe.h"
 #include "spin.h"
 #include "stats.h"
+#include "sysinfo.h"
 #include "timing.h"
+#include "wake.h"
 
 #ifdef HAVE_SYSV_SHM
 #include <sys/shm.h>
-#endif
-#ifdef HAVE_EVENTFD
-#include <sys/eventfd.h>
-#endif
-#ifdef HAVE_FUTEX
-#include <linux/futex.h>
-#include <sys/syscall.h>
 #endif
 
 enum method { M_POSIX, M_MEMFD, M_SYSV, M_ANON, M_HUGETLB };
@@ -52,18 +46,11 @@ struct region {
 
 /* ---- regions ----------------------------------------------------------------------------- */
 
+/* A /proc/meminfo figure in bytes (the file says kB), or -1 when unknown. */
 static long long meminfo(const char *key)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long long v = -1;
-	size_t kl = strlen(key);
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':')
-			v = atoll(line + kl + 1) * 1024;
-	if (f)
-		fclose(f);
-	return v;
+	unsigned long long kib;
+	return sysfile_field("/proc/meminfo", key, 10, &kib) == 0 ? (long long)kib * 1024 : -1;
 }
 
 /* Does a region of len bytes fit here?  NULL, or the reason it does not. */
@@ -390,9 +377,7 @@ static int run_setup(struct probe_ctx *ctx)
 	struct region rs[SETUP_MAX_BATCH];
 	int64_t clock_ns = timer_overhead_ns(), ns[PH_N];
 	long k = setup_choose_batch(m, len, rs, clock_ns, err, sizeof(err));
-	int64_t *t = k < 0 ? NULL : calloc(PH_N * n, sizeof(*t));
-	if (k >= 0 && !t)
-		return probe_failed(ctx, "out of memory for %zu samples", PH_N * n);
+	int64_t *t = k < 0 ? NULL : probe_alloc_array(PH_N * n, sizeof(*t), "the samples");
 	for (size_t i = 0; k >= 0 && i < n; i++) {
 		if (setup_batch(m, len, rs, k, ns, err, sizeof(err)) < 0) {
 			k = -1;
@@ -580,15 +565,11 @@ static int run_touch(struct probe_ctx *ctx)
 {
 	enum method m = (enum method)param_int(ctx, "method");
 	size_t len = (size_t)param_int(ctx, "size"), n = (size_t)param_int(ctx, "samples");
-	struct touch *t = calloc(1, sizeof(*t));
+	struct touch *t = probe_alloc(sizeof(*t), "the touch state");
 	int64_t *ns = NULL, clock_ns = timer_overhead_ns();
 	long faults[2] = { 0, 0 };
 	char err[512];
 	int rc;
-	if (!t) {
-		rc = probe_failed(ctx, "out of memory");
-		goto out;
-	}
 	t->page = page_size_of(m);
 	t->pages = len / t->page;
 	if (t->pages == 0) {
@@ -602,8 +583,8 @@ static int run_touch(struct probe_ctx *ctx)
 	}
 	rc = touch_pilot(ctx, t, m, len, clock_ns);
 	/* allocated after the pilot's check, whose child would see it as leaked (valgrind) */
-	if (rc == PROBE_OK && !(ns = calloc(2 * n, sizeof(*ns))))
-		rc = probe_failed(ctx, "out of memory for %zu samples", n);
+	if (rc == PROBE_OK)
+		ns = probe_alloc_array(2 * n, sizeof(*ns), "the samples");
 	for (size_t i = 0; rc == PROBE_OK && i < n; i++) {
 		int64_t span[2];
 		long f[2];
@@ -655,15 +636,11 @@ static void *map_private(size_t len)
 static json_t *thp_mode(void)
 {
 	char line[128], *a, *b;
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-	json_t *v = NULL;
-	if (f && fgets(line, sizeof(line), f) && (a = strchr(line, '[')) && (b = strchr(a, ']'))) {
-		*b = '\0';
-		v = json_string(a + 1);
-	}
-	if (f)
-		fclose(f);
-	return v ? v : json_null();
+	if (sysfile_line("/sys/kernel/mm/transparent_hugepage/enabled", line, sizeof(line)) < 0 ||
+	    !(a = strchr(line, '[')) || !(b = strchr(a, ']')))
+		return json_null();
+	*b = '\0';
+	return json_string(a + 1);
 }
 
 /* Alternate timed batches into shared and private memory (shared first in even rounds,
@@ -744,195 +721,40 @@ out:
 
 /* ---- hand-over ----------------------------------------------------------------------------- */
 
-enum wake { W_FUTEX, W_SEM, W_MUTEX_COND, W_EVENTFD, W_SPIN };
-static const char *const wake_names[] = { "futex", "sem", "mutex_cond", "eventfd", "spin", NULL };
-
-/* The shared page of a hand-over: one mailbox per direction. */
-struct mailbox {
-	volatile uint32_t seq;		/* futex word and spin flag: the message number */
-	volatile uint32_t sleeping;	/* futex: the reader announced it is going to sleep */
-	sem_t sem;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	char payload[4096];
-	/* futex: sleeps by the reader and wakes by the writer, each written by one side only,
-	 * away from the line the hand-over bounces */
-	_Alignas(64) uint64_t sleeps;
-	_Alignas(64) uint64_t wakes;
-};
-
+/* The shared page of a hand-over: the wake pair's boxes carry the messages (box[0]: to the
+ * peer, box[1]: back), woken by the mechanism of wk (wake.h). */
 struct handover {
-	enum wake w;
+	const struct wake_ops *wk;
 	size_t size;
 	volatile int stop;		/* the peer's last message: no answer wanted */
-	struct mailbox box[2];		/* box[0]: to the peer, box[1]: back */
-	int efd[2];
+	struct wake_pair w;
 };
-
-#ifdef HAVE_FUTEX
-/* Sleep until seq arrives: announce the sleep, look again, sleep on the old number.  The
- * writer stores the number, then looks for an announcement (both sequentially consistent),
- * so one of the two sees the other: no wake is lost, and none is made for a peer awake. */
-static void futex_wait_for(struct mailbox *b, uint32_t seq)
-{
-	while (__atomic_load_n(&b->seq, __ATOMIC_SEQ_CST) != seq) {
-		__atomic_store_n(&b->sleeping, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&b->seq, __ATOMIC_SEQ_CST) != seq) {
-			b->sleeps++;
-			syscall(SYS_futex, &b->seq, FUTEX_WAIT, seq - 1, NULL, NULL, 0);
-		}
-		__atomic_store_n(&b->sleeping, 0, __ATOMIC_SEQ_CST);
-	}
-}
-
-static void futex_post(struct mailbox *b, uint32_t seq)
-{
-	__atomic_store_n(&b->seq, seq, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&b->sleeping, __ATOMIC_SEQ_CST)) {
-		b->wakes++;
-		syscall(SYS_futex, &b->seq, FUTEX_WAKE, 1, NULL, NULL, 0);
-	}
-}
-#endif
 
 static void wait_for(struct handover *h, int d, uint32_t seq)
 {
-	struct mailbox *b = &h->box[d];
-	switch (h->w) {
-	case W_FUTEX:
-#ifdef HAVE_FUTEX
-		futex_wait_for(b, seq);
-#endif
-		break;
-	case W_SEM:
-		while (sem_wait(&b->sem) < 0 && errno == EINTR)
-			;
-		break;
-	case W_MUTEX_COND:
-		pthread_mutex_lock(&b->mu);
-		while (b->seq != seq)
-			pthread_cond_wait(&b->cv, &b->mu);
-		pthread_mutex_unlock(&b->mu);
-		break;
-	case W_EVENTFD: {
-#ifdef HAVE_EVENTFD
-		uint64_t v;
-		while (read(h->efd[d], &v, sizeof(v)) < 0 && errno == EINTR)
-			;
-#endif
-		break;
-	}
-	case W_SPIN: {
-		unsigned spins = 0;
-		while (__atomic_load_n(&b->seq, __ATOMIC_ACQUIRE) != seq)
-			spin_once(&spins);
-		break;
-	}
-	}
+	h->wk->wait(&h->w, d, seq);
 }
 
 static void post(struct handover *h, int d, uint32_t seq)
 {
-	struct mailbox *b = &h->box[d];
-	switch (h->w) {
-	case W_FUTEX:
-#ifdef HAVE_FUTEX
-		futex_post(b, seq);
-#endif
-		break;
-	case W_SEM:
-		b->seq = seq;
-		sem_post(&b->sem);
-		break;
-	case W_MUTEX_COND:
-		pthread_mutex_lock(&b->mu);
-		b->seq = seq;
-		pthread_cond_signal(&b->cv);
-		pthread_mutex_unlock(&b->mu);
-		break;
-	case W_EVENTFD: {
-		b->seq = seq;
-#ifdef HAVE_EVENTFD
-		uint64_t one = 1;
-		if (write(h->efd[d], &one, sizeof(one)) != (ssize_t)sizeof(one))
-			abort();
-#endif
-		break;
-	}
-	case W_SPIN:
-		__atomic_store_n(&b->seq, seq, __ATOMIC_RELEASE);
-		break;
-	}
+	h->wk->post(&h->w, d, seq);
 }
 
 /* Write message seq into direction d's payload: its first 4 bytes carry seq. */
 static void put_msg(struct handover *h, int d, uint32_t seq)
 {
-	memset(h->box[d].payload, (int)(seq & 0xff), h->size);
-	memcpy(h->box[d].payload, &seq, h->size < 4 ? h->size : 4);
+	memset(h->w.box[d].payload, (int)(seq & 0xff), h->size);
+	memcpy(h->w.box[d].payload, &seq, h->size < 4 ? h->size : 4);
 }
 
 static int msg_ok(struct handover *h, int d, uint32_t seq)
 {
 	uint32_t got = 0;
-	memcpy(&got, h->box[d].payload, h->size < 4 ? h->size : 4);
+	memcpy(&got, h->w.box[d].payload, h->size < 4 ? h->size : 4);
 	uint32_t want = seq;
 	if (h->size < 4)
 		want &= (1u << (8 * h->size)) - 1;
-	return got == want && h->box[d].seq == seq;
-}
-
-static const char *wake_unsupported(enum wake w)
-{
-#ifndef HAVE_FUTEX
-	if (w == W_FUTEX)
-		return "futex(2) does not exist on this platform";
-#endif
-#ifndef HAVE_EVENTFD
-	if (w == W_EVENTFD)
-		return "eventfd(2) does not exist on this platform";
-#endif
-	(void)w;
-	return NULL;
-}
-
-/* Initialise the process-shared wake-up objects; 0, or an errno with why filled. */
-static int handover_init(struct handover *h, char *why, size_t wl)
-{
-	for (int d = 0; d < 2; d++) {
-		struct mailbox *b = &h->box[d];
-		if (h->w == W_SEM && sem_init(&b->sem, 1, 0) < 0) {
-			snprintf(why, wl, "sem_init(pshared=1): %s (%d)", strerror(errno), errno);
-			return errno;
-		}
-		if (h->w == W_MUTEX_COND) {
-			pthread_mutexattr_t ma;
-			pthread_condattr_t ca;
-			pthread_mutexattr_init(&ma);
-			pthread_condattr_init(&ca);
-			int e = pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
-			if (!e)
-				e = pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
-			if (!e)
-				e = pthread_mutex_init(&b->mu, &ma);
-			if (!e)
-				e = pthread_cond_init(&b->cv, &ca);
-			pthread_mutexattr_destroy(&ma);
-			pthread_condattr_destroy(&ca);
-			if (e) {
-				snprintf(why, wl, "process-shared mutex/condition variable: %s (%d)",
-					 strerror(e), e);
-				return e;
-			}
-		}
-#ifdef HAVE_EVENTFD
-		if (h->w == W_EVENTFD && (h->efd[d] = eventfd(0, EFD_CLOEXEC)) < 0) {
-			snprintf(why, wl, "eventfd: %s (%d)", strerror(errno), errno);
-			return errno;
-		}
-#endif
-	}
-	return 0;
+	return got == want && h->w.box[d].seq == seq;
 }
 
 /* The peer: check each message, hand the same number back, until told to stop. */
@@ -1003,11 +825,10 @@ static void emit_handover(struct probe_ctx *ctx, struct handover *h, int64_t *t,
 	rec_fact(r, "round_trips", json_integer((json_int_t)nb * k));
 	rec_fact(r, "placement", json_string(placement));
 	rec_fact(r, "cpus", cpus[0] < 0 ? json_null() : json_pack("[i, i]", cpus[0], cpus[1]));
-	if (h->w == W_FUTEX) {
-		rec_fact(r, "futex_sleeps", json_integer((json_int_t)(h->box[0].sleeps +
-								       h->box[1].sleeps)));
-		rec_fact(r, "futex_wakes", json_integer((json_int_t)(h->box[0].wakes +
-								      h->box[1].wakes)));
+	if (h->wk->flags & WAKE_COUNTS) {
+		const struct wake_box *b = h->w.box;
+		rec_fact(r, "futex_sleeps", json_integer((json_int_t)(b[0].sleeps + b[1].sleeps)));
+		rec_fact(r, "futex_wakes", json_integer((json_int_t)(b[0].wakes + b[1].wakes)));
 	}
 	batch_facts(r, k, clock_ns);
 	rec_emit(r);
@@ -1035,12 +856,14 @@ static pid_t start_handover_peer(struct handover *h, const int cpus[2], char *er
 
 static int run_handover(struct probe_ctx *ctx)
 {
-	enum wake w = (enum wake)param_int(ctx, "wake");
+	const struct wake_ops *wk = wake_find(param_str(ctx, "wake"));
 	const char *placement = param_str(ctx, "placement");
 	long n = (long)param_int(ctx, "round_trips"), warm = n / 10, nb = 0, k = -1;
-	const char *why = wake_unsupported(w);
 	char err[256];
 	int cpus[2], rc = PROBE_OK;
+	if (!wk)	/* the parameter's choices are the table's names (wake.h) */
+		return probe_failed(ctx, "wake %s is not in the table (a bug)", param_str(ctx, "wake"));
+	const char *why = wk->unsupported ? wk->unsupported() : NULL;
 	if (why)
 		return probe_unsupported(ctx, "%s", why);
 	if (aff_choose(placement, cpus, err, sizeof(err)) < 0)
@@ -1051,20 +874,16 @@ static int run_handover(struct probe_ctx *ctx)
 		return probe_failed(ctx, "mmap(MAP_SHARED|MAP_ANONYMOUS): %s (%d)", strerror(errno),
 				    errno);
 	memset(h, 0, sizeof(*h));
-	h->w = w;
+	h->wk = wk;
 	h->size = (size_t)param_int(ctx, "size");
-	h->efd[0] = h->efd[1] = -1;
-	int e = handover_init(h, err, sizeof(err));
-	int64_t *t = e ? NULL : malloc((size_t)n * sizeof(*t));
+	int e = wake_open(wk, &h->w, err, sizeof(err));
 	if (e) {
 		rc = e == ENOSYS || e == ENOTSUP ? probe_unsupported(ctx, "%s", err) :
 						   probe_failed(ctx, "%s", err);
-		goto unmap;
+		munmap(h, sizeof(*h));
+		return rc;
 	}
-	if (!t) {
-		rc = probe_failed(ctx, "out of memory for %ld samples", n);
-		goto unmap;
-	}
+	int64_t *t = probe_alloc_array((size_t)n, sizeof(*t), "the samples");
 	pid_t pid = start_handover_peer(h, cpus, err, sizeof(err));
 	if (pid < 0) {
 		rc = probe_failed(ctx, "%s", err);
@@ -1086,13 +905,7 @@ static int run_handover(struct probe_ctx *ctx)
 	emit_handover(ctx, h, t, nb, k, warm, clock_ns, placement, cpus);
 free_samples:
 	free(t);
-unmap:
-	for (int d = 0; d < 2; d++) {
-		if (h->efd[d] >= 0)
-			close(h->efd[d]);
-		if (w == W_SEM)
-			sem_destroy(&h->box[d].sem);
-	}
+	wake_close(wk, &h->w);
 	munmap(h, sizeof(*h));
 	return rc;
 }

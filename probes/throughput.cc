@@ -16,7 +16,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-extern "C" {
 #include "affinity.h"
 #include "batch.h"
 #include "child.h"
@@ -24,7 +23,6 @@ extern "C" {
 #include "timing.h"
 #include "transport.h"
 #include "xfer.h"
-}
 #include "gbench.h"
 
 #define REAP_TIMEOUT_NS (5 * 1000000000LL)
@@ -313,14 +311,71 @@ static void stop_receiver(struct session *s, bool failed)
 	s->child = 0;
 }
 
+/* Whether the stream can run over s->tr here with s's chunk and placement: PROBE_OK, or the
+ * unsupported record's return (cpus chosen into s->cpus). */
+static int stream_supported(struct probe_ctx *ctx, struct session *s)
+{
+	const struct transport *tr = s->tr;
+	char why[512];
+	size_t max = tr_max_msg(tr, why, sizeof(why));
+	if (tr->caps & TR_LOSSY)
+		return probe_unsupported(ctx, "%s drops messages when the receiver falls behind (no "
+					 "flow control), so a one-way stream's byte count cannot "
+					 "be checked", tr->name);
+	if (max && s->chunk > max)
+		return probe_unsupported(ctx, "%s: a %zu-byte chunk is above the %zu bytes it "
+					 "carries in one message here (%s)", tr->name, s->chunk,
+					 max, why);
+	if (aff_choose(s->placement, s->cpus, why, sizeof(why)) < 0)
+		return probe_unsupported(ctx, "%s", why);
+	return PROBE_OK;
+}
+
+/* The sender's chunk (one byte more for a receiver's overrun check) and its pattern. */
+static void stream_buffers(struct session *s)
+{
+	s->buf.assign(s->chunk + 1, 0);
+	s->pattern.resize(s->chunk);
+	for (size_t i = 0; i < s->chunk; i++)
+		s->pattern[i] = (unsigned char)(i * 131 + 7);
+	memcpy(s->buf.data(), s->pattern.data(), s->chunk);
+}
+
+/* Register the stream's benchmark: manual time, a fixed count of chunks when total is set. */
+static void register_stream(struct session *s, int64_t total)
+{
+	char name[256];
+	snprintf(name, sizeof(name), "throughput/stream/%s/chunk:%zu/placement:%s", s->tr->name,
+		 s->chunk, s->placement);
+	benchmark::internal::Benchmark *b = benchmark::RegisterBenchmark(
+		name, [s](benchmark::State &st) { run_stream(st, s); });
+	b->UseManualTime()->Unit(benchmark::kNanosecond);
+	if (total > 0)
+		b->Iterations(total / (int64_t)s->chunk > 0 ? total / (int64_t)s->chunk : 1);
+}
+
+/* Run the registered stream, stop the receiver, and emit the record with its facts. */
+static int measure_stream(struct probe_ctx *ctx, struct session *s)
+{
+	char why[512];
+	json_t *context = nullptr, *entry = nullptr;
+	const char *failure = run_gbench(&context, &entry, why, sizeof(why));
+	stop_receiver(s, failure != nullptr);
+	json_t *facts = json_pack("{s:s, s:o, s:s, s:I, s:{s:I, s:I, s:s}}", "placement",
+				  s->placement, "cpus", cpus_json(s->cpus), "receiver_checked",
+				  s->verify ? "byte count and content" : "byte count", "chunks",
+				  (json_int_t)s->chunks, "working_set", "sender_bytes",
+				  (json_int_t)s->chunk, "receiver_bytes", (json_int_t)s->chunk,
+				  "between", "the transport's own buffer (kernel pipe or socket "
+				  "buffer, message queue, or the shm ring)");
+	return emit(ctx, failure, s->bytes, s->seconds, facts, context, entry);
+}
+
 static int run_stream_case(struct probe_ctx *ctx)
 {
 	const struct transport *tr = probe_transport(ctx);
 	struct session *s = new session();
-	char why[512], name[256];
-	const char *failure = nullptr;
-	size_t max;
-	int64_t total = param_int(ctx, "total");
+	char why[512];
 	int rc;
 
 	s->ctx = ctx;
@@ -329,34 +384,16 @@ static int run_stream_case(struct probe_ctx *ctx)
 	s->verify = param_int(ctx, "verify") != 0;
 	s->placement = param_str(ctx, "placement");
 	s->cmd[0] = s->cmd[1] = s->res[0] = s->res[1] = -1;
-	max = tr_max_msg(tr, why, sizeof(why));
-	if (tr->caps & TR_LOSSY) {
-		rc = probe_unsupported(ctx, "%s drops messages when the receiver falls behind (no "
-				       "flow control), so a one-way stream's byte count cannot "
-				       "be checked", tr->name);
+	rc = stream_supported(ctx, s);
+	if (rc != PROBE_OK)
 		goto free_session;
-	}
-	if (max && s->chunk > max) {
-		rc = probe_unsupported(ctx, "%s: a %zu-byte chunk is above the %zu bytes it "
-				       "carries in one message here (%s)", tr->name, s->chunk, max,
-				       why);
-		goto free_session;
-	}
-	if (aff_choose(s->placement, s->cpus, why, sizeof(why)) < 0) {
-		rc = probe_unsupported(ctx, "%s", why);
-		goto free_session;
-	}
 	s->sh = static_cast<struct shared *>(map_shared(sizeof(struct shared), why, sizeof(why)));
 	if (!s->sh) {
 		rc = probe_failed(ctx, "%s", why);
 		goto free_session;
 	}
 	new (s->sh) shared();
-	s->buf.assign(s->chunk + 1, 0);
-	s->pattern.resize(s->chunk);
-	for (size_t i = 0; i < s->chunk; i++)
-		s->pattern[i] = (unsigned char)(i * 131 + 7);
-	memcpy(s->buf.data(), s->pattern.data(), s->chunk);
+	stream_buffers(s);
 	if (tr_open(tr, &s->pair, why, sizeof(why)) < 0) {
 		rc = probe_failed(ctx, "%s", why);
 		goto unmap;
@@ -367,30 +404,8 @@ static int run_stream_case(struct probe_ctx *ctx)
 		goto close_pair;
 	}
 	gbench_init(throughput_desc.name, (double)param_int(ctx, "min_time") * 1e-9);
-	snprintf(name, sizeof(name), "throughput/stream/%s/chunk:%zu/placement:%s", tr->name,
-		 s->chunk, s->placement);
-	{
-		benchmark::internal::Benchmark *b = benchmark::RegisterBenchmark(
-			name, [s](benchmark::State &st) { run_stream(st, s); });
-		b->UseManualTime()->Unit(benchmark::kNanosecond);
-		if (total > 0)
-			b->Iterations(total / (int64_t)s->chunk > 0 ? total / (int64_t)s->chunk : 1);
-	}
-	{
-		json_t *context = nullptr, *entry = nullptr;
-		failure = run_gbench(&context, &entry, why, sizeof(why));
-		stop_receiver(s, failure != nullptr);
-		json_t *facts = json_pack("{s:s, s:o, s:s, s:I, s:{s:I, s:I, s:s}}", "placement",
-					  s->placement, "cpus", cpus_json(s->cpus),
-					  "receiver_checked",
-					  s->verify ? "byte count and content" : "byte count",
-					  "chunks", (json_int_t)s->chunks, "working_set",
-					  "sender_bytes", (json_int_t)s->chunk, "receiver_bytes",
-					  (json_int_t)s->chunk, "between",
-					  "the transport's own buffer (kernel pipe or socket "
-					  "buffer, message queue, or the shm ring)");
-		rc = emit(ctx, failure, s->bytes, s->seconds, facts, context, entry);
-	}
+	register_stream(s, param_int(ctx, "total"));
+	rc = measure_stream(ctx, s);
 close_pair:
 	tr_close(&s->pair);
 unmap:

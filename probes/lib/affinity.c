@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "have.h"
+#include "sysinfo.h"
 
 const char *const aff_placements[] = { "same_core", "cross_core", "unpinned", NULL };
 
@@ -15,26 +17,26 @@ const char *const aff_placements[] = { "same_core", "cross_core", "unpinned", NU
 /* Parse a sysfs CPU list ("0-3,8") into set; 0, or -1 if it cannot be read. */
 static int read_cpu_list(const char *path, cpu_set_t *set)
 {
-	FILE *f = fopen(path, "r");
-	int a, b, n;
-	char sep;
+	char line[1024], *p = line, *end;
 	CPU_ZERO(set);
-	if (!f)
+	if (sysfile_line(path, line, sizeof(line)) < 0)
 		return -1;
-	while ((n = fscanf(f, "%d", &a)) == 1) {
-		b = a;
-		sep = (char)fgetc(f);
-		if (sep == '-') {
-			if (fscanf(f, "%d", &b) != 1)
-				break;
-			sep = (char)fgetc(f);
-		}
-		for (int c = a; c <= b && c < CPU_SETSIZE; c++)
-			CPU_SET(c, set);
-		if (sep != ',')
+	for (;;) {
+		long a = strtol(p, &end, 10), b = a;
+		if (end == p || a < 0)
 			break;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p)
+				break;
+		}
+		for (long c = a; c <= b && c < CPU_SETSIZE; c++)
+			CPU_SET((int)c, set);
+		if (*end != ',')
+			break;
+		p = end + 1;
 	}
-	fclose(f);
 	return 0;
 }
 

@@ -5,6 +5,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* fork() a peer that dies when its parent does (PR_SET_PDEATHSIG where it exists; the
  * runner's process-group kill everywhere).  Returns as fork() does. */
 pid_t child_fork(void);
@@ -15,5 +19,9 @@ int child_reap(pid_t pid, int64_t timeout_ns, int *timed_out);
 
 /* Describe a wait status in words ("exit 1", "killed by SIGSEGV") into buf. */
 const char *child_status_str(int status, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

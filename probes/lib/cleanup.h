@@ -11,6 +11,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum cleanup_kind {
 	CL_PATH,	/* a file system path: FIFO, temporary file (unlink) */
 	CL_SHM,		/* a POSIX shm name (shm_unlink) */
@@ -53,5 +57,9 @@ void cleanup_forget(int handle);
 
 /* Remove everything still registered by this process (children inherit nothing). */
 void cleanup_run(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -4,8 +4,19 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <new>
 #include <sstream>
 #include <string>
+
+#include "alloc.h"
+
+/* operator new that finds no memory ends the probe as every other allocation does (alloc.h),
+ * instead of std::bad_alloc's terminate() and SIGABRT. */
+static void no_memory()
+{
+	probe_out_of_memory(0, "operator new (C++)");
+}
+[[maybe_unused]] static const bool new_handler_set = (std::set_new_handler(no_memory), true);
 
 void gbench_init(const char *argv0, double min_time_s)
 {

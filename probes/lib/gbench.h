@@ -12,10 +12,8 @@
 #include <benchmark/benchmark.h>
 #include <jansson.h>
 
-extern "C" {
 #include "probe.h"
 #include "stats.h"
-}
 
 /* Initialise Google Benchmark once per process: min_time_s is its --benchmark_min_time,
  * which 1.7.1 takes in plain seconds. */

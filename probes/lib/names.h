@@ -4,9 +4,17 @@
 #ifndef IPCPROBE_NAMES_H
 #define IPCPROBE_NAMES_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* "EAGAIN", or "E?" for a value this table does not know. */
 const char *errno_name(int e);
 /* "SIGSEGV", or "SIG?" likewise. */
 const char *signal_name(int sig);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -64,8 +64,6 @@ static const char *unit_hint(const char *u)
 	return NULL;
 }
 
-/* Parse "<digits>[.<digits>]<unit>" against a unit table.  Fractions are allowed ("1.5MiB")
- * as long as the result is a whole number of base units. */
 static uint64_t gcd_u64(uint64_t a, uint64_t b)
 {
 	while (b) {
@@ -76,10 +74,18 @@ static uint64_t gcd_u64(uint64_t a, uint64_t b)
 	return a;
 }
 
-static int parse_with_units(const char *text, const struct unit *units, const char *what,
-			    const char *unit_list, int64_t *out, char *err, size_t errlen)
+/* A number as text gives it, exactly: the whole part and the fraction frac_num / frac_den. */
+struct decimal {
+	uint64_t whole, frac_num, frac_den;
+};
+
+/* Read "<digits>[.<digits>]" at *pp (blanks first) into d, moving *pp past it; 0, or -1
+ * with err.  The fraction is kept exactly: its digits without trailing zeros, at most 19 of
+ * them (10^19 still fits), never a digit dropped. */
+static int parse_decimal(const char **pp, const char *text, const char *what,
+			 const char *unit_list, struct decimal *d, char *err, size_t errlen)
 {
-	const char *p = text;
+	const char *p = *pp;
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p == '-') {
@@ -91,20 +97,17 @@ static int parse_with_units(const char *text, const struct unit *units, const ch
 			 text);
 		return -1;
 	}
-	/* Integer part, with overflow detection. */
-	uint64_t whole = 0;
-	while (isdigit((unsigned char)*p)) {
-		unsigned d = (unsigned)(*p - '0');
-		if (whole > (UINT64_MAX - d) / 10) {
+	d->whole = 0;
+	while (isdigit((unsigned char)*p)) {	/* with overflow detection */
+		unsigned dg = (unsigned)(*p - '0');
+		if (d->whole > (UINT64_MAX - dg) / 10) {
 			snprintf(err, errlen, "%s \"%s\" is too large", what, text);
 			return -1;
 		}
-		whole = whole * 10 + d;
+		d->whole = d->whole * 10 + dg;
 		p++;
 	}
-	/* The fraction exactly: its digits without trailing zeros, at most 19 of them (10^19
-	 * still fits), never a digit dropped. */
-	uint64_t frac_num = 0, frac_den = 1;
+	d->frac_num = 0, d->frac_den = 1;
 	if (*p == '.') {
 		p++;
 		if (!isdigit((unsigned char)*p)) {
@@ -124,10 +127,20 @@ static int parse_with_units(const char *text, const struct unit *units, const ch
 			return -1;
 		}
 		for (const char *q = digits; q < end; q++) {
-			frac_num = frac_num * 10 + (unsigned)(*q - '0');
-			frac_den *= 10;
+			d->frac_num = d->frac_num * 10 + (unsigned)(*q - '0');
+			d->frac_den *= 10;
 		}
 	}
+	*pp = p;
+	return 0;
+}
+
+/* The unit that ends text at p (blanks around it, nothing after), from units; NULL with err
+ * (and a "did you mean" where a common misspelling is known). */
+static const struct unit *parse_unit(const char *p, const char *text, const struct unit *units,
+				     const char *what, const char *unit_list, char *err,
+				     size_t errlen)
+{
 	char unit[16];
 	size_t ul = 0;
 	while (isspace((unsigned char)*p))
@@ -139,39 +152,47 @@ static int parse_with_units(const char *text, const struct unit *units, const ch
 		p++;
 	if (*p) {
 		snprintf(err, errlen, "expected a %s (%s), got \"%s\"", what, unit_list, text);
-		return -1;
+		return NULL;
 	}
 	const struct unit *u = NULL;
 	for (const struct unit *q = units; q->name; q++)
 		if (strcmp(q->name, unit) == 0)
 			u = q;
-	if (!u) {
-		const char *hint = unit_hint(unit);
-		if (hint)
-			snprintf(err, errlen, "unknown unit \"%s\" in \"%s\"; did you mean %s? (units: %s)",
-				 unit, text, hint, unit_list);
-		else
-			snprintf(err, errlen, "unknown unit \"%s\" in \"%s\" (units: %s)", unit, text,
-				 unit_list);
-		return -1;
-	}
-	if (u->mult != 0 && whole > (uint64_t)INT64_MAX / (uint64_t)u->mult) {
+	if (u)
+		return u;
+	const char *hint = unit_hint(unit);
+	if (hint)
+		snprintf(err, errlen, "unknown unit \"%s\" in \"%s\"; did you mean %s? (units: %s)",
+			 unit, text, hint, unit_list);
+	else
+		snprintf(err, errlen, "unknown unit \"%s\" in \"%s\" (units: %s)", unit, text,
+			 unit_list);
+	return NULL;
+}
+
+/* d times mult in base units, which must be whole and at most INT64_MAX; 0, or -1 with err.
+ * base names the base unit for the "not whole" message. */
+static int scale_decimal(const struct decimal *d, int64_t mult, const char *base,
+			 const char *text, const char *what, int64_t *out, char *err,
+			 size_t errlen)
+{
+	if (mult != 0 && d->whole > (uint64_t)INT64_MAX / (uint64_t)mult) {
 		snprintf(err, errlen, "%s \"%s\" is too large", what, text);
 		return -1;
 	}
-	uint64_t v = whole * (uint64_t)u->mult, part;
-	if (frac_num) {
+	uint64_t v = d->whole * (uint64_t)mult, part;
+	if (d->frac_num) {
 		/* frac_num / frac_den * mult must be whole: with g = gcd(mult, frac_den), that is
 		 * frac_num divisible by frac_den / g, and then the part is
 		 * (frac_num / (frac_den / g)) * (mult / g), all without overflow. */
-		uint64_t g = gcd_u64((uint64_t)u->mult, frac_den), den = frac_den / g;
-		uint64_t m = (uint64_t)u->mult / g;
-		if (frac_num % den != 0) {
+		uint64_t g = gcd_u64((uint64_t)mult, d->frac_den), den = d->frac_den / g;
+		uint64_t m = (uint64_t)mult / g;
+		if (d->frac_num % den != 0) {
 			snprintf(err, errlen, "%s \"%s\" is not a whole number of %s", what, text,
-				 units[0].name[0] ? units[0].name : "bytes");
+				 base);
 			return -1;
 		}
-		part = frac_num / den;
+		part = d->frac_num / den;
 		if (m && part > ((uint64_t)INT64_MAX - v) / m) {
 			snprintf(err, errlen, "%s \"%s\" is too large", what, text);
 			return -1;
@@ -184,6 +205,22 @@ static int parse_with_units(const char *text, const struct unit *units, const ch
 	}
 	*out = (int64_t)v;
 	return 0;
+}
+
+/* Parse "<digits>[.<digits>]<unit>" against a unit table.  Fractions are allowed ("1.5MiB")
+ * as long as the result is a whole number of base units. */
+static int parse_with_units(const char *text, const struct unit *units, const char *what,
+			    const char *unit_list, int64_t *out, char *err, size_t errlen)
+{
+	const char *p = text;
+	struct decimal d;
+	if (parse_decimal(&p, text, what, unit_list, &d, err, errlen) < 0)
+		return -1;
+	const struct unit *u = parse_unit(p, text, units, what, unit_list, err, errlen);
+	if (!u)
+		return -1;
+	return scale_decimal(&d, u->mult, units[0].name[0] ? units[0].name : "bytes", text, what,
+			     out, err, errlen);
 }
 
 int parse_size(const char *text, int64_t *bytes, char *err, size_t errlen)

@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum param_type { PT_BOOL, PT_INT, PT_SIZE, PT_DURATION, PT_ENUM, PT_STRING };
 
 /* One parameter of a case.  def, min and max are text, parsed by param_parse() exactly as
@@ -58,5 +62,9 @@ int edit_distance(const char *a, const char *b);
 
 /* The closest of the NULL-terminated names to word, or NULL when none is close. */
 const char *closest_name(const char *word, const char *const *names);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

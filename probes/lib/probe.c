@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cleanup.h"
 #include "transport.h"
 
@@ -74,16 +75,14 @@ struct rec *rec_new(struct probe_ctx *ctx, const char *metric)
 			ctx->probe->name, ctx->cas->name, metric);
 		abort();
 	}
-	struct rec *r = calloc(1, sizeof(*r));
-	if (!r)
-		abort();
+	struct rec *r = probe_alloc(sizeof(*r), "a record");
 	r->obj = json_pack("{s:i, s:s, s:s, s:o, s:O, s:s, s:s, s:s, s:s, s:n, s:n}",
 			   "schema", PROBE_SCHEMA, "probe", ctx->probe->name, "case", ctx->cas->name,
 			   "transport", ctx->tr ? json_string(ctx->tr->name) : json_null(),
 			   "params", ctx->params_json, "metric", m->name, "unit", m->unit,
 			   "direction", m->direction, "status", "ok", "reason", "value");
 	if (!r->obj)
-		abort();
+		abort();	/* not memory (that ends in json_alloc): a bad format, a bug */
 	return r;
 }
 
@@ -322,12 +321,32 @@ static int parse_params(struct probe_ctx *ctx, char **kv, int nkv)
 	return 0;
 }
 
+/* Jansson's allocator: a value that cannot be had ends the probe like any other allocation. */
+static void *json_alloc(size_t n)
+{
+	void *p = malloc(n);
+	if (!p)
+		probe_out_of_memory(n, "a JSON value");
+	return p;
+}
+
+static struct probe_ctx *running;	/* the case this process runs, for running out of memory */
+
+/* alloc.h's hook: the running case fails with reason, its IPC objects are removed. */
+static void fail_running_case(const char *reason)
+{
+	probe_failed(running, "%s", reason);
+	cleanup_run();
+	exit(PROBE_FAILED);
+}
+
 int probe_main(int argc, char **argv, const struct probe_desc *desc)
 {
 	struct probe_ctx ctx = { .probe = desc };
 	const char *case_name = NULL, *tr_name = NULL;
 	char *kv[64];
 	int nkv = 0;
+	json_set_alloc_funcs(json_alloc, free);
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -369,10 +388,14 @@ int probe_main(int argc, char **argv, const struct probe_desc *desc)
 		return rc;
 
 	cleanup_init();
+	running = &ctx;
+	alloc_set_failure_hook(fail_running_case);
 	if (ctx.tr && ctx.tr->unsupported && ctx.tr->unsupported())
 		rc = probe_unsupported(&ctx, "%s", ctx.tr->unsupported());
 	else
 		rc = ctx.cas->run(&ctx);
+	alloc_set_failure_hook(NULL);
+	running = NULL;
 	cleanup_run();
 	json_decref(ctx.params_json);
 	return rc;

@@ -16,6 +16,10 @@
 
 #include "param.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PROBE_SCHEMA 1
 
 enum probe_exit {
@@ -96,5 +100,9 @@ void probe_log(const struct probe_ctx *ctx, const char *fmt, ...)
 
 /* The --list description of a probe, as JSON (caller owns).  Exposed for the table tests. */
 json_t *probe_describe(const struct probe_desc *desc);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -6,6 +6,10 @@
 
 #include <sched.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -26,5 +30,9 @@ static inline void spin_once(unsigned *spins)
 	if (++*spins % SPIN_YIELD_EVERY == 0)
 		sched_yield();
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -12,8 +14,8 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 /* LSD radix sort on 16-bit digits, skipping digits every sample shares; timing samples run
- * to millions, where qsort() would cost the probe seconds.  Falls back to qsort() when the
- * scratch buffer cannot be had or a sample is negative. */
+ * to millions, where qsort() would cost the probe seconds.  qsort() for a few samples, or when
+ * a sample is negative. */
 static void sort_i64(int64_t *v, size_t n)
 {
 	uint64_t or_all = 0, and_all = ~(uint64_t)0;
@@ -27,11 +29,11 @@ static void sort_i64(int64_t *v, size_t n)
 		or_all |= (uint64_t)v[i];
 		and_all &= (uint64_t)v[i];
 	}
-	int64_t *tmp = n > 64 ? malloc(n * sizeof(*v)) : NULL;
-	if (!tmp) {
+	if (n <= 64) {
 		qsort(v, n, sizeof(*v), cmp_i64);
 		return;
 	}
+	int64_t *tmp = probe_alloc_array(n, sizeof(*v), "a scratch copy of the samples to sort");
 	int64_t *src = v, *dst = tmp;
 	for (int shift = 0; shift < 64; shift += 16) {
 		if ((((or_all ^ and_all) >> shift) & 0xffff) == 0)

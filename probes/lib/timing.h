@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 static inline int64_t now_ns(void)
 {
 	struct timespec ts;
@@ -19,5 +23,9 @@ int64_t timer_overhead_ns(void);
 
 /* Sleep for ns nanoseconds (restarting on EINTR). */
 void sleep_ns(int64_t ns);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

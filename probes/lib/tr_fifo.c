@@ -53,26 +53,15 @@ static int fifo_open(struct tr_pair *p, char *err, size_t errlen)
 	return 0;
 }
 
-static void fifo_keep(struct tr_pair *p, int side)
-{
-	tr_close_side(p, !side);
-}
-
-static void fifo_close(struct tr_pair *p)
-{
-	tr_close_side(p, 0);
-	tr_close_side(p, 1);
-}
-
 const struct transport tr_fifo = {
 	.name = "fifo",
 	.help = "mkfifo(3) named pipes, one per direction (names removed once open)",
 	.caps = TR_STREAM | TR_FD | TR_FILL | TR_INQ | TR_PIPESZ | TR_MSG,
 	.open = fifo_open,
-	.keep = fifo_keep,
+	.keep = tr_fd_keep,
 	.send = tr_fd_send,
 	.recv = tr_fd_recv,
-	.close = fifo_close,
+	.close = tr_fd_close,
 	.oscap = tr_pipe_oscap,
 	.setcap = tr_pipe_setcap,
 };

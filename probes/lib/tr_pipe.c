@@ -30,17 +30,6 @@ static int pipe_open(struct tr_pair *p, char *err, size_t errlen)
 	return 0;
 }
 
-static void pipe_keep(struct tr_pair *p, int side)
-{
-	tr_close_side(p, !side);
-}
-
-static void pipe_close(struct tr_pair *p)
-{
-	tr_close_side(p, 0);
-	tr_close_side(p, 1);
-}
-
 int tr_pipe_fd01(const struct tr_pair *p)
 {
 	return p->end[0].wfd >= 0 ? p->end[0].wfd : p->end[1].rfd;
@@ -96,10 +85,10 @@ const struct transport tr_pipe = {
 	.help = "pipe(2), one per direction",
 	.caps = TR_STREAM | TR_FD | TR_FILL | TR_INQ | TR_PIPESZ | TR_MSG,
 	.open = pipe_open,
-	.keep = pipe_keep,
+	.keep = tr_fd_keep,
 	.send = tr_fd_send,
 	.recv = tr_fd_recv,
-	.close = pipe_close,
+	.close = tr_fd_close,
 	.oscap = tr_pipe_oscap,
 	.setcap = tr_pipe_setcap,
 };

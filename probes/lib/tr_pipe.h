@@ -6,10 +6,18 @@
 
 #include "transport.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The side 0 -> side 1 pipe as side 0 sees it (its write end), or its read end once side 0's
  * ends are closed. */
 int tr_pipe_fd01(const struct tr_pair *p);
 int tr_pipe_oscap(struct tr_pair *p, struct tr_oscap *out, char *err, size_t errlen);
 long long tr_pipe_setcap(struct tr_pair *p, long long want, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

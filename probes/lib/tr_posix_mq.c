@@ -13,6 +13,8 @@
 #include <mqueue.h>
 
 #include "cleanup.h"
+#include "alloc.h"
+#include "sysinfo.h"
 
 #define MQ_MSGSIZE_MAX_PATH "/proc/sys/fs/mqueue/msgsize_max"
 #define MQ_MSG_MAX_PATH "/proc/sys/fs/mqueue/msg_max"
@@ -28,18 +30,6 @@ struct mq_pair {
 	mqd_t q[2];	/* q[0]: side 0 -> side 1; q[1]: side 1 -> side 0 */
 };
 
-static long read_long(const char *path)
-{
-	long v = -1;
-	FILE *f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 /* The message size a queue of ours gets: the sysctl where there is one, else what a queue
  * opened with default attributes has.  Cached after the first call. */
 static size_t mq_limit(char *why, size_t whylen)
@@ -47,7 +37,7 @@ static size_t mq_limit(char *why, size_t whylen)
 	static long limit = -1;
 	static const char *source;
 	if (limit < 0) {
-		limit = read_long(MQ_MSGSIZE_MAX_PATH);
+		limit = (long)sysctl_read(MQ_MSGSIZE_MAX_PATH);
 		source = MQ_MSGSIZE_MAX_PATH;
 	}
 	if (limit < 0) {
@@ -99,16 +89,12 @@ static mqd_t mq_open_unlinked(struct mq_attr *a, char *err, size_t errlen)
 static int mq_pair_open(struct tr_pair *p, char *err, size_t errlen)
 {
 	char why[256];
-	long maxmsg = read_long(MQ_MSG_MAX_PATH);
+	long maxmsg = (long)sysctl_read(MQ_MSG_MAX_PATH);
 	struct mq_attr a = {
 		.mq_maxmsg = maxmsg > 0 && maxmsg < MQ_MAXMSG_WANT ? maxmsg : MQ_MAXMSG_WANT,
 		.mq_msgsize = (long)mq_limit(why, sizeof(why)),
 	};
-	struct mq_pair *mp = calloc(1, sizeof(*mp));
-	if (!mp) {
-		snprintf(err, errlen, "posix-mq: out of memory");
-		return -1;
-	}
+	struct mq_pair *mp = probe_alloc(sizeof(*mp), "a posix-mq pair");
 	mp->q[0] = mq_open_unlinked(&a, err, errlen);
 	if (mp->q[0] == (mqd_t)-1)
 		goto free_pair;
@@ -116,14 +102,8 @@ static int mq_pair_open(struct tr_pair *p, char *err, size_t errlen)
 	if (mp->q[1] == (mqd_t)-1)
 		goto close_q0;
 	for (int s = 0; s < 2; s++) {
-		struct mq_end *e = calloc(1, sizeof(*e));
-		char *b = malloc((size_t)a.mq_msgsize);
-		if (!e || !b) {
-			free(e);
-			free(b);
-			snprintf(err, errlen, "posix-mq: out of memory");
-			goto free_ends;
-		}
+		struct mq_end *e = probe_alloc(sizeof(*e), "a posix-mq end");
+		char *b = probe_alloc((size_t)a.mq_msgsize, "a posix-mq message buffer (mq_msgsize)");
 		e->wq = mp->q[s];
 		e->rq = mp->q[!s];
 		e->msgsize = a.mq_msgsize;
@@ -133,15 +113,6 @@ static int mq_pair_open(struct tr_pair *p, char *err, size_t errlen)
 	p->priv = mp;
 	return 0;
 
-free_ends:
-	for (int s = 0; s < 2; s++) {
-		struct mq_end *e = p->end[s].priv;
-		if (e)
-			free(e->bounce);
-		free(e);
-		p->end[s].priv = NULL;
-	}
-	mq_close(mp->q[1]);
 close_q0:
 	mq_close(mp->q[0]);
 free_pair:

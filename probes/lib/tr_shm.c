@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "have.h"
 #include "spin.h"
 #include "transport.h"
@@ -205,11 +206,7 @@ static ssize_t shm_recv(struct tr_end *te, void *buf, size_t len)
 static int shm_open_mode(struct tr_pair *p, enum shm_mode mode, char *err, size_t errlen)
 {
 	size_t len = 2 * sizeof(struct ring);
-	struct shm_pair *sp = calloc(1, sizeof(*sp));
-	if (!sp) {
-		snprintf(err, errlen, "shm: out of memory");
-		return -1;
-	}
+	struct shm_pair *sp = probe_alloc(sizeof(*sp), "an shm pair");
 	sp->rings = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sp->rings == MAP_FAILED) {
 		snprintf(err, errlen, "shm: mmap(%zu bytes, MAP_SHARED | MAP_ANONYMOUS): %s (%d)",

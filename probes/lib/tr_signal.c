@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "have.h"
 #include "transport.h"
 
@@ -22,12 +23,8 @@ struct sig_pair {
 
 static int sig_open(struct tr_pair *p, char *err, size_t errlen)
 {
-	struct sig_pair *sp = calloc(1, sizeof(*sp));
+	struct sig_pair *sp = probe_alloc(sizeof(*sp), "a signal pair");
 	sigset_t s;
-	if (!sp) {
-		snprintf(err, errlen, "signal: out of memory");
-		return -1;
-	}
 	sigemptyset(&s);
 	sigaddset(&s, SIGRTMIN);
 	if (sigprocmask(SIG_BLOCK, &s, &sp->old) < 0) {

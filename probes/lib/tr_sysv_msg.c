@@ -15,6 +15,8 @@
 #include <sys/msg.h>
 
 #include "cleanup.h"
+#include "alloc.h"
+#include "sysinfo.h"
 
 #define MSGMAX_PATH "/proc/sys/kernel/msgmax"
 
@@ -42,14 +44,8 @@ static size_t sysv_limit(char *why, size_t whylen)
 {
 	static long limit = -1;
 	static const char *source = MSGMAX_PATH;
-	if (limit < 0) {
-		FILE *f = fopen(MSGMAX_PATH, "r");
-		if (f) {
-			if (fscanf(f, "%ld", &limit) != 1)
-				limit = -1;
-			fclose(f);
-		}
-	}
+	if (limit < 0)
+		limit = (long)sysctl_read(MSGMAX_PATH);
 	if (limit < 0) {
 		struct msqid_ds ds;
 		int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
@@ -68,11 +64,7 @@ static int sysv_open(struct tr_pair *p, char *err, size_t errlen)
 {
 	char why[256];
 	size_t max = sysv_limit(why, sizeof(why));
-	struct sysv_pair *sp = calloc(1, sizeof(*sp));
-	if (!sp) {
-		snprintf(err, errlen, "sysv-msg: out of memory");
-		return -1;
-	}
+	struct sysv_pair *sp = probe_alloc(sizeof(*sp), "a sysv-msg pair");
 	int key;
 	do {
 		key = ipc_key();
@@ -90,14 +82,8 @@ static int sysv_open(struct tr_pair *p, char *err, size_t errlen)
 	sp->handle = cleanup_add_id(CL_SYSV_MSG, sp->id);
 	sp->creator = getpid();
 	for (int s = 0; s < 2; s++) {
-		struct sysv_end *e = calloc(1, sizeof(*e));
-		struct msg_buf *b = malloc(sizeof(*b) + max);
-		if (!e || !b) {
-			free(e);
-			free(b);
-			snprintf(err, errlen, "sysv-msg: out of memory");
-			goto free_ends;
-		}
+		struct sysv_end *e = probe_alloc(sizeof(*e), "a sysv-msg end");
+		struct msg_buf *b = probe_alloc(sizeof(*b) + max, "a sysv-msg buffer (msgmax)");
 		e->id = sp->id;
 		e->send_type = s + 1;
 		e->recv_type = 2 - s;
@@ -108,15 +94,6 @@ static int sysv_open(struct tr_pair *p, char *err, size_t errlen)
 	p->priv = sp;
 	return 0;
 
-free_ends:
-	for (int s = 0; s < 2; s++) {
-		struct sysv_end *e = p->end[s].priv;
-		if (e)
-			free(e->buf);
-		free(e);
-		p->end[s].priv = NULL;
-	}
-	cleanup_remove(sp->handle);
 free_pair:
 	free(sp);
 	return -1;

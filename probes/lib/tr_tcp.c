@@ -62,24 +62,13 @@ close_listener:
 	return -1;
 }
 
-static void tcp_keep(struct tr_pair *p, int side)
-{
-	tr_close_side(p, !side);
-}
-
-static void tcp_close(struct tr_pair *p)
-{
-	tr_close_side(p, 0);
-	tr_close_side(p, 1);
-}
-
 const struct transport tr_tcp = {
 	.name = "tcp",
 	.help = "TCP over 127.0.0.1, TCP_NODELAY: a byte stream with no message size limit",
 	.caps = TR_STREAM | TR_FD | TR_MSG,
 	.open = tcp_open,
-	.keep = tcp_keep,
+	.keep = tr_fd_keep,
 	.send = tr_fd_send,
 	.recv = tr_fd_recv,
-	.close = tcp_close,
+	.close = tr_fd_close,
 };

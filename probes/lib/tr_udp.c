@@ -60,17 +60,6 @@ close_s0:
 	return -1;
 }
 
-static void udp_keep(struct tr_pair *p, int side)
-{
-	tr_close_side(p, !side);
-}
-
-static void udp_close(struct tr_pair *p)
-{
-	tr_close_side(p, 0);
-	tr_close_side(p, 1);
-}
-
 const struct transport tr_udp = {
 	.name = "udp",
 	.help = "UDP over 127.0.0.1, connected sockets: datagrams of at most 65507 bytes "
@@ -78,8 +67,8 @@ const struct transport tr_udp = {
 	.caps = TR_DGRAM | TR_FD | TR_MSG | TR_LOSSY | TR_IPV4DGRAM,
 	.max_msg = UDP_MAX_PAYLOAD,
 	.open = udp_open,
-	.keep = udp_keep,
+	.keep = tr_fd_keep,
 	.send = tr_fd_send,
 	.recv = tr_fd_recv,
-	.close = udp_close,
+	.close = tr_fd_close,
 };

@@ -10,6 +10,7 @@
 #endif
 #include <unistd.h>
 
+#include "alloc.h"
 #include "transport.h"
 
 static int unix_pair(struct tr_pair *p, int type, const char *name, char *err, size_t errlen)
@@ -55,17 +56,6 @@ static const char *seqpacket_unsupported(void)
 	}
 	return missing ? "socketpair(AF_UNIX, SOCK_SEQPACKET): not supported by this kernel" :
 			 NULL;
-}
-
-static void unix_keep(struct tr_pair *p, int side)
-{
-	tr_close_side(p, !side);
-}
-
-static void unix_close(struct tr_pair *p)
-{
-	tr_close_side(p, 0);
-	tr_close_side(p, 1);
 }
 
 static int getbuf(int fd, int opt, long long *out)
@@ -146,7 +136,7 @@ static long long largest_datagram(int type, long long *sndbuf)
 		return -1;
 	if (tr_set_nonblock(sv[0], 1) == 0 && tr_set_nonblock(sv[1], 1) == 0 &&
 	    getbuf(sv[0], SO_SNDBUF, sndbuf) == 0)
-		buf = calloc(1, (size_t)DGRAM_SEARCH_BOUND + 1);
+		buf = probe_alloc((size_t)DGRAM_SEARCH_BOUND + 1, "the datagram search's buffer");
 	for (long long n = 1024; buf && n <= DGRAM_SEARCH_BOUND; n *= 2) {
 		if (!dgram_goes_through(sv[0], sv[1], buf, n)) {
 			bad = n;
@@ -198,7 +188,7 @@ static size_t seqpacket_msg_limit(char *why, size_t whylen)
 }
 
 #define UNIX_OPS                                                                            \
-	.keep = unix_keep, .send = tr_fd_send, .recv = tr_fd_recv, .close = unix_close,     \
+	.keep = tr_fd_keep, .send = tr_fd_send, .recv = tr_fd_recv, .close = tr_fd_close,     \
 	.oscap = unix_oscap, .setcap = unix_setcap
 
 const struct transport tr_unix_stream = {

@@ -114,3 +114,14 @@ void tr_close_side(struct tr_pair *p, int s)
 		close(e->wfd);
 	e->rfd = e->wfd = -1;
 }
+
+void tr_fd_keep(struct tr_pair *p, int side)
+{
+	tr_close_side(p, !side);
+}
+
+void tr_fd_close(struct tr_pair *p)
+{
+	tr_close_side(p, 0);
+	tr_close_side(p, 1);
+}

@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Capability flags. */
 #define TR_STREAM	(1u << 0)	/* byte stream: messages may be split or merged */
 #define TR_DGRAM	(1u << 1)	/* message boundaries are kept */
@@ -108,5 +112,13 @@ ssize_t tr_fd_send(struct tr_end *e, const void *buf, size_t len);
 ssize_t tr_fd_recv(struct tr_end *e, void *buf, size_t len);
 /* Close the descriptors of side s that are still open (a keep()/close() building block). */
 void tr_close_side(struct tr_pair *p, int s);
+/* keep() and close() for transports whose ends are plain descriptors, each side its own:
+ * keep closes the other side's, close closes both sides' (pipe, fifo, unix-*, tcp, udp). */
+void tr_fd_keep(struct tr_pair *p, int side);
+void tr_fd_close(struct tr_pair *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

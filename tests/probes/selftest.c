@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "child.h"
+#include "cleanup.h"
 #include "probe.h"
 #include "timing.h"
 #include "transport.h"
@@ -91,9 +94,7 @@ static int run_exit1(struct probe_ctx *ctx)
 static int run_flood(struct probe_ctx *ctx)
 {
 	int64_t n = param_int(ctx, "records"), size = param_int(ctx, "size");
-	char *pad = malloc((size_t)size + 1);
-	if (!pad)
-		return probe_failed(ctx, "malloc(%lld): out of memory", (long long)size);
+	char *pad = probe_alloc((size_t)size + 1, "the padding");
 	memset(pad, 'x', (size_t)size);
 	pad[size] = '\0';
 	for (int64_t i = 0; i < n; i++) {
@@ -104,6 +105,21 @@ static int run_flood(struct probe_ctx *ctx)
 	}
 	free(pad);
 	return PROBE_OK;
+}
+
+/* Registers a FIFO for removal, then asks for more memory than any machine has: the probe
+ * must end as alloc.h says, with a failed record that names the bytes, exit 1, and the FIFO
+ * removed. */
+static int run_oom(struct probe_ctx *ctx)
+{
+	char path[256];
+	ipc_path(path, sizeof(path), ".fifo");
+	if (mkfifo(path, 0600) < 0)
+		return probe_failed(ctx, "mkfifo(%s): %s", path, strerror(errno));
+	cleanup_add_name(CL_PATH, path);
+	volatile char *p = probe_alloc((size_t)1 << 62, "the selftest's impossible block");
+	p[0] = 1;
+	return probe_failed(ctx, "probe_alloc() returned 4 EiB");
 }
 
 static int run_unsupported(struct probe_ctx *ctx)
@@ -156,6 +172,8 @@ static const struct case_desc cases[] = {
 	  run_flood },
 	{ "transport", "sends 4 bytes over the null transport", m_value, p_none, TR_NULL,
 	  run_transport },
+	{ "oom", "registers a FIFO, then runs out of memory (alloc.h's failure)", m_value, p_none,
+	  0, run_oom },
 	{ NULL },
 };
 
