@@ -24,7 +24,7 @@
 
 #include "param.h"
 #include "probe.h"
-#include "probes.h"
+#include "catalog/probes.h"
 #include "transport.h"
 
 static const char *const units[] = { "ns", "bytes", "bytes_per_s", "ops_per_s", "count",
