@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "have.h"
+#include "sysinfo.h"
 #include "common/util.h"
 #include "exec/exec.h"
 #ifdef HAVE_SCHED_SETAFFINITY
@@ -21,32 +22,19 @@
 #include <gnu/libc-version.h>
 #endif
 
+/* A number from /proc or /sys, read by the probes' one reader (probes/lib/sysinfo.h); null
+ * when absent. */
 static json_t *sysctl_num(const char *path)
 {
-	FILE *f = fopen(path, "r");
 	long long v;
-	json_t *r = json_null();
-	if (f) {
-		if (fscanf(f, "%lld", &v) == 1)
-			r = json_integer(v);
-		fclose(f);
-	}
-	return r;
+	return sysfile_numbers(path, &v, 1) == 1 ? json_integer(v) : json_null();
 }
 
+/* A file's first line (a governor's name); null when absent. */
 static json_t *sysctl_str(const char *path)
 {
-	FILE *f = fopen(path, "r");
 	char buf[256];
-	json_t *r = json_null();
-	if (f) {
-		if (fgets(buf, sizeof(buf), f)) {
-			buf[strcspn(buf, "\n")] = '\0';
-			r = json_string(buf);
-		}
-		fclose(f);
-	}
-	return r;
+	return sysfile_line(path, buf, sizeof(buf)) == 0 ? json_string(buf) : json_null();
 }
 
 /* The value after "key" and a separator in a "key: value" / key=value file, or null. */
