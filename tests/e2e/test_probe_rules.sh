@@ -6,7 +6,7 @@
 #  2. running out of memory ends a probe as alloc.h says: one failed record naming the bytes
 #     and what for, exit 1, the IPC objects it registered removed (the selftest probe's oom);
 #  3. no probe chooses behaviour by a transport's name (the ops and TR_* flags say it);
-#  4. no function in probes/ or probes/lib/ is longer than 80 lines (tests/e2e/funclen.awk).
+#  4. no function in probes/, probes/lib/ or runner/ is longer than 80 lines (funclen.awk).
 # Seconds in all.
 set -u
 BUILD=${BUILD:-build}
@@ -81,7 +81,8 @@ named=$(grep -nE '(strn?cmp|strstr)\([^;]*(->name|tr_name)|tr_find\("' probes/*.
 [ -z "$named" ] || fail "a probe chooses by a transport's name: $named"
 
 # 4. small functions
-long=$(awk -f tests/e2e/funclen.awk -v max=80 probes/*.c probes/*.cc probes/lib/*.c probes/lib/*.cc)
+long=$(awk -f tests/e2e/funclen.awk -v max=80 probes/*.c probes/*.cc probes/lib/*.c probes/lib/*.cc \
+	runner/*/*.c)
 [ -z "$long" ] || fail "functions over 80 lines (file:line name length):
 $long"
 echo "test_probe_rules: ok"
