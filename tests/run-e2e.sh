@@ -19,13 +19,19 @@ snapshot() {
 	ls -1 /dev/shm 2>/dev/null | sed 's/^/shm /'
 	ls -1 /dev/mqueue 2>/dev/null | sed 's/^/mq /'
 	ipcs 2>/dev/null | awk '$1 ~ /^0x/ {print "sysv", $1, $2}'
-	ls -1 "${TMPDIR:-/tmp}" 2>/dev/null | grep '^ipcprobe-' | sed 's/^/tmp /'
+	ls -1 "$TMPDIR" 2>/dev/null | sed 's/^/tmp /'
 	# Zombies are excluded: they are dead, and this sandbox's init may never reap an orphan.
 	ps -eo stat=,comm= | awk -v ours="^($ours)\$" '$1 !~ /^Z/ && $2 ~ ours {print "proc", $2}'
 }
 
+# The tests' temporary files go into a directory of their own (sticky and world-writable like
+# /tmp, for the tests that run as nobody), so that the check below judges only ours and not
+# what other programs on a shared machine keep in /tmp meanwhile.
 before=$(mktemp) after=$(mktemp)
-trap 'rm -f "$before" "$after"' EXIT
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/ipcprobe-e2e.XXXXXX") || exit 1
+chmod 1777 "$TMPDIR"
+export TMPDIR
+trap 'rm -f "$before" "$after"; rm -rf "$TMPDIR"' EXIT
 snapshot | sort > "$before"
 
 pass=0 fail=0 skip=0 failed=""
