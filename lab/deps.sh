@@ -13,7 +13,8 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >/dev/null
 # The versioned image a meta-package depends on, e.g. linux-image-6.1.0-56-amd64.
 current() { apt-cache show "$1" | sed -n 's/^Depends: *\(linux-image-[^ ,]*\).*/\1/p' | head -n 1; }
-pkgs="qemu-system-x86"
+# busybox-static: the guest's shell and tools in one static binary; cpio packs the initramfs.
+pkgs="qemu-system-x86 busybox-static cpio"
 for meta in linux-image-amd64 linux-image-rt-amd64; do
     img=$(current "$meta")
     [ -n "$img" ] || { echo "deps-lab: apt knows no $meta (is this Debian 12?)" >&2; exit 1; }
