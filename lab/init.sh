@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # The guest's /init (lab/init.sh, packed by lab/initramfs.sh): mount what IPC needs, bring up
 # loopback, run the config with this build's ipcprobe, send the run directory back to the host
 # on the second serial port, power off.  Every line it prints starts with "lab:"; lab/lab.sh
@@ -23,6 +24,9 @@ mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs tmpfs /out
 ip link set lo up || ifconfig lo 127.0.0.1 up
 hostname "$(cat /lab/hostname)"
+# make test-lab's hung guest: init stops here, before it says it booted, and the host must
+# kill it at the boot deadline.
+grep -q 'ipcprobe.lab_hang=boot' /proc/cmdline && while :; do sleep 3600; done
 say "booted $(uname -r) after $(cut -d' ' -f1 /proc/uptime) s of guest uptime"
 
 # What the kernel says of a fresh pipe, from a program that is not the probe (make test-lab).

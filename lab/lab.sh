@@ -20,14 +20,13 @@ usage: lab/lab.sh [options] [KERNEL...]
   --tcg          emulate (TCG) even when KVM works
   --append ARGS  more kernel parameters (e.g. sysctl.fs.pipe-max-size=2097152)
   --smp N        vCPUs (default 2)      --mem MIB    guest memory (default 2048)
-  --boot-timeout S   until the guest's init speaks (default 120; 60 under KVM before TCG is tried)
+  --boot-timeout S   until the guest's init speaks (default 120; under KVM 60, then TCG is tried)
   --run-timeout S    for the config inside the guest (default 1200)
 EOF
     exit 2
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
 BUILD=${BUILD:-build}
 config=configs/kernels.yaml results=results host=1 report=1 force_tcg=0 append=
 smp=2 mem=2048 boot_timeout=120 kvm_boot_timeout=60 run_timeout=1200 shutdown_timeout=30
@@ -41,7 +40,7 @@ while [ $# -gt 0 ]; do
         --append) append=$2; shift 2 ;;
         --smp) smp=$2; shift 2 ;;
         --mem) mem=$2; shift 2 ;;
-        --boot-timeout) boot_timeout=$2; shift 2 ;;
+        --boot-timeout) boot_timeout=$2 kvm_boot_timeout=$2; shift 2 ;;
         --run-timeout) run_timeout=$2; shift 2 ;;
         -h|--help) usage ;;
         -*) echo "lab: unknown option $1" >&2; usage ;;
@@ -65,8 +64,8 @@ mkdir -p "$results"
 
 # Debian's newest installed 6.1 kernel of a flavour ("amd64" or "rt-amd64").
 newest_kernel() {
-    ls /boot/vmlinuz-6.1.*-"$1" 2>/dev/null | grep -E "/vmlinuz-6\.1\.[0-9]+-[0-9]+-$1\$" |
-        sort -V | tail -n 1
+    for f in /boot/vmlinuz-6.1.*-"$1"; do echo "$f"; done |
+        grep -E "/vmlinuz-6\.1\.[0-9]+-[0-9]+-$1\$" | sort -V | tail -n 1
 }
 if [ $# -eq 0 ]; then
     for flavour in amd64 rt-amd64; do
@@ -100,7 +99,7 @@ choose_accel() {
 # ---- one guest ------------------------------------------------------------------------------
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipcprobe-lab.XXXXXX")
-qemu_pid= wrap_pid=
+qemu_pid='' wrap_pid=''
 stop_guest() {
     for p in $qemu_pid $wrap_pid; do kill -TERM "$p" 2>/dev/null || true; done
     for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -111,7 +110,7 @@ stop_guest() {
     done
     for p in $qemu_pid $wrap_pid; do kill -KILL "$p" 2>/dev/null || true; done
     [ -n "$wrap_pid" ] && wait "$wrap_pid" 2>/dev/null || true
-    qemu_pid= wrap_pid=
+    qemu_pid='' wrap_pid=''
 }
 cleanup() { stop_guest; rm -rf "$tmp"; }
 trap cleanup EXIT
@@ -142,7 +141,7 @@ boot() {
         -serial "file:$tmp/console.log" -serial "file:$tmp/data.txt" \
         </dev/null >"$tmp/qemu.out" 2>&1 &
     wrap_pid=$!
-    t0=$(now) shown=0 phase=boot deadline=$boot_limit t_boot= t_first= hung=
+    t0=$(now) shown=0 phase=boot deadline=$boot_limit t_boot='' t_first='' hung=''
     phase_start=$t0
     while :; do
         sleep 0.2
@@ -174,7 +173,7 @@ boot() {
         fi
     done
     wait "$wrap_pid" 2>/dev/null || true
-    wrap_pid= qemu_pid= t_total=$(since "$t0")
+    wrap_pid='' qemu_pid='' t_total=$(since "$t0")
     [ -z "$hung" ] || return 1
     [ "$phase" = shutdown ] || return 2
     return 0
@@ -249,8 +248,11 @@ runs=$guests
 if [ "$host" = 1 ]; then
     hostout=$(fresh_dir "lab-host-$(uname -r)")
     say "host: $BUILD/ipcprobe run $config -o $hostout"
+    t0=$(now)
     "$BUILD/ipcprobe" run "$config" -o "$hostout" >"$tmp/host.log" 2>&1 || failed=1
-    tail -n 3 "$tmp/host.log" | sed 's/^/  [host] /'
+    grep 'case runs' "$tmp/host.log" | sed 's/^/  [host] /'
+    printf '%-24s %-4s %-49s total %6s s  %s\n' "host $(uname -r)" - "" "$(since "$t0")" \
+        "$hostout" >>"$summary"
     runs="$hostout$runs"
 fi
 if [ "$report" = 1 ] && [ "$(echo $runs | wc -w)" -ge 2 ]; then
@@ -258,6 +260,17 @@ if [ "$report" = 1 ] && [ "$(echo $runs | wc -w)" -ge 2 ]; then
     # shellcheck disable=SC2086
     "$BUILD/ipcprobe" report $runs -o "$rep" >/dev/null || failed=1
     cp "$summary" "$rep/lab-summary.txt"
+    # Facts that changed and timings judged, as Markdown: each guest against the host, and
+    # each further guest against the first (same VM shape: 6.1 generic against rt).
+    bases=$(echo $guests | cut -d' ' -f1)
+    [ "$host" = 1 ] && bases="$hostout $bases"
+    for g in $guests; do
+        for base in $bases; do
+            [ "$base" = "$g" ] && continue
+            "$BUILD/ipcprobe" compare "$base" "$g" --format markdown --allow-missing \
+                >"$rep/compare-$(basename "$base")-vs-$(basename "$g").md" 2>&1 || true
+        done
+    done
     say "side by side: $rep/report.html"
 fi
 echo
