@@ -18,6 +18,8 @@ usage: lab/lab.sh [options] [KERNEL...]
   --no-host      do not run the config on the host too
   --no-report    do not make the side-by-side report
   --tcg          emulate (TCG) even when KVM works
+  --try-kvm      try KVM even where /dev/kvm is PVM (a kernel that does not boot under KVM
+                 within the boot deadline is booted again emulated)
   --append ARGS  more kernel parameters (e.g. sysctl.fs.pipe-max-size=2097152)
   --smp N        vCPUs (default 2)      --mem MIB    guest memory (default 2048)
   --boot-timeout S   until the guest's init speaks (default 120; under KVM 60, then TCG is tried)
@@ -28,7 +30,7 @@ EOF
 
 here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-build}
-config=configs/kernels.yaml results=results host=1 report=1 force_tcg=0 append=
+config=configs/kernels.yaml results=results host=1 report=1 force_tcg=0 try_kvm=0 append=''
 smp=2 mem=2048 boot_timeout=120 kvm_boot_timeout=60 run_timeout=1200 shutdown_timeout=30
 while [ $# -gt 0 ]; do
     case $1 in
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
         --no-host) host=0; shift ;;
         --no-report) report=0; shift ;;
         --tcg) force_tcg=1; shift ;;
+        --try-kvm) try_kvm=1; shift ;;
         --append) append=$2; shift 2 ;;
         --smp) smp=$2; shift 2 ;;
         --mem) mem=$2; shift 2 ;;
@@ -86,14 +89,19 @@ choose_accel() {
     if ! ( : <>/dev/kvm ) 2>/dev/null; then
         say "no usable /dev/kvm: emulating (TCG), timings are an emulated CPU's"; return
     fi
-    if [ -d /sys/module/kvm_pvm ] && [ ! -d /sys/module/kvm_intel ] && [ ! -d /sys/module/kvm_amd ]; then
+    if [ "$try_kvm" = 0 ] && [ -d /sys/module/kvm_pvm ] && [ ! -d /sys/module/kvm_intel ] &&
+        [ ! -d /sys/module/kvm_amd ]; then
         say "/dev/kvm is PVM (kvm_pvm: no hardware virtualization here), which boots only"
         say "PVM-enabled guest kernels: emulating (TCG), timings are an emulated CPU's"
         return
     fi
     # -arch-capabilities: nested KVM often refuses that MSR (QEMU then aborts at start).
     accel_args="-enable-kvm -cpu host,-arch-capabilities" accel_name=kvm
-    say "KVM: hardware virtualization"
+    if [ -d /sys/module/kvm_pvm ]; then
+        say "KVM, as asked, though it is PVM: a kernel that does not boot is tried emulated"
+    else
+        say "KVM: hardware virtualization"
+    fi
 }
 
 # ---- one guest ------------------------------------------------------------------------------
@@ -217,7 +225,8 @@ for k in "$@"; do
     say "$name: booting $img ($accel_name, $smp vCPUs, $mem MiB)"
     rc=0; boot "$img" || rc=$?
     if [ $rc = 1 ] && [ "$hung" = boot ] && [ "$accel_name" = kvm ]; then
-        say "$name: did not boot under KVM in $boot_limit s: trying again emulated (TCG)"
+        say "$name: did not boot under KVM in $boot_limit s: trying again emulated (TCG),"
+        say "and emulating the kernels after it too"
         accel_args="-accel tcg -cpu max" accel_name=tcg boot_limit=$boot_timeout
         rc=0; boot "$img" || rc=$?
     fi

@@ -6,8 +6,9 @@
 # (lab/guest_facts.c) prints it, and the raised pipe capacity follows a pipe-max-size set on
 # the guest's kernel command line (2 MiB; this host's is 1 MiB).  Then a guest that hangs
 # before it boots (ipcprobe.lab_hang=boot) must be killed at the boot deadline and reported,
-# with no qemu process and no temporary file left.  About a minute under TCG; skips (exit 0)
-# with the reason when qemu or the kernel is missing.
+# with no qemu process and no temporary file left; so must a SIGTERM to the lab; and where
+# /dev/kvm is PVM, --try-kvm must fail to boot under KVM and boot emulated.  About a minute
+# under TCG; skips (exit 0) with the reason when qemu or the kernel is missing.
 set -u
 BUILD=${BUILD:-build}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -102,6 +103,36 @@ grep -q "FAILED: hung in boot" "$work/hang" && ok "the summary says hung in boot
 left=$(pgrep -f "$work/tmp" || true)
 check "no qemu process left" "${left:-none}" none
 check "no temporary file left" "$(ls -A "$work/tmp" | tr '\n' ' ')" ""
+
+echo "test-lab: SIGTERM to the lab while its guest boots"
+TMPDIR=$work/tmp BUILD=$BUILD sh "$here/lab.sh" --no-host --no-report -c "$work/tiny.yaml" \
+    -o "$work/results" --append ipcprobe.lab_hang=boot "$kernel" >"$work/term" 2>&1 &
+lab=$!
+i=0
+until pgrep -f "$work/tmp/.*qemu.pid" >/dev/null || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM "$lab"
+wait "$lab"
+check "lab.sh stops on SIGTERM (exit 130)" "$?" 130
+left=$(pgrep -f "$work/tmp" || true)
+check "no qemu process left" "${left:-none}" none
+check "no temporary file left" "$(ls -A "$work/tmp" | tr '\n' ' ')" ""
+
+if [ -d /sys/module/kvm_pvm ] && [ ! -d /sys/module/kvm_intel ] && [ ! -d /sys/module/kvm_amd ] &&
+    ( : <>/dev/kvm ) 2>/dev/null; then
+    echo "test-lab: KVM here is PVM: --try-kvm must not boot, then boot emulated"
+    TMPDIR=$work/tmp BUILD=$BUILD sh "$here/lab.sh" --no-host --no-report -c "$work/tiny.yaml" \
+        -o "$work/results" --try-kvm --boot-timeout 20 "$kernel" >"$work/kvm" 2>&1
+    check "lab.sh exits 0 after the fallback" "$?" 0
+    grep -q "did not boot under KVM in 20 s: trying again emulated (TCG)" "$work/kvm" &&
+        ok "the fallback is said" || bad "no fallback said: $(tail -n 5 "$work/kvm")"
+    run=$work/results/lab-$release-2    # lab-$release is the first case's; -2 only a console
+    check "the run says emulated" "$(jget "$run/run.json" platform cpu_execution)" \
+        "emulated (QEMU TCG)"
+    check "lab.json says tcg" "$(jget "$run/lab.json" accel)" tcg
+    check "no temporary file left" "$(ls -A "$work/tmp" | tr '\n' ' ')" ""
+else
+    echo "test-lab: SKIP the KVM fallback case: /dev/kvm here is not PVM-only"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
