@@ -5,7 +5,8 @@
 # dependency), with --no-install-recommends so no firmware or apparmor comes along.
 set -eu
 if [ "$(id -u)" -ne 0 ] && ! sudo -n true 2>/dev/null; then
-    echo "deps-lab: needs root: apt-get install qemu-system-x86 linux-image-6.1.0-N-{,rt-}amd64-unsigned" >&2
+    echo "deps-lab: needs root: apt-get install qemu-system-x86 busybox-static cpio" \
+        "linux-image-6.1.0-N-amd64-unsigned linux-image-6.1.0-N-rt-amd64-unsigned" >&2
     exit 1
 fi
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"

@@ -2,9 +2,10 @@
 # lab/initramfs.sh OUT.cpio BUILD CONFIG HOSTNAME: the guest's whole root file system, as an
 # uncompressed newc cpio built from this machine's own files: lab/init.sh as /init, the static
 # busybox for the shell and tools, this build's ipcprobe and its compiled probes under
-# /lab/build (and lab/guest_facts.c's witness), each with the shared libraries ldd names (the loader too) at the same paths, and
-# the config as /lab/configs/kernels.yaml.  The python probe is left out (a Python would need
-# its whole standard library): configs/kernels.yaml does not use it.
+# /lab/build (and lab/guest_facts.c's witness), each with the shared libraries ldd names (the
+# loader too) at the same paths, and the config as /lab/configs/kernels.yaml.  The python
+# probe is left out (a Python would need its whole standard library): configs/kernels.yaml
+# does not use it.
 set -eu
 out=$1 build=$2 config=$3 name=$4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +13,9 @@ root=$(mktemp -d "${TMPDIR:-/tmp}/ipcprobe-lab-root.XXXXXX")
 trap 'rm -rf "$root"' EXIT INT TERM
 
 busybox=$(command -v busybox || true)
-[ -n "$busybox" ] || { echo "initramfs: no busybox (make deps-lab installs busybox-static)" >&2; exit 1; }
+if [ -z "$busybox" ]; then
+    echo "initramfs: no busybox (make deps-lab installs busybox-static)" >&2; exit 1
+fi
 if ldd "$busybox" >/dev/null 2>&1; then
     echo "initramfs: $busybox is not static (make deps-lab installs busybox-static)" >&2; exit 1
 fi

@@ -131,7 +131,7 @@ fresh_dir() {
     echo "$d"
 }
 
-# boot KERNEL_IMAGE ACCEL: one guest from launch to exit, every console line "lab: ..." shown;
+# boot KERNEL_IMAGE: one guest from launch to exit, every console line "lab: ..." shown;
 # 0 when it powered off after sending its run, 1 when a deadline passed (phase in $hung), 2
 # when it stopped without sending.  Sets t_boot, t_first, t_total (seconds since launch).
 boot() {
@@ -164,13 +164,18 @@ boot() {
             shown=$n
         fi
         case $phase in
-            boot) if grep -q '^lab: booted' "$tmp/console.log"; then
-                      t_boot=$(since "$t0") phase=run deadline=$((run_timeout + 180)) phase_start=$(now)
-                  fi ;;
-            run) [ -z "$t_first" ] && grep -q '^lab: run: \[1/' "$tmp/console.log" && t_first=$(since "$t0")
-                 if grep -q '^lab: done' "$tmp/console.log"; then
-                     phase=shutdown deadline=$shutdown_timeout phase_start=$(now)
-                 fi ;;
+            boot)
+                if grep -q '^lab: booted' "$tmp/console.log"; then
+                    t_boot=$(since "$t0") phase=run deadline=$((run_timeout + 180))
+                    phase_start=$(now)
+                fi ;;
+            run)
+                if [ -z "$t_first" ] && grep -q '^lab: run: \[1/' "$tmp/console.log"; then
+                    t_first=$(since "$t0")
+                fi
+                if grep -q '^lab: done' "$tmp/console.log"; then
+                    phase=shutdown deadline=$shutdown_timeout phase_start=$(now)
+                fi ;;
         esac
         kill -0 "$wrap_pid" 2>/dev/null || break
         if [ "$(since "$phase_start" | cut -d. -f1)" -ge "$deadline" ]; then
@@ -224,9 +229,12 @@ for k in "$@"; do
     [ "$accel_name" = kvm ] && boot_limit=$kvm_boot_timeout
     say "$name: booting $img ($accel_name, $smp vCPUs, $mem MiB)"
     rc=0; boot "$img" || rc=$?
-    if [ $rc = 1 ] && [ "$hung" = boot ] && [ "$accel_name" = kvm ]; then
-        say "$name: did not boot under KVM in $boot_limit s: trying again emulated (TCG),"
-        say "and emulating the kernels after it too"
+    # Under KVM a guest that never reached init (hung, or QEMU refused the CPU) is tried
+    # again emulated.
+    if [ $rc != 0 ] && [ "$phase" = boot ] && [ "$accel_name" = kvm ]; then
+        [ -s "$tmp/qemu.out" ] && sed 's/^/    qemu: /' "$tmp/qemu.out"
+        say "$name: did not reach init under KVM (deadline $boot_limit s): trying again" \
+            "emulated (TCG), and emulating the kernels after it too"
         accel_args="-accel tcg -cpu max" accel_name=tcg boot_limit=$boot_timeout
         rc=0; boot "$img" || rc=$?
     fi
@@ -247,6 +255,7 @@ for k in "$@"; do
             *) why="its run did not arrive whole" ;;
         esac
         say "$name: FAILED: $why; console: $out.console.log"
+        [ -s "$tmp/qemu.out" ] && sed 's/^/    qemu: /' "$tmp/qemu.out"
         tail -n 15 "$out.console.log" | sed 's/^/    /'
         printf '%-24s %-4s FAILED: %s\n' "$name" "$accel_name" "$why" >>"$summary"
     fi

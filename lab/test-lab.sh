@@ -77,9 +77,11 @@ else
     witness=$(sed -n 's/^lab: fact: pipe_F_GETPIPE_SZ=//p' "$run/lab-console.log")
     # shellcheck disable=SC2046 # the value and os_reported, as $1 and $2
     set -- $(record "$run/records.jsonl" capacity fill_nonblocking pipe capacity)
-    check "pipe capacity = the guest's F_GETPIPE_SZ (lab/guest_facts.c)" "${1:-none}" "${witness:-none}"
+    check "pipe capacity = the guest's F_GETPIPE_SZ (lab/guest_facts.c)" "${1:-none}" \
+        "${witness:-none}"
     check "the record's os_reported F_GETPIPE_SZ = the guest's" "${2:-none}" "${witness:-none}"
-    check "the guest's uname" "$(sed -n 's/^lab: fact: uname_release=//p' "$run/lab-console.log")" "$release"
+    check "the guest's uname" \
+        "$(sed -n 's/^lab: fact: uname_release=//p' "$run/lab-console.log")" "$release"
     check "the guest's pipe-max-size (set on its command line)" \
         "$(jget "$run/run.json" limits pipe_max_size)" 2097152
     # shellcheck disable=SC2046
@@ -123,7 +125,8 @@ if [ -d /sys/module/kvm_pvm ] && [ ! -d /sys/module/kvm_intel ] && [ ! -d /sys/m
     TMPDIR=$work/tmp BUILD=$BUILD sh "$here/lab.sh" --no-host --no-report -c "$work/tiny.yaml" \
         -o "$work/results" --try-kvm --boot-timeout 20 "$kernel" >"$work/kvm" 2>&1
     check "lab.sh exits 0 after the fallback" "$?" 0
-    grep -q "did not boot under KVM in 20 s: trying again emulated (TCG)" "$work/kvm" &&
+    grep -q "did not reach init under KVM (deadline 20 s): trying again emulated (TCG)" \
+        "$work/kvm" &&
         ok "the fallback is said" || bad "no fallback said: $(tail -n 5 "$work/kvm")"
     run=$work/results/lab-$release-2    # lab-$release is the first case's; -2 only a console
     check "the run says emulated" "$(jget "$run/run.json" platform cpu_execution)" \

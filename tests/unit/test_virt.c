@@ -28,7 +28,8 @@ static void test_signatures_tell_kvm_from_tcg(void **state)
 static void test_cpuinfo_flag_is_a_whole_word(void **state)
 {
 	(void)state;
-	assert_int_equal(virt_cpuinfo_hypervisor("processor\t: 0\nflags\t\t: fpu vme hypervisor lahf_lm\n"), 1);
+	assert_int_equal(virt_cpuinfo_hypervisor("processor\t: 0\n"
+						 "flags\t\t: fpu vme hypervisor lahf_lm\n"), 1);
 	assert_int_equal(virt_cpuinfo_hypervisor("flags\t\t: fpu hypervisor\nbugs\t: x\n"), 1);
 	assert_int_equal(virt_cpuinfo_hypervisor("flags\t\t: fpu vme de pse\n"), 0);
 	/* a flag that merely contains the word is not it */
