@@ -45,9 +45,10 @@ int virt_cpuinfo_hypervisor(const char *cpuinfo)
 	while (line && *line) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
-		if (strncmp(line, "flags", 5) == 0 && memchr(line, ':', len)) {
+		const char *colon = memchr(line, ':', len);
+		if (strncmp(line, "flags", 5) == 0 && colon) {
 			/* Whole words only: "hypervisor" must not match inside another flag. */
-			const char *p = memchr(line, ':', len) + 1;
+			const char *p = colon + 1;
 			while (p < line + len) {
 				p += strspn(p, " \t");
 				size_t w = strcspn(p, " \t\n");
