@@ -15,6 +15,7 @@
 #include "sysinfo.h"
 #include "common/util.h"
 #include "exec/exec.h"
+#include "store/virt.h"
 #ifdef HAVE_SCHED_SETAFFINITY
 #include <sched.h>
 #endif
@@ -108,6 +109,7 @@ json_t *platform_facts(void)
 	json_object_set_new(f, "python", command_line(py));
 	json_object_set_new(f, "cpufreq_governor",
 			    sysctl_str("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"));
+	virt_add_facts(f); /* a VM's timings are the VM's: say whether this is one */
 	return f;
 }
 
