@@ -21,19 +21,34 @@
 #include "common/util.h"
 
 
+/* How a run's CPU executed it: natively, in a VM with hardware virtualization, or emulated
+ * (run.json platform.cpu_execution, runner/store/virt.c); "?" for runs from before it. */
+static const char *execution(json_t *platform)
+{
+	return meta_str(platform, "cpu_execution");
+}
+
 static void runs_table(struct doc *d, struct run_in *r, int n)
 {
 	static const char *const hd[] = { "run", "directory", "host", "OS", "kernel", "CPU",
-					  "started", "status" };
-	doc_table(d, 8, hd);
+					  "executed", "started", "status" };
+	int vms = 0;
+	doc_table(d, 9, hd);
 	for (int i = 0; i < n; i++) {
 		json_t *p = json_object_get(r[i].meta, "platform");
-		const char *cells[8] = { r[i].label, r[i].dir, meta_str(r[i].meta, "host"),
-					 meta_str(p, "os_release"), meta_str(p, "kernel"), meta_str(p, "cpu_model"),
+		const char *cells[9] = { r[i].label, r[i].dir, meta_str(r[i].meta, "host"),
+					 meta_str(p, "os_release"), meta_str(p, "kernel"),
+					 meta_str(p, "cpu_model"), execution(p),
 					 meta_str(r[i].meta, "started"), meta_str(r[i].meta, "status") };
 		doc_row(d, cells);
+		vms += json_is_true(json_object_get(p, "virtual_machine"));
 	}
 	doc_table_end(d);
+	if (vms)
+		doc_warn(d, "Some runs ran inside a virtual machine (column executed): their timings "
+			    "are the VM's, and an emulated CPU's are many times slower than any "
+			    "hardware; their facts (capacities, limits, what blocks) are their kernel's "
+			    "own.");
 }
 
 /* One row per kernel limit; "≠" marks a limit that differs between runs. */
