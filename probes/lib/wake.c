@@ -23,7 +23,9 @@
 #ifdef HAVE_FUTEX
 /* Sleep until seq arrives: announce the sleep, look again, sleep on the old number.  The
  * writer stores the number, then looks for an announcement (both sequentially consistent),
- * so one of the two sees the other: no wake is lost, and none is made for a peer awake. */
+ * so one of the two sees the other: no wake is lost, and none is made for a peer that has
+ * not announced a sleep (one that announced, then saw the number arrive, may get a wake it
+ * did not need: wakes can exceed sleeps by those). */
 static void futex_wait(struct wake_pair *w, int d, uint32_t seq)
 {
 	struct wake_box *b = &w->box[d];

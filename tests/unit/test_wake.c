@@ -101,7 +101,11 @@ static void test_hands_messages_over(void **state)
 		uint64_t made = w->box[0].wakes + w->box[1].wakes;
 		print_message("%s: %llu sleeps, %llu wakes\n", ops->name,
 			      (unsigned long long)sleeps, (unsigned long long)made);
-		assert_true(made <= sleeps);
+		/* A wake is made only for a peer that announced a sleep, at most one per post
+		 * (ROUNDS each way).  Not "wakes <= sleeps": a peer that announced, then saw the
+		 * number arrive, does not sleep, yet the writer that saw its announcement wakes
+		 * it (under valgrind: 3922 wakes for 3921 sleeps). */
+		assert_true(made <= 2 * ROUNDS);
 	}
 	wake_close(ops, w);
 	for (int d = 0; d < 2; d++) {
