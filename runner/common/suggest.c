@@ -25,7 +25,7 @@ const char *join_names(const char *const *names, char *buf, size_t len)
 
 void add_name(const char **names, int *n, int max, const char *s)
 {
-	for (int i = 0; i < *n; i++)
+	for (int i = 0; s && i < *n; i++)
 		if (!strcmp(names[i], s))
 			return;
 	if (s && *n < max - 1)

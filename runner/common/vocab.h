@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-/* NULL-terminated lists of the words a record may use (DESIGN of a record: README "Records"). */
+/* NULL-terminated lists of the words a record may use (README "Results"). */
 extern const char *const vocab_units[];		/* ns, bytes, bytes_per_s, ... */
 extern const char *const vocab_directions[];	/* lower, higher, none */
 /* The statuses, in the order of the summary's counts: ok, unsupported, failed, timeout. */

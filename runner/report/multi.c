@@ -21,15 +21,11 @@
 #include "common/util.h"
 
 
-/* How a run's CPU executed it: natively, in a VM with hardware virtualization, or emulated
- * (run.json platform.cpu_execution, runner/store/virt.c); "?" for runs from before it. */
-static const char *execution(json_t *platform)
-{
-	return meta_str(platform, "cpu_execution");
-}
 
 static void runs_table(struct doc *d, struct run_in *r, int n)
 {
+	/* executed: natively, in a VM with hardware virtualization, or emulated (run.json
+	 * platform.cpu_execution, store/virt.c); "?" for runs from before it. */
 	static const char *const hd[] = { "run", "directory", "host", "OS", "kernel", "CPU",
 					  "executed", "started", "status" };
 	int vms = 0;
@@ -38,7 +34,7 @@ static void runs_table(struct doc *d, struct run_in *r, int n)
 		json_t *p = json_object_get(r[i].meta, "platform");
 		const char *cells[9] = { r[i].label, r[i].dir, meta_str(r[i].meta, "host"),
 					 meta_str(p, "os_release"), meta_str(p, "kernel"),
-					 meta_str(p, "cpu_model"), execution(p),
+					 meta_str(p, "cpu_model"), meta_str(p, "cpu_execution"),
 					 meta_str(r[i].meta, "started"), meta_str(r[i].meta, "status") };
 		doc_row(d, cells);
 		vms += json_is_true(json_object_get(p, "virtual_machine"));
@@ -95,7 +91,7 @@ static void figures_table(struct doc *d, struct run_in *r, int n)
 	json_array_foreach(r[0].records, k, rec) {
 		char *key = record_key(rec);
 		if (json_object_get(seen, key) ||
-		    strcmp(json_string_value(json_object_get(rec, "status")), "ok")) {
+		    !str_is(rec, "status", "ok")) {
 			free(key);
 			continue;
 		}
