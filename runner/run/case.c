@@ -18,6 +18,7 @@
 #include "names.h"
 #include "param.h"
 #include "run/run.h"
+#include "store/machine.h"
 #include "store/records.h"
 #include "timing.h"
 
@@ -32,6 +33,9 @@ struct case_run {
 	int lineno;
 	json_t *first_ok;	/* the first ok record, for the summary table */
 	json_t *status_rec;	/* an unsupported/failed record the probe printed itself */
+	json_t *swept;		/* what the sweep removed after it */
+	json_t *pending;	/* the records, held until the machine's state over the case is
+				 * known: each says whether its case was disturbed */
 };
 
 static int same_str(json_t *v, const char *s)
@@ -66,7 +70,7 @@ static int on_line(void *arg, const char *line, size_t len)
 	json_object_set_new(r, "rep", json_integer(C->rep));
 	if (C->pc->interpreter)
 		json_object_set_new(r, "interpreter", json_string(C->pc->interpreter));
-	rundir_append(&C->R->store, r);
+	json_array_append(C->pending, r);
 	C->nrecords++;
 	const char *st = json_string_value(json_object_get(r, "status"));
 	if (strcmp(st, "ok") == 0) {
@@ -224,10 +228,29 @@ static const char *exec_case(struct case_run *C, const char *log, struct exec_ou
 		status = verdict(C, o, log, reason, len);
 	}
 	free_argv(argv);
+	return status;
+}
+
+/* Append the case's records, each with the machine's verdict over the case; a record that
+ * could not be written fails an ok case. */
+static const char *flush_records(struct case_run *C, json_t *machine, const char *status,
+				 char *reason, size_t len)
+{
+	json_t *r;
+	size_t k;
+	json_array_foreach(C->pending, k, r) {
+		json_object_set_new(r, "machine",
+				    json_pack("{s:O, s:O, s:O}", "disturbed",
+					      json_object_get(machine, "disturbed"),
+					      "foreign_cpu_share",
+					      json_object_get(machine, "foreign_cpu_share"),
+					      "steal_share", json_object_get(machine, "steal_share")));
+		rundir_append(&C->R->store, r);
+	}
 	if (C->R->store.write_errno && strcmp(status, "ok") == 0) {
 		snprintf(reason, len, "its records could not all be written: %s",
 			 strerror(C->R->store.write_errno));
-		status = "failed";
+		return "failed";
 	}
 	return status;
 }
@@ -290,29 +313,50 @@ static json_t *case_entry(struct case_run *C, size_t i, const char *status, cons
 	return entry;
 }
 
+/* Run the probe between two readings of the machine; the "machine" object of its case. */
+static json_t *measured_exec(struct case_run *C, const char *log, struct exec_outcome *o,
+			     const char **status, char *reason, size_t len)
+{
+	struct machine_sample before, after;
+	char why[256];
+	int disturbed;
+	int64_t clock_read_ns = timer_overhead_ns();
+	machine_sample(&before);
+	*status = exec_case(C, log, o, reason, len);
+	/* A probe killed before its own clean-up leaves names carrying its group id. */
+	if (o->pid > 0)
+		sweep_group(o->pid, ipc_run_token(), C->swept);
+	machine_sample(&after);
+	return machine_case(&before, &after, json_object_get(C->R->meta, "machine"),
+			    clock_read_ns, &disturbed, why, sizeof(why));
+}
+
 int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 {
 	const struct plan_case *pc = &R->cfg.cases[i];
-	struct case_run C = { .R = R, .pc = pc, .rep = rep };
+	struct case_run C = { .R = R, .pc = pc, .rep = rep, .pending = json_array(),
+			      .swept = json_array() };
 	char log_rel[PATH_MAX], log[PATH_MAX * 2], reason[1024], value[64] = "—";
+	const char *status;
 	snprintf(log_rel, sizeof(log_rel), "logs/%03zu-%s-%s%s%s-r%d.log", i, pc->probe->name,
 		 pc->case_name, pc->transport ? "-" : "", pc->transport ? pc->transport : "", rep);
 	snprintf(log, sizeof(log), "%s/%s", R->store.dir, log_rel);
 	progress_case_start(R, pc, rep, done, total);
 	struct exec_outcome o = { 0 };
-	const char *status = exec_case(&C, log, &o, reason, sizeof(reason));
-	/* A probe killed before its own clean-up leaves names carrying its group id. */
-	json_t *swept = json_array();
-	if (o.pid > 0) {
-		sweep_group(o.pid, ipc_run_token(), swept);
+	json_t *machine = measured_exec(&C, log, &o, &status, reason, sizeof(reason));
+	if (o.pid > 0)
 		guard_probe_ended(o.pid);
-	}
+	status = flush_records(&C, machine, status, reason, sizeof(reason));
 	record_ending(&C, status, reason, sizeof(reason));
 	if (C.first_ok)
 		fmt_record_value(C.first_ok, value, sizeof(value));
-	json_array_append_new(R->cases, case_entry(&C, i, status, reason, &o, log_rel, value, swept));
+	json_t *entry = case_entry(&C, i, status, reason, &o, log_rel, value, C.swept);
+	json_object_set_new(entry, "disturbed", json_incref(json_object_get(machine, "disturbed")));
+	json_object_set_new(entry, "machine", machine);
+	json_array_append_new(R->cases, entry);
 	json_decref(C.first_ok);
 	json_decref(C.status_rec);
+	json_decref(C.pending);
 	progress_case_end(R, pc, rep, done, total, status, strcmp(status, "ok") ? reason : value,
 			  o.duration_ns);
 	return vocab_status_index(status);

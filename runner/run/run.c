@@ -30,6 +30,7 @@
 #include "exec/guard.h"
 #include "names.h"
 #include "param.h"
+#include "store/machine.h"
 #include "store/platform.h"
 #include "store/records.h"
 #include "exec/sweep.h"
@@ -109,6 +110,8 @@ static json_t *start_meta(struct run *R, const char *argv0)
 			      "parsed", R->cfg.json, "plan", "cases", (json_int_t)R->cfg.ncases,
 			      "repetitions", R->cfg.repetitions, "summary", "cases");
 	free(text);
+	/* The settings a run should not see change; each case records those that did. */
+	json_object_set_new(m, "machine", machine_settings());
 	return m;
 }
 
