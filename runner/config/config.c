@@ -59,8 +59,8 @@ static int find_nul_scalar(struct loader *L)
 
 /* ---- the document ------------------------------------------------------------------------ */
 
-static const char *const top_keys[] = { "name", "repetitions", "timeout", "output", "probes",
-					NULL };
+static const char *const top_keys[] = { "name", "repetitions", "precision", "max_time", "seed",
+					"timeout", "output", "probes", NULL };
 
 static json_t *to_json(struct loader *L, yaml_node_t *n, int depth)
 {
@@ -105,6 +105,45 @@ static char *default_name(const char *path)
 	return n;
 }
 
+/* "precision: 2%" asks for each timing's interval to be that narrow; "max_time: 60s" bounds
+ * what a case may spend trying (it is required with precision: a noisy case would otherwise
+ * repeat for ever); "seed: N" replays a run's order. */
+static int load_precision(struct loader *L, yaml_node_t *root)
+{
+	struct config *cfg = L->cfg;
+	yaml_node_t *p = load_lookup(L, root, "precision"), *t = load_lookup(L, root, "max_time");
+	yaml_node_t *s = load_lookup(L, root, "seed");
+	char *end;
+	if (p) {
+		const char *v = scalar(p);
+		double d = v ? strtod(v, &end) : 0;
+		if (!v || end == v || strcmp(end, "%") || !(d > 0 && d < 100))
+			return load_fail(L, p, "precision", "expected a percentage between 0%% and "
+					 "100%% such as 2%% (the 95%% interval's half-width against "
+					 "the median), got %s", v ? v : node_kind(p));
+		cfg->precision = d / 100;
+		if (!t)
+			return load_fail(L, p, "max_time", "missing: precision needs max_time, the "
+					 "longest a case may spend reaching it (e.g. max_time: 60s)");
+	}
+	if (t && !p)
+		return load_fail(L, t, "max_time", "max_time bounds the repetitions that precision "
+				 "asks for; give precision too (e.g. precision: 2%%)");
+	if (t && load_timeout(L, t, "max_time", &cfg->max_time_ns) < 0)
+		return -1;
+	if (s) {
+		const char *v = scalar(s);
+		unsigned long long x = v ? strtoull(v, &end, 10) : 0;
+		if (!v || end == v || *end || v[0] == '-')
+			return load_fail(L, s, "seed", "expected a non-negative integer (the seed a "
+					 "run.json names, to replay its order), got %s",
+					 v ? v : node_kind(s));
+		cfg->seed = x;
+		cfg->has_seed = 1;
+	}
+	return 0;
+}
+
 static int load_top(struct loader *L, yaml_node_t *root)
 {
 	struct config *cfg = L->cfg;
@@ -138,6 +177,8 @@ static int load_top(struct loader *L, yaml_node_t *root)
 		cfg->repetitions = (int)v.i;
 	}
 
+	if (load_precision(L, root) < 0)
+		return -1;
 	cfg->timeout_ns = DEFAULT_TIMEOUT_NS;
 	n = load_lookup(L, root, "timeout");
 	if (n && load_timeout(L, n, "timeout", &cfg->timeout_ns) < 0)

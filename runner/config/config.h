@@ -14,7 +14,13 @@
 struct config {
 	char *path;
 	char *name;
-	int repetitions;
+	int repetitions;	/* the fixed count; with precision, the least */
+	double precision;	/* the interval's half-width asked of each timing, relative to its
+				 * median (0.02 for "2%"); 0: a fixed count of repetitions */
+	int64_t max_time_ns;	/* with precision: a case's own time, summed over its repetitions,
+				 * after which it stops repeating */
+	int has_seed;		/* seed given: the order of a run to replay */
+	uint64_t seed;
 	int64_t timeout_ns;
 	char *output;		/* results root from the config ("results" when absent) */
 	json_t *json;		/* the config as JSON, for run.json */

@@ -26,6 +26,7 @@
 
 struct case_run {
 	struct run *R;
+	size_t index;		/* in the plan */
 	const struct plan_case *pc;
 	int rep;
 	int nrecords;
@@ -246,6 +247,7 @@ static const char *flush_records(struct case_run *C, json_t *machine, const char
 					      json_object_get(machine, "foreign_cpu_share"),
 					      "steal_share", json_object_get(machine, "steal_share")));
 		rundir_append(&C->R->store, r);
+		sched_note_record(&C->R->sched, C->index, r);
 	}
 	if (C->R->store.write_errno && strcmp(status, "ok") == 0) {
 		snprintf(reason, len, "its records could not all be written: %s",
@@ -334,7 +336,7 @@ static json_t *measured_exec(struct case_run *C, const char *log, struct exec_ou
 int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 {
 	const struct plan_case *pc = &R->cfg.cases[i];
-	struct case_run C = { .R = R, .pc = pc, .rep = rep, .pending = json_array(),
+	struct case_run C = { .R = R, .index = i, .pc = pc, .rep = rep, .pending = json_array(),
 			      .swept = json_array() };
 	char log_rel[PATH_MAX], log[PATH_MAX * 2], reason[1024], value[64] = "—";
 	const char *status;
@@ -357,6 +359,7 @@ int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	json_decref(C.first_ok);
 	json_decref(C.status_rec);
 	json_decref(C.pending);
+	sched_note_case(&R->sched, i, status, o.duration_ns);
 	progress_case_end(R, pc, rep, done, total, status, strcmp(status, "ok") ? reason : value,
 			  o.duration_ns);
 	return vocab_status_index(status);

@@ -235,6 +235,42 @@ static int end_run(struct run *R, size_t done, size_t total)
 	return rc;
 }
 
+/* What the run will do, in one line (and the seed that replays its order). */
+static void print_plan(const struct run *R)
+{
+	const struct config *c = &R->cfg;
+	if (c->precision > 0)
+		printf("ipcprobe: %s: %zu cases, each repeated (at least %d times) until its 95%% "
+		       "interval is within %g%% of its median or it has run %.0f s; seed %llu; into "
+		       "%s\n", c->name, c->ncases, c->repetitions, c->precision * 100,
+		       (double)c->max_time_ns / 1e9, (unsigned long long)R->sched.seed,
+		       R->store.dir);
+	else
+		printf("ipcprobe: %s: %zu cases x %d repetitions, in shuffled rounds (seed %llu) "
+		       "into %s\n", c->name, c->ncases, c->repetitions,
+		       (unsigned long long)R->sched.seed, R->store.dir);
+}
+
+/* The case runs, round by round (schedule.h): each round every case still repeating runs
+ * once, in a fresh shuffled order, so that slow drifts of the machine spread over all cases
+ * rather than landing on one. */
+static void run_rounds(struct run *R, size_t *done, size_t *total)
+{
+	size_t *order = calloc(R->cfg.ncases ? R->cfg.ncases : 1, sizeof(*order)), k;
+	if (!order)
+		abort();
+	while (!exec_stop_signal && !R->store.write_errno && (k = sched_round(&R->sched, order))) {
+		if (*done + k > *total)
+			*total = *done + k;
+		for (size_t j = 0; j < k && !exec_stop_signal && !R->store.write_errno; j++) {
+			size_t i = order[j];
+			R->counts[run_case(R, i, R->sched.c[i].reps, (*done)++, *total)]++;
+		}
+	}
+	free(order);
+	json_object_set_new(R->meta, "schedule", sched_json(&R->sched, &R->cfg));
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run R;
@@ -255,20 +291,18 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_BAD_INPUT;
 	}
+	sched_init(&R.sched, &R.cfg);
 	if (start_run(&R, argv[0], out) < 0) {
+		sched_free(&R.sched);
 		json_decref(R.meta);
 		config_free(&R.cfg);
 		return EXIT_BAD_INPUT;
 	}
 	size_t total = R.cfg.ncases * (size_t)R.cfg.repetitions, done = 0;
-	printf("ipcprobe: %s: %zu cases x %d repetitions into %s\n", R.cfg.name, R.cfg.ncases,
-	       R.cfg.repetitions, R.store.dir);
-	/* Repetitions interleave the cases: each repetition is an independent process run, and
-	 * slow drifts of the machine spread over all cases rather than landing on one. */
-	for (int rep = 0; rep < R.cfg.repetitions && !exec_stop_signal && !R.store.write_errno; rep++)
-		for (size_t i = 0; i < R.cfg.ncases && !exec_stop_signal && !R.store.write_errno; i++)
-			R.counts[run_case(&R, i, rep, done++, total)]++;
+	print_plan(&R);
+	run_rounds(&R, &done, &total);
 	int rc = end_run(&R, done, total);
+	sched_free(&R.sched);
 	json_decref(R.meta);
 	config_free(&R.cfg);
 	if (exec_stop_signal)

@@ -9,6 +9,7 @@
 
 #include "common/vocab.h"
 #include "config/config.h"
+#include "run/schedule.h"
 #include "store/rundir.h"
 
 struct run {
@@ -17,11 +18,13 @@ struct run {
 	json_t *meta;		/* run.json */
 	json_t *cases;		/* run.json "cases" */
 	int counts[ST_COUNT];	/* case runs per status */
+	struct sched sched;	/* the order of case runs, and when each case is done */
 	int64_t t0;
 	int fancy;		/* the terminal takes \r and colour (progress.c) */
 };
 
-/* case.c: run plan case i, repetition rep (the done-th of total); returns its status (ST_*). */
+/* case.c: run plan case i, repetition rep (the done-th of total), and tell the schedule how it
+ * went; returns its status (ST_*). */
 int run_case(struct run *R, size_t i, int rep, size_t done, size_t total);
 
 /* progress.c: what the terminal shows.  On a fancy terminal one progress line rewritten in
