@@ -60,7 +60,7 @@ static int find_nul_scalar(struct loader *L)
 /* ---- the document ------------------------------------------------------------------------ */
 
 static const char *const top_keys[] = { "name", "repetitions", "precision", "max_time", "seed",
-					"timeout", "output", "probes", NULL };
+					"order", "timeout", "output", "probes", NULL };
 
 static json_t *to_json(struct loader *L, yaml_node_t *n, int depth)
 {
@@ -105,7 +105,8 @@ static char *default_name(const char *path)
 	return n;
 }
 
-/* "precision: 2%" asks for each timing's interval to be that narrow; "max_time: 60s" bounds
+/* "order: plan" keeps the config's order in each round (shuffled is the default);
+ * "precision: 2%" asks for each timing's interval to be that narrow; "max_time: 60s" bounds
  * what a case may spend trying (it is required with precision: a noisy case would otherwise
  * repeat for ever); "seed: N" replays a run's order. */
 static int load_precision(struct loader *L, yaml_node_t *root)
@@ -131,6 +132,12 @@ static int load_precision(struct loader *L, yaml_node_t *root)
 				 "asks for; give precision too (e.g. precision: 2%%)");
 	if (t && load_timeout(L, t, "max_time", &cfg->max_time_ns) < 0)
 		return -1;
+	yaml_node_t *o = load_lookup(L, root, "order");
+	if (o && (!scalar(o) || (strcmp(scalar(o), "shuffled") && strcmp(scalar(o), "plan"))))
+		return load_fail(L, o, "order", "expected shuffled (the default: each round in a "
+				 "fresh random order) or plan (the config's order), got %s",
+				 scalar(o) ? scalar(o) : node_kind(o));
+	cfg->plan_order = o && !strcmp(scalar(o), "plan");
 	if (s) {
 		const char *v = scalar(s);
 		unsigned long long x = v ? strtoull(v, &end, 10) : 0;

@@ -19,6 +19,7 @@ struct config {
 				 * median (0.02 for "2%"); 0: a fixed count of repetitions */
 	int64_t max_time_ns;	/* with precision: a case's own time, summed over its repetitions,
 				 * after which it stops repeating */
+	int plan_order;		/* order: plan (each round in the plan's order, not shuffled) */
 	int has_seed;		/* seed given: the order of a run to replay */
 	uint64_t seed;
 	int64_t timeout_ns;

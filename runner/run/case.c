@@ -35,8 +35,6 @@ struct case_run {
 	json_t *first_ok;	/* the first ok record, for the summary table */
 	json_t *status_rec;	/* an unsupported/failed record the probe printed itself */
 	json_t *swept;		/* what the sweep removed after it */
-	json_t *pending;	/* the records, held until the machine's state over the case is
-				 * known: each says whether its case was disturbed */
 };
 
 static int same_str(json_t *v, const char *s)
@@ -69,9 +67,13 @@ static int on_line(void *arg, const char *line, size_t len)
 		return 1;
 	}
 	json_object_set_new(r, "rep", json_integer(C->rep));
+	/* Its case run's entry in run.json "cases", which says what the machine was doing: the
+	 * record is written now (the runner holds one line at a time), the entry at the end. */
+	json_object_set_new(r, "case_run", json_integer((json_int_t)json_array_size(C->R->cases)));
 	if (C->pc->interpreter)
 		json_object_set_new(r, "interpreter", json_string(C->pc->interpreter));
-	json_array_append(C->pending, r);
+	rundir_append(&C->R->store, r);
+	sched_note_record(&C->R->sched, C->index, r);
 	C->nrecords++;
 	const char *st = json_string_value(json_object_get(r, "status"));
 	if (strcmp(st, "ok") == 0) {
@@ -232,23 +234,9 @@ static const char *exec_case(struct case_run *C, const char *log, struct exec_ou
 	return status;
 }
 
-/* Append the case's records, each with the machine's verdict over the case; a record that
- * could not be written fails an ok case. */
-static const char *flush_records(struct case_run *C, json_t *machine, const char *status,
-				 char *reason, size_t len)
+/* A record that could not be written fails an ok case. */
+static const char *check_written(struct case_run *C, const char *status, char *reason, size_t len)
 {
-	json_t *r;
-	size_t k;
-	json_array_foreach(C->pending, k, r) {
-		json_object_set_new(r, "machine",
-				    json_pack("{s:O, s:O, s:O}", "disturbed",
-					      json_object_get(machine, "disturbed"),
-					      "foreign_cpu_share",
-					      json_object_get(machine, "foreign_cpu_share"),
-					      "steal_share", json_object_get(machine, "steal_share")));
-		rundir_append(&C->R->store, r);
-		sched_note_record(&C->R->sched, C->index, r);
-	}
 	if (C->R->store.write_errno && strcmp(status, "ok") == 0) {
 		snprintf(reason, len, "its records could not all be written: %s",
 			 strerror(C->R->store.write_errno));
@@ -269,6 +257,8 @@ static void record_ending(struct case_run *C, const char *status, char *reason, 
 					       pc->params_json, pc->metric, pc->unit, pc->direction,
 					       status, reason);
 		json_object_set_new(r, "rep", json_integer(C->rep));
+		json_object_set_new(r, "case_run",
+				    json_integer((json_int_t)json_array_size(C->R->cases)));
 		if (pc->interpreter)
 			json_object_set_new(r, "interpreter", json_string(pc->interpreter));
 		rundir_append(&C->R->store, r);
@@ -336,8 +326,7 @@ static json_t *measured_exec(struct case_run *C, const char *log, struct exec_ou
 int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 {
 	const struct plan_case *pc = &R->cfg.cases[i];
-	struct case_run C = { .R = R, .index = i, .pc = pc, .rep = rep, .pending = json_array(),
-			      .swept = json_array() };
+	struct case_run C = { .R = R, .index = i, .pc = pc, .rep = rep, .swept = json_array() };
 	char log_rel[PATH_MAX], log[PATH_MAX * 2], reason[1024], value[64] = "—";
 	const char *status;
 	snprintf(log_rel, sizeof(log_rel), "logs/%03zu-%s-%s%s%s-r%d.log", i, pc->probe->name,
@@ -348,7 +337,7 @@ int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	json_t *machine = measured_exec(&C, log, &o, &status, reason, sizeof(reason));
 	if (o.pid > 0)
 		guard_probe_ended(o.pid);
-	status = flush_records(&C, machine, status, reason, sizeof(reason));
+	status = check_written(&C, status, reason, sizeof(reason));
 	record_ending(&C, status, reason, sizeof(reason));
 	if (C.first_ok)
 		fmt_record_value(C.first_ok, value, sizeof(value));
@@ -358,7 +347,6 @@ int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	json_array_append_new(R->cases, entry);
 	json_decref(C.first_ok);
 	json_decref(C.status_rec);
-	json_decref(C.pending);
 	sched_note_case(&R->sched, i, status, o.duration_ns);
 	progress_case_end(R, pc, rep, done, total, status, strcmp(status, "ok") ? reason : value,
 			  o.duration_ns);

@@ -246,8 +246,9 @@ static void print_plan(const struct run *R)
 		       (double)c->max_time_ns / 1e9, (unsigned long long)R->sched.seed,
 		       R->store.dir);
 	else
-		printf("ipcprobe: %s: %zu cases x %d repetitions, in shuffled rounds (seed %llu) "
-		       "into %s\n", c->name, c->ncases, c->repetitions,
+		printf("ipcprobe: %s: %zu cases x %d repetitions, in %s rounds (seed %llu) into "
+		       "%s\n", c->name, c->ncases, c->repetitions,
+		       c->plan_order ? "plan-ordered" : "shuffled",
 		       (unsigned long long)R->sched.seed, R->store.dir);
 }
 

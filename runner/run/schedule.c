@@ -59,6 +59,7 @@ void sched_init(struct sched *S, const struct config *cfg)
 	S->precision = cfg->precision;
 	S->max_time_ns = cfg->max_time_ns;
 	S->min_reps = cfg->repetitions;
+	S->plan_order = cfg->plan_order;
 }
 
 void sched_free(struct sched *S)
@@ -74,7 +75,7 @@ size_t sched_round(struct sched *S, size_t *order)
 	for (size_t i = 0; i < S->n; i++)
 		if (!S->c[i].ended)
 			order[k++] = i;
-	for (size_t j = k; j > 1; j--) {
+	for (size_t j = k; j > 1 && !S->plan_order; j--) {
 		size_t r = (size_t)below(&S->state, j), t = order[j - 1];
 		order[j - 1] = order[r];
 		order[r] = t;
@@ -169,6 +170,7 @@ json_t *sched_json(const struct sched *S, const struct config *cfg)
 						       "ended", c->ended));
 	}
 	return json_pack("{s:I, s:s, s:i, s:o, s:o, s:o}", "seed", (json_int_t)S->seed, "order",
+			 S->plan_order ? "rounds; each round in the config's order (order: plan)" :
 			 "rounds; each round's order shuffled (Fisher-Yates, splitmix64 from the "
 			 "seed)", "min_repetitions", S->min_reps, "precision",
 			 S->precision > 0 ? json_real(S->precision) : json_null(), "max_time_s",

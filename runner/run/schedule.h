@@ -3,7 +3,8 @@
  * Rounds: each round runs every case still repeating once, in an order shuffled afresh from
  * the run's seed (Fisher-Yates driven by splitmix64, so a seed replays the same order on any
  * platform).  A drift of the machine then lands on all cases alike, and no case always follows
- * the same neighbour (whose page cache or frequency state it would inherit).
+ * the same neighbour (whose page cache or frequency state it would inherit).  "order: plan"
+ * keeps the config's order instead (a test that stops a run at a known case needs it).
  *
  * A case ends after the config's repetitions, unless the config asks for precision: then it
  * repeats until every timing it records has a 95% interval (ci.h, over its repetitions'
@@ -33,6 +34,7 @@ struct sched {
 	double precision;
 	int64_t max_time_ns;
 	int min_reps;
+	int plan_order;		/* the config asked for its own order: no shuffle */
 };
 
 /* The seed from cfg, or a fresh one (from /dev/urandom, else the time and pid). */

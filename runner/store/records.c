@@ -200,6 +200,37 @@ json_t *records_load(const char *path, char *err, size_t errlen)
 	return load(path, 0, err, errlen);
 }
 
+/* Give each record the verdict of its case run (run.json "cases"[case_run].machine): the
+ * record links to its entry, written when the case ended.  A run.json that is missing,
+ * unreadable or does not hold that entry leaves the record without one: nothing is guessed. */
+static void attach_machine(const char *dir, json_t *recs)
+{
+	char e[256];
+	json_t *meta = records_load_meta(dir, e, sizeof(e)), *r;
+	json_t *cases = json_object_get(meta, "cases");
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		json_t *k = json_object_get(r, "case_run");
+		json_t *entry = json_is_integer(k) && json_integer_value(k) >= 0 ?
+					json_array_get(cases, (size_t)json_integer_value(k)) : NULL;
+		json_t *m = json_object_get(entry, "machine");
+		if (!json_is_object(m) || !json_is_boolean(json_object_get(m, "disturbed")))
+			continue;
+		json_object_set_new(r, "machine",
+				    json_pack("{s:O, s:O, s:O, s:O}", "disturbed",
+					      json_object_get(m, "disturbed"), "why",
+					      json_object_get(m, "disturbed_why"), "foreign_cpu_share",
+					      json_object_get(m, "foreign_cpu_share"), "steal_share",
+					      json_object_get(m, "steal_share")));
+	}
+	json_decref(meta);
+}
+
+int record_disturbed(json_t *r)
+{
+	return json_is_true(json_object_get(json_object_get(r, "machine"), "disturbed"));
+}
+
 json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen)
 {
 	char path[4096];
@@ -217,7 +248,10 @@ json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen
 	}
 	if (partial)
 		*partial = part;
-	return load(path, part, err, errlen);
+	json_t *recs = load(path, part, err, errlen);
+	if (recs)
+		attach_machine(dir, recs);
+	return recs;
 }
 
 json_t *records_load_meta(const char *dir, char *err, size_t errlen)

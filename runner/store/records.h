@@ -26,8 +26,13 @@ json_t *records_load(const char *path, char *err, size_t errlen);
 
 /* The records of a run directory: records.jsonl, or records.jsonl.partial when the runner
  * was killed (whose cut last line, if any, is dropped).  *partial (may be NULL) says which.
+ * Each record whose "case_run" names an entry of run.json "cases" gets that entry's verdict
+ * as "machine": {"disturbed", "why", "foreign_cpu_share", "steal_share"}.
  * NULL with err on failure. */
 json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen);
+/* 1 when the record's case run was disturbed (its "machine" says so). */
+int record_disturbed(json_t *r);
+
 /* DIR/run.json, refused when it is a link, not a regular file, not JSON or of an unknown
  * schema (NULL with err); an empty object when the run has none (killed at once). */
 json_t *records_load_meta(const char *dir, char *err, size_t errlen);

@@ -11,6 +11,7 @@ fail() { echo "test_signals: $*" >&2; exit 1; }
 
 cat > "$tmp/c.yaml" <<YAML
 timeout: 60s
+order: plan
 probes:
   - probe: selftest
     cases: [ok, hang]
@@ -47,6 +48,7 @@ ps -eo comm= | grep -qx selftest && fail "a selftest process survived the interr
 # SIGTERM while a probe that has printed its record ends whole on its own: the case is ok,
 # not also failed (issue 15); the run is incomplete (stopped before the next case).
 cat > "$tmp/l.yaml" <<YAML
+order: plan
 probes:
   - probe: selftest
     cases: [linger, ok]
@@ -78,6 +80,7 @@ sleep 3
 SH
 chmod +x "$tmp/bin/gnuplot"
 cat > "$tmp/r.yaml" <<YAML
+order: plan
 probes:
   - probe: capacity
     cases: [fill_nonblocking]

@@ -11,6 +11,7 @@ fail() { echo "test_sweep: $*" >&2; exit 1; }
 
 cat > "$tmp/c.yaml" <<YAML
 timeout: 60s
+order: plan
 probes:
   - probe: latency
     cases: [roundtrip]
