@@ -1,15 +1,22 @@
 /* compare.c - `ipcprobe compare BASE NEW`: regressions and improvements between two runs, with
- * an exit status for CI; and `ipcprobe export`: the records in formats CI dashboards read.
+ * an exit status for CI.
  *
- * The rule, for a timing (direction lower or higher) measured in both runs:
- *   - the samples are the per-repetition values, each an independent process run;
- *   - change = how much worse NEW's median is than BASE's (a fraction; negative is better);
- *   - noise  = the larger relative spread, (max - min) / median, of the two runs' samples
- *     (with 5 or more, less the most extreme sample at each end): what the machine itself
- *     shows between repetitions of the same code;
- *   - a regression needs all three: Mann-Whitney p < alpha, change > threshold, change > noise.
- * Two runs of the same binary on a noisy machine differ by 20-30%; a p-value alone flags that.
- * When the samples are too few for p ever to fall below alpha, the verdict says so.
+ * The rules, in the order they decide, for a figure measured in both runs (the verdict's
+ * "rule" names the one that decided):
+ *   1. disturbed: repetitions of a timing (or a ratio of timings; a fact does not move with
+ *      the load) whose case run was disturbed (run.json: someone else's CPU time
+ *      or a hypervisor's steal, store/machine.h) are left out; a figure with none left on a
+ *      side is "disturbed: not judged", and the gate fails unless --allow-disturbed.
+ *   2. intervals: each side's median gets its distribution-free 95% interval over its
+ *      repetitions (ci.h; with 5 repetitions that is min..max at 93.8%, said as such).  Two
+ *      intervals that overlap never make a regression, an improvement or a change.
+ *   3. for a timing (direction lower or higher): Mann-Whitney p < alpha, and the change (how
+ *      much worse NEW's median is, a fraction) beyond both the threshold and the noise (the
+ *      larger relative spread of either run's repetitions, less the most extreme at each end
+ *      once there are 5): what the machine itself shows between repetitions of the same code.
+ *      When the repetitions are too few for p ever to fall below alpha, the verdict says so.
+ *   4. for a figure without a direction (a fact such as a capacity, or a ratio of two
+ *      timings): "changed" when the intervals are apart; a fact's interval is its one value.
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +24,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "ci.h"
 #include "compare/mwu.h"
 #include "param.h"
 #include "store/records.h"
@@ -28,7 +36,8 @@
 struct entry {
 	char *key;
 	json_t *sample;		/* one record, for names, unit and direction */
-	json_t *vals[2];	/* ok values per run */
+	json_t *vals[2];	/* ok values per run, from undisturbed case runs */
+	int disturbed[2];	/* ok values left out per run: their case run was disturbed */
 	int failed[2];		/* failed or timed-out records per run */
 	int present[2];
 };
@@ -61,6 +70,15 @@ static struct entry *find_or_add(struct comparison *c, char *key, json_t *r)
 	return e;
 }
 
+/* A timing, or a ratio of timings, moves with the machine's load; a fact (a capacity, a
+ * limit, a count) does not, so a disturbed case run still tells it. */
+static int load_sensitive(json_t *r)
+{
+	const char *dir = json_string_value(json_object_get(r, "direction"));
+	const char *unit = json_string_value(json_object_get(r, "unit"));
+	return (dir && strcmp(dir, "none")) || (unit && !strcmp(unit, "ratio"));
+}
+
 static void add_run(struct comparison *c, json_t *recs, int run)
 {
 	json_t *r;
@@ -69,21 +87,22 @@ static void add_run(struct comparison *c, json_t *recs, int run)
 		struct entry *e = find_or_add(c, record_key(r), r);
 		const char *st = json_string_value(json_object_get(r, "status"));
 		e->present[run] = 1;
-		if (!strcmp(st, "ok"))
+		if (!strcmp(st, "ok") && record_disturbed(r) && load_sensitive(r))
+			e->disturbed[run]++;
+		else if (!strcmp(st, "ok"))
 			json_array_append(e->vals[run], json_object_get(r, "value"));
 		else if (!strcmp(st, "failed") || !strcmp(st, "timeout"))
 			e->failed[run]++;
 	}
 }
 
-static size_t to_doubles(json_t *a, double *out)
-{
-	json_t *v;
-	size_t i;
-	json_array_foreach(a, i, v)
-		out[i] = json_number_value(v);
-	return json_array_size(a);
-}
+/* One run's side of a figure: its values sorted, median, interval and spread. */
+struct side {
+	double *v;
+	size_t n;
+	double median, spread;
+	struct median_ci ci;
+};
 
 static int cmp_d(const void *a, const void *b)
 {
@@ -91,75 +110,149 @@ static int cmp_d(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_d);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* The relative spread of sorted samples: (max - min) / median, without the most extreme sample
  * at each end once there are 5 or more.  One stray repetition (this VM's round trips are
  * bimodal: 15 us or 90 us) must not make every real change look like noise. */
-static double spread(double *sorted, size_t n, double med)
+static double spread(const double *sorted, size_t n, double med)
 {
 	size_t trim = n >= 5 ? 1 : 0;
 	return n > 1 && med != 0 ? (sorted[n - 1 - trim] - sorted[trim]) / fabs(med) : 0;
 }
 
-/* Decide one entry: fills the verdict and figures; returns 1 for a regression that fails CI. */
-static int judge(struct entry *e, double threshold, json_t *out)
+static void side_of(json_t *vals, struct side *s)
+{
+	json_t *v;
+	size_t i;
+	s->n = json_array_size(vals);
+	s->v = malloc((s->n ? s->n : 1) * sizeof(double));
+	json_array_foreach(vals, i, v)
+		s->v[i] = json_number_value(v);
+	qsort(s->v, s->n, sizeof(double), cmp_d);
+	s->median = s->n % 2 ? s->v[s->n / 2] : (s->v[s->n / 2 - 1] + s->v[s->n / 2]) / 2;
+	s->spread = spread(s->v, s->n, s->median);
+	ci_median(s->v, s->n, CI_LEVEL, &s->ci);
+}
+
+static json_t *ci_json(const struct side *s)
+{
+	return json_pack("{s:f, s:f, s:f, s:b, s:I}", "lo", s->ci.lo, "hi", s->ci.hi, "level",
+			 s->ci.level, "reached", s->ci.reached, "n", (json_int_t)s->n);
+}
+
+static int overlap(const struct side *a, const struct side *b)
+{
+	return a->ci.lo <= b->ci.hi && b->ci.lo <= a->ci.hi;
+}
+
+/* A timing's verdict by rules 2 and 3 (see the top); the rule that decided into rule. */
+static const char *judge_timing(const struct side *a, const struct side *b, const char *dir,
+				double threshold, json_t *res, char *rule, size_t len, int *bad)
+{
+	double u, p = mwu_p(a->v, a->n, b->v, b->n, &u), min_p = mwu_min_p(a->n, b->n);
+	double noise = fmax(a->spread, b->spread), bar = fmax(threshold, noise);
+	double change = !strcmp(dir, "higher") ?
+				(b->median != 0 ? a->median / b->median - 1 : INFINITY) :
+				b->median / a->median - 1;
+	json_object_set_new(res, "p", json_real(p));
+	json_object_set_new(res, "u", json_real(u));
+	json_object_set_new(res, "noise", json_real(noise));
+	json_object_set_new(res, "worse_by", isfinite(change) ? json_real(change) : json_null());
+	if (min_p >= ALPHA) {
+		snprintf(rule, len, "%zu and %zu repetitions cannot give p < %.2f", a->n, b->n, ALPHA);
+		return "too few repetitions";
+	}
+	if (overlap(a, b)) {
+		snprintf(rule, len, "the medians' intervals overlap");
+		return "no significant change";
+	}
+	if (p >= ALPHA) {
+		snprintf(rule, len, "Mann-Whitney p = %.3f, not below %.2f", p, ALPHA);
+		return "no significant change";
+	}
+	if (fabs(change) <= bar) {
+		snprintf(rule, len, "%+.1f%% is within the %s (%.0f%%)", 100 * change,
+			 noise > threshold ? "noise of the repetitions" : "threshold", 100 * bar);
+		return "no significant change";
+	}
+	snprintf(rule, len, "intervals apart, p = %.3f, %+.1f%% beyond the threshold %.0f%% and "
+		 "the noise %.0f%%", p, 100 * change, 100 * threshold, 100 * noise);
+	*bad = change > 0;
+	return change > 0 ? "regression" : "improvement";
+}
+
+/* A figure without a direction (rule 4): a fact, or a ratio of two timings. */
+static const char *judge_plain(const struct side *a, const struct side *b, char *rule,
+			       size_t len)
+{
+	if (overlap(a, b)) {
+		snprintf(rule, len, a->median == b->median ? "the same value" :
+				    "the values' intervals overlap");
+		return "unchanged";
+	}
+	snprintf(rule, len, "the values' intervals are apart");
+	return "changed";
+}
+
+/* Rules 1-4 for a figure with ok values on both sides. */
+static const char *judge_values(struct entry *e, double threshold, json_t *res, char *rule,
+				size_t len, int *bad)
 {
 	const char *dir = json_string_value(json_object_get(e->sample, "direction"));
-	json_t *res = json_pack("{s:s, s:s, s:s, s:O, s:O}", "key", e->key, "unit",
+	struct side a, b;
+	side_of(e->vals[0], &a);
+	side_of(e->vals[1], &b);
+	double ratio = a.median != 0 ? b.median / a.median : NAN;
+	json_object_set_new(res, "median_base", json_real(a.median));
+	json_object_set_new(res, "median_new", json_real(b.median));
+	json_object_set_new(res, "ci_base", ci_json(&a));
+	json_object_set_new(res, "ci_new", ci_json(&b));
+	json_object_set_new(res, "ratio", isnan(ratio) ? json_null() : json_real(ratio));
+	const char *verdict = !strcmp(dir, "none") ?
+				      judge_plain(&a, &b, rule, len) :
+				      judge_timing(&a, &b, dir, threshold, res, rule, len, bad);
+	free(a.v);
+	free(b.v);
+	return verdict;
+}
+
+/* Decide one entry: fills the verdict, the rule that decided it and the figures; returns 1
+ * for a regression that fails CI.  *undisturbable counts a figure no undisturbed repetition
+ * of one run measured. */
+static int judge(struct entry *e, double threshold, json_t *out, int *undisturbable)
+{
+	json_t *res = json_pack("{s:s, s:s, s:s, s:O, s:O, s:[i, i]}", "key", e->key, "unit",
 				json_string_value(json_object_get(e->sample, "unit")), "direction",
-				dir, "base", e->vals[0], "new", e->vals[1]);
+				json_string_value(json_object_get(e->sample, "direction")), "base",
+				e->vals[0], "new", e->vals[1], "disturbed_left_out", e->disturbed[0],
+				e->disturbed[1]);
 	const char *verdict;
+	char rule[256] = "";
 	int bad = 0;
 	size_t n = json_array_size(e->vals[0]), m = json_array_size(e->vals[1]);
 	if (!e->present[0] || !e->present[1]) {
 		verdict = e->present[0] ? "removed" : "added";
-	} else if (!e->failed[0] && e->failed[1] && m == 0) {
+		snprintf(rule, sizeof(rule), "in one run only");
+	} else if (!e->failed[0] && e->failed[1] && m == 0 && !e->disturbed[1]) {
 		verdict = "regression (now failing)";
+		snprintf(rule, sizeof(rule), "every repetition of NEW failed");
 		bad = 1;
 	} else if (e->failed[0] && !e->failed[1] && m > 0) {
 		verdict = "improvement (no longer failing)";
+		snprintf(rule, sizeof(rule), "BASE failed, NEW did not");
+	} else if ((n == 0 && e->disturbed[0]) || (m == 0 && e->disturbed[1])) {
+		verdict = "disturbed: not judged";
+		snprintf(rule, sizeof(rule), "every repetition of %s was disturbed (%d)",
+			 n == 0 && e->disturbed[0] ? "BASE" : "NEW",
+			 n == 0 && e->disturbed[0] ? e->disturbed[0] : e->disturbed[1]);
+		(*undisturbable)++;
 	} else if (n == 0 || m == 0) {
 		verdict = "not measured in both";
+		snprintf(rule, sizeof(rule), "no ok value in %s", n == 0 ? "BASE" : "NEW");
 	} else {
-		double *a = malloc(n * sizeof(double)), *b = malloc(m * sizeof(double));
-		to_doubles(e->vals[0], a);
-		to_doubles(e->vals[1], b);
-		double u, p = mwu_p(a, n, b, m, &u);
-		double ma = median(a, n), mb = median(b, m);
-		double noise = fmax(spread(a, n, ma), spread(b, m, mb));
-		double ratio = ma != 0 ? mb / ma : NAN;
-		double change = !strcmp(dir, "higher") ? (mb != 0 ? ma / mb - 1 : INFINITY) :
-							ratio - 1;
-		json_object_set_new(res, "median_base", json_real(ma));
-		json_object_set_new(res, "median_new", json_real(mb));
-		json_object_set_new(res, "ratio", isnan(ratio) ? json_null() : json_real(ratio));
-		if (!strcmp(dir, "none")) {
-			verdict = ma == mb ? "unchanged" : "changed";
-		} else {
-			double min_p = mwu_min_p(n, m), bar = fmax(threshold, noise);
-			json_object_set_new(res, "p", json_real(p));
-			json_object_set_new(res, "u", json_real(u));
-			json_object_set_new(res, "noise", json_real(noise));
-			json_object_set_new(res, "worse_by", isinf(change) ? json_null() :
-									     json_real(change));
-			if (min_p >= ALPHA)
-				verdict = "too few repetitions";
-			else if (p < ALPHA && change > bar)
-				verdict = "regression", bad = 1;
-			else if (p < ALPHA && -change > bar)
-				verdict = "improvement";
-			else
-				verdict = "no significant change";
-		}
-		free(a);
-		free(b);
+		verdict = judge_values(e, threshold, res, rule, sizeof(rule), &bad);
 	}
 	json_object_set_new(res, "verdict", json_string(verdict));
+	json_object_set_new(res, "rule", json_string(rule));
 	json_array_append_new(out, res);
 	return bad;
 }
@@ -177,18 +270,19 @@ static void print_text(json_t *results, int md, double threshold, int regression
 	size_t i, unchanged = 0;
 	if (md)
 		printf("**ipcprobe compare**: %d regression%s (threshold %.0f%%, p < %.2f, beyond the "
-		       "noise of the repetitions)\n\n| verdict | what | base | new | worse by | p | "
-		       "noise |\n|---|---|---|---|---|---|---|\n",
+		       "noise of the repetitions, outside both 95%% intervals)\n\n| verdict | what | base | "
+		       "new | worse by | p | noise | decided by |\n|---|---|---|---|---|---|---|---|\n",
 		       regressions, regressions == 1 ? "" : "s", threshold * 100, ALPHA);
 	else
-		printf("%-26s %-64s %14s %14s %9s %7s %7s\n", "verdict", "what", "base", "new",
-		       "worse by", "p", "noise");
+		printf("%-26s %-64s %14s %14s %9s %7s %7s  %s\n", "verdict", "what", "base", "new",
+		       "worse by", "p", "noise", "decided by");
 	/* Regressions first, then improvements and changes, then the rest. */
 	for (int pass = 0; pass < 3; pass++) {
 		json_array_foreach(results, i, r) {
 			const char *v = json_string_value(json_object_get(r, "verdict"));
 			int rank = !strncmp(v, "regression", 10) ? 0 :
 				   (!strncmp(v, "improvement", 11) || !strcmp(v, "changed") ||
+				    !strncmp(v, "disturbed", 9) ||
 				    !strcmp(v, "added") || !strcmp(v, "removed") ||
 				    !strcmp(v, "too few repetitions")) ? 1 : 2;
 			if (rank != pass)
@@ -207,14 +301,15 @@ static void print_text(json_t *results, int md, double threshold, int regression
 				snprintf(z, sizeof(z), "%.0f%%",
 					 100 * json_number_value(json_object_get(r, "noise")));
 			const char *key = json_string_value(json_object_get(r, "key"));
+			const char *rule = json_string_value(json_object_get(r, "rule"));
 			if (md)
-				printf("| %s | `%s` | %s | %s | %s | %s | %s |\n", v, key,
+				printf("| %s | `%s` | %s | %s | %s | %s | %s | %s |\n", v, key,
 				       fig(r, "median_base", b, sizeof(b)),
-				       fig(r, "median_new", n, sizeof(n)), w, p, z);
+				       fig(r, "median_new", n, sizeof(n)), w, p, z, rule);
 			else
-				printf("%-26s %-64.64s %14s %14s %9s %7s %7s\n", v, key,
+				printf("%-26s %-64.64s %14s %14s %9s %7s %7s  %s\n", v, key,
 				       fig(r, "median_base", b, sizeof(b)),
-				       fig(r, "median_new", n, sizeof(n)), w, p, z);
+				       fig(r, "median_new", n, sizeof(n)), w, p, z, rule);
 		}
 	}
 	if (md)
@@ -296,20 +391,49 @@ static int add_runs(struct comparison *c, const char *const dirs[2], json_t *pro
 }
 
 /* Why the gate fails when no figure regressed, with the option that would judge anyway. */
-static void say_why_failing(int incomplete, int missing)
+static void say_why_failing(int incomplete, int missing, int disturbed)
 {
-	fprintf(stderr, "ipcprobe compare: failing: %s%s%s\n",
+	fprintf(stderr, "ipcprobe compare: failing: %s%s%s%s%s\n",
 		incomplete ? "a run is incomplete or lost records (--allow-incomplete to judge "
 			     "anyway)" : "",
-		incomplete && missing ? "; " : "",
+		incomplete && (missing || disturbed) ? "; " : "",
 		missing ? "figures of BASE are missing from NEW (--allow-missing when cases were "
-			  "removed on purpose)" : "");
+			  "removed on purpose)" : "",
+		missing && disturbed ? "; " : "",
+		disturbed ? "figures could not be judged: every repetition of a run was disturbed "
+			    "by other work on the machine (run again on a quiet machine, or "
+			    "--allow-disturbed)" : "");
+}
+
+/* Judge every figure; returns the regressions, and counts the figures missing from NEW and
+ * those no undisturbed repetition measured, each said as a problem. */
+static int judge_all(struct comparison *c, double threshold, json_t *results,
+		     json_t *problems, int *missing, int *undisturbable)
+{
+	int regressions = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		regressions += judge(&c->e[i], threshold, results, undisturbable);
+		*missing += c->e[i].present[0] && !c->e[i].present[1];
+	}
+	if (*missing)
+		json_array_append_new(problems, json_sprintf("%d figure%s of BASE %s missing from NEW "
+							     "(cases lost or removed)", *missing,
+							     *missing == 1 ? "" : "s",
+							     *missing == 1 ? "is" : "are"));
+	if (*undisturbable)
+		json_array_append_new(problems, json_sprintf("%d figure%s not judged: every "
+							     "repetition of a run was disturbed (run.json "
+							     "cases[].machine says by what)",
+							     *undisturbable,
+							     *undisturbable == 1 ? " was" : "s were"));
+	return regressions;
 }
 
 static int bad_usage(const char *msg)
 {
 	fprintf(stderr, "ipcprobe compare: %s\nusage: ipcprobe compare BASE NEW [--threshold 10%%] "
-			"[--format text|markdown|json] [--allow-incomplete] [--allow-missing]\n", msg);
+			"[--format text|markdown|json] [--allow-incomplete] [--allow-missing] "
+			"[--allow-disturbed]\n", msg);
 	return EXIT_BAD_INPUT;
 }
 
@@ -317,7 +441,7 @@ int cmd_compare(int argc, char **argv)
 {
 	const char *dirs[2] = { NULL, NULL }, *format = "text";
 	double threshold = 0.10;
-	int nd = 0, allow_incomplete = 0, allow_missing = 0;
+	int nd = 0, allow_incomplete = 0, allow_missing = 0, allow_disturbed = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
 			char *end;
@@ -333,6 +457,8 @@ int cmd_compare(int argc, char **argv)
 			allow_incomplete = 1;
 		} else if (!strcmp(argv[i], "--allow-missing")) {
 			allow_missing = 1;
+		} else if (!strcmp(argv[i], "--allow-disturbed")) {
+			allow_disturbed = 1;
 		} else if (argv[i][0] != '-' && nd < 2) {
 			dirs[nd++] = argv[i];
 		} else {
@@ -343,25 +469,19 @@ int cmd_compare(int argc, char **argv)
 		return bad_usage("two run directories are needed");
 	struct comparison c = { 0 };
 	json_t *results = json_array(), *problems = json_array();
-	int regressions = 0, rc = EXIT_ALL_OK, nproblems = 0, missing = 0;
+	int regressions = 0, rc = EXIT_ALL_OK, nproblems = 0, missing = 0, undisturbable = 0;
 	if (add_runs(&c, dirs, problems, &nproblems) < 0) {
 		rc = EXIT_BAD_INPUT;
 		goto free_entries;
 	}
-	for (size_t i = 0; i < c.n; i++) {
-		regressions += judge(&c.e[i], threshold, results);
-		missing += c.e[i].present[0] && !c.e[i].present[1];
-	}
-	if (missing)
-		json_array_append_new(problems, json_sprintf("%d figure%s of BASE %s missing from NEW "
-							     "(cases lost or removed)", missing,
-							     missing == 1 ? "" : "s",
-							     missing == 1 ? "is" : "are"));
-	int gate = regressions || (nproblems && !allow_incomplete) || (missing && !allow_missing);
+	regressions = judge_all(&c, threshold, results, problems, &missing, &undisturbable);
+	int gate = regressions || (nproblems && !allow_incomplete) || (missing && !allow_missing) ||
+		   (undisturbable && !allow_disturbed);
 	if (!strcmp(format, "json")) {
-		json_t *doc = json_pack("{s:s, s:s, s:f, s:f, s:i, s:i, s:O, s:b, s:b, s:b, s:O}",
+		json_t *doc = json_pack("{s:s, s:s, s:f, s:f, s:i, s:i, s:i, s:O, s:b, s:b, s:b, s:O}",
 					"base", dirs[0], "new", dirs[1], "threshold", threshold,
 					"alpha", ALPHA, "regressions", regressions, "missing", missing,
+					"disturbed_not_judged", undisturbable,
 					"problems", problems, "allow_incomplete", allow_incomplete,
 					"allow_missing", allow_missing, "fails", gate, "results",
 					results);
@@ -374,7 +494,8 @@ int cmd_compare(int argc, char **argv)
 		print_text(results, !strcmp(format, "markdown"), threshold, regressions);
 	}
 	if (gate && !regressions)
-		say_why_failing(nproblems && !allow_incomplete, missing && !allow_missing);
+		say_why_failing(nproblems && !allow_incomplete, missing && !allow_missing,
+				undisturbable && !allow_disturbed);
 	rc = gate ? EXIT_CASE_FAILED : EXIT_ALL_OK;
 free_entries:
 	json_decref(problems);
