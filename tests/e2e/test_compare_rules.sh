@@ -1,0 +1,81 @@
+#!/bin/sh
+# test_compare_rules.sh - compare's rules of issue 16 on runs written here with known figures:
+# overlapping 95% intervals are never a regression (even when Mann-Whitney and the threshold
+# would call it one), a ratio of timings that moves inside its intervals is unchanged, and a
+# figure whose every repetition was disturbed is not judged (the gate fails unless
+# --allow-disturbed) while a fact of the same case runs is still judged.  Each verdict names
+# the rule that decided it.
+set -u
+BUILD=${BUILD:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "test_compare_rules: $*" >&2; exit 1; }
+
+python3 - "$tmp" <<'PY'
+import json, os, sys
+tmp = sys.argv[1]
+def rec(metric, unit, direction, value, rep, k):
+    return {"schema": 1, "probe": "latency", "case": "roundtrip", "transport": "pipe",
+            "params": {"size": 64}, "metric": metric, "unit": unit, "direction": direction,
+            "status": "ok", "reason": None, "value": value, "rep": rep, "case_run": k}
+def run(name, rtts, ratios, disturbed=False):
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    cases = []
+    with open(os.path.join(d, "records.jsonl"), "w") as f:
+        for i, (v, q) in enumerate(zip(rtts, ratios)):
+            f.write(json.dumps(rec("rtt", "ns", "lower", v, i, i)) + "\n")
+            f.write(json.dumps(rec("fault_ratio", "ratio", "none", q, i, i)) + "\n")
+            f.write(json.dumps(rec("capacity", "bytes", "none", 65536, i, i)) + "\n")
+            cases.append({"index": 0, "rep": i, "status": "ok",
+                          "machine": {"disturbed": disturbed, "disturbed_why":
+                                      "other processes used 92% of the CPU time" if disturbed else None,
+                                      "foreign_cpu_share": 0.92 if disturbed else 0.01,
+                                      "steal_share": 0.0}})
+    json.dump({"schema": 1, "name": name, "status": "complete", "cases": cases},
+              open(os.path.join(d, "run.json"), "w"))
+# Six repetitions: each median's interval is min..max (96.9%).  NEW is 25% slower by the
+# medians and Mann-Whitney calls it significant, but the intervals touch at 110.
+run("base", [100, 102, 104, 106, 108, 110], [180, 185, 190, 195, 200, 205])
+run("touch", [110, 130, 131, 132, 133, 134], [190, 192, 194, 196, 198, 200])
+run("apart", [130, 131, 132, 133, 134, 135], [250, 251, 252, 253, 254, 255])
+run("busy", [300, 310, 320, 330, 340, 350], [190, 192, 194, 196, 198, 200], disturbed=True)
+PY
+
+verdict() { # FILE KEY-SUBSTRING -> "verdict|rule"
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = [r for r in d["results"] if sys.argv[2] in r["key"]][0]
+print(r["verdict"] + "|" + r["rule"])
+PY
+}
+
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/touch" --format json > "$tmp/t.json"
+[ $? -eq 0 ] || { cat "$tmp/t.json"; fail "overlapping intervals made a regression (exit != 0)"; }
+v=$(verdict "$tmp/t.json" "/rtt ")
+[ "$v" = "no significant change|the medians' intervals overlap" ] || fail "touching intervals: got '$v'"
+v=$(verdict "$tmp/t.json" "/fault_ratio ")
+[ "$v" = "unchanged|the values' intervals overlap" ] || fail "a ratio inside its intervals: got '$v'"
+
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/apart" --format json > "$tmp/a.json"
+[ $? -eq 1 ] || fail "a 26% slowdown with intervals apart did not fail the gate"
+v=$(verdict "$tmp/a.json" "/rtt ")
+case "$v" in "regression|intervals apart, p = 0.002, +26.2% beyond the threshold 10% and the noise"*) ;;
+	*) fail "intervals apart: got '$v'" ;; esac
+v=$(verdict "$tmp/a.json" "/fault_ratio ")
+[ "$v" = "changed|the values' intervals are apart" ] || fail "a ratio outside its intervals: got '$v'"
+
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/busy" --format json > "$tmp/b.json" 2> "$tmp/b.err"
+[ $? -eq 1 ] || fail "a run disturbed throughout passed the gate"
+grep -q "failing: figures could not be judged: every repetition of a run was disturbed" "$tmp/b.err" ||
+	{ cat "$tmp/b.err"; fail "compare did not say why it fails on a disturbed run"; }
+v=$(verdict "$tmp/b.json" "/rtt ")
+[ "$v" = "disturbed: not judged|every repetition of NEW was disturbed (6)" ] || fail "disturbed timing: got '$v'"
+v=$(verdict "$tmp/b.json" "/capacity ")
+[ "$v" = "unchanged|the same value" ] || fail "a fact of disturbed case runs was not judged: got '$v'"
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/busy" --allow-disturbed > /dev/null 2>&1
+[ $? -eq 0 ] || fail "--allow-disturbed did not pass a run whose only problem is disturbance"
+"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/busy" --format markdown 2>/dev/null | grep -q "| disturbed: not judged | \`latency/roundtrip/pipe/rtt" ||
+	fail "markdown lacks the disturbed row"
+echo "test_compare_rules: ok"
