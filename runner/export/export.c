@@ -1,5 +1,6 @@
 /* export.c - `ipcprobe export --format F DIR`: a run's records in the formats other tools
- * read: Google Benchmark's JSON (compare.py) and github-action-benchmark's. */
+ * read: Google Benchmark's JSON (compare.py), github-action-benchmark's (gab.c) and CSV
+ * (csv.c).  What a format cannot carry is left out and said, in one line on stderr. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,95 +9,190 @@
 #include "cli/commands.h"
 #include "common/util.h"
 #include "common/vocab.h"
+#include "export/export.h"
 #include "param.h"
 #include "store/records.h"
 
-/* A readable, stable benchmark name: probe/case/transport/param:value... */
-static char *bench_name(json_t *r)
+/* Parameters that set how long or how much is measured, not what (README "Exports"). */
+int export_is_knob(const char *param)
+{
+	static const char *const knobs[] = { "warmup", "min_time", "settle", "deadline",
+					     "timeout", "iterations", "samples", "round_trips",
+					     "ops", "repeats", "batches", "block_wait",
+					     "exit_wait", "total", "records", "n" };
+	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)
+		if (!strcmp(param, knobs[i]))
+			return 1;
+	return 0;
+}
+
+char *export_value_text(json_t *v)
+{
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17));
+	return s ? s : xstrdup("");
+}
+
+/* A readable, stable benchmark name: probe/case/transport/metric/param:value..., parameters
+ * in the order the record gives them (the probe's), then the interpreter of a script probe. */
+char *export_name(json_t *r, int with_knobs)
 {
 	json_t *params = json_object_get(r, "params"), *v;
 	const char *k, *tr = json_string_value(json_object_get(r, "transport"));
-	char buf[1024];
-	snprintf(buf, sizeof(buf), "%s/%s%s%s/%s", json_string_value(json_object_get(r, "probe")),
-		 json_string_value(json_object_get(r, "case")), tr ? "/" : "", tr ? tr : "",
-		 json_string_value(json_object_get(r, "metric")));
+	const char *in = json_string_value(json_object_get(r, "interpreter"));
+	char *name = xasprintf("%s/%s%s%s/%s", json_string_value(json_object_get(r, "probe")),
+			       json_string_value(json_object_get(r, "case")), tr ? "/" : "",
+			       tr ? tr : "", json_string_value(json_object_get(r, "metric")));
 	json_object_foreach(params, k, v) {
-		char *s = json_dumps(v, JSON_ENCODE_ANY);
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%s:%s", k, s ? s : "");
+		if (!with_knobs && export_is_knob(k))
+			continue;
+		char *s = export_value_text(v), *longer;
+		longer = xasprintf("%s/%s:%s", name, k, s);
 		free(s);
+		free(name);
+		name = longer;
 	}
-	return xstrdup(buf);
+	if (in) {
+		char *longer = xasprintf("%s/interpreter:%s", name, in);
+		free(name);
+		name = longer;
+	}
+	return name;
 }
 
-static json_t *export_gbench(json_t *recs, json_t *meta)
+struct export_group *export_groups(json_t *recs, size_t *n)
 {
-	json_t *benchmarks = json_array(), *context = NULL, *r;
+	struct export_group *g = NULL;
+	size_t cap = 0;
+	json_t *r;
 	size_t i;
+	*n = 0;
 	json_array_foreach(recs, i, r) {
 		if (strcmp(json_string_value(json_object_get(r, "status")), "ok"))
 			continue;
-		json_t *g = json_object_get(r, "gbench");
-		if (json_is_object(g)) {	/* Google Benchmark's own entry, verbatim */
-			if (!context)
-				context = json_object_get(r, "gbench_context");
-			json_array_append(benchmarks, g);
-			continue;
+		char *key = record_key(r);
+		size_t j = 0;
+		while (j < *n && strcmp(g[j].key, key))
+			j++;
+		if (j == *n) {
+			if (*n == cap && !(g = realloc(g, (cap = cap ? 2 * cap : 64) * sizeof(*g))))
+				abort();
+			g[(*n)++] = (struct export_group){ key, json_array() };
+		} else {
+			free(key);
 		}
-		const char *unit = json_string_value(json_object_get(r, "unit"));
-		double v = json_number_value(json_object_get(r, "value"));
-		char *name = bench_name(r);
-		json_t *b = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:f, s:f, s:s}", "name",
-				      name, "run_name", name, "run_type", "iteration",
-				      "repetition_index", (int)json_integer_value(json_object_get(r, "rep")),
-				      "threads", 1, "repetitions", 1, "iterations", (json_int_t)1,
-				      "real_time", !strcmp(unit, "ns") ? v : 0.0, "cpu_time",
-				      !strcmp(unit, "ns") ? v : 0.0, "time_unit", "ns");
-		if (!strcmp(unit, "bytes_per_s"))
-			json_object_set_new(b, "bytes_per_second", json_real(v));
-		else if (!strcmp(unit, "ops_per_s"))
-			json_object_set_new(b, "items_per_second", json_real(v));
-		else if (strcmp(unit, "ns"))
-			json_object_set_new(b, unit, json_real(v));	/* a counter */
-		json_array_append_new(benchmarks, b);
-		free(name);
+		json_array_append(g[j].recs, r);
 	}
-	json_t *cpus = json_object_get(json_object_get(meta, "platform"), "cpu_count");
-	json_t *ctx = context ? json_deep_copy(context) :
-				json_pack("{s:s, s:s, s:s, s:I, s:i, s:b, s:[], s:[], s:s}", "date",
-					  json_string_value(json_object_get(meta, "started")) ?: "",
-					  "host_name",
-					  json_string_value(json_object_get(meta, "host")) ?: "",
-					  "executable", "ipcprobe", "num_cpus",
-					  (json_int_t)json_integer_value(cpus),
-					  "mhz_per_cpu", 0, "cpu_scaling_enabled", 0, "caches",
-					  "load_avg", "library_build_type", "release");
-	return json_pack("{s:o, s:o}", "context", ctx, "benchmarks", benchmarks);
+	return g;
 }
 
-/* github-action-benchmark's customSmallerIsBetter / customBiggerIsBetter: one tool's worth. */
-static json_t *export_gab(json_t *recs, int bigger)
+void export_groups_free(struct export_group *g, size_t n)
 {
-	json_t *out = json_array(), *r;
-	size_t i;
-	json_array_foreach(recs, i, r) {
-		const char *dir = json_string_value(json_object_get(r, "direction"));
-		if (strcmp(json_string_value(json_object_get(r, "status")), "ok") ||
-		    strcmp(dir, bigger ? "higher" : "lower"))
-			continue;
-		char *name = bench_name(r);
-		json_t *e = json_pack("{s:s, s:s, s:O}", "name", name, "unit",
-				      json_string_value(json_object_get(r, "unit")), "value",
-				      json_object_get(r, "value"));
-		json_t *d = json_object_get(r, "dist");
-		if (json_is_number(json_object_get(d, "p99")))
-			json_object_set_new(e, "extra", json_sprintf("p99 %.0f ns, n %lld, rep %lld",
-					    json_number_value(json_object_get(d, "p99")),
-					    (long long)json_integer_value(json_object_get(d, "n")),
-					    (long long)json_integer_value(json_object_get(r, "rep"))));
-		json_array_append_new(out, e);
-		free(name);
+	for (size_t i = 0; i < n; i++) {
+		free(g[i].key);
+		json_decref(g[i].recs);
 	}
-	return out;
+	free(g);
+}
+
+/* Google Benchmark's entry for one ok timing: its own, verbatim but for a name that is ours
+ * (unique: every parameter and the interpreter), or one made from the record. */
+static json_t *gbench_entry(json_t *r, json_int_t reps, size_t family)
+{
+	char *name = export_name(r, 1);
+	json_t *g = json_object_get(r, "gbench"), *b;
+	if (json_is_object(g)) {
+		b = json_deep_copy(g);
+		json_object_set(b, "ipcprobe_gbench_name", json_object_get(g, "name"));
+	} else {
+		double v = json_number_value(json_object_get(r, "value"));
+		json_int_t n = json_integer_value(json_object_get(json_object_get(r, "dist"), "n"));
+		/* ipcprobe measured wall time only: cpu_time repeats it (the format needs one). */
+		b = json_pack("{s:s, s:I, s:f, s:f, s:s}", "run_type", "iteration", "iterations",
+			      n > 0 ? n : (json_int_t)1, "real_time", v, "cpu_time", v,
+			      "time_unit", "ns");
+	}
+	json_object_set_new(b, "name", json_string(name));
+	json_object_set_new(b, "run_name", json_string(name));
+	json_object_set_new(b, "repetitions", json_integer(reps));
+	json_object_set(b, "repetition_index", json_object_get(r, "rep"));
+	json_object_set_new(b, "threads", json_integer(1));
+	/* Each name its own family: compare.py sorts by these before pairing by name. */
+	json_object_set_new(b, "family_index", json_integer((json_int_t)family));
+	json_object_set_new(b, "per_family_instance_index", json_integer(0));
+	free(name);
+	return b;
+}
+
+static json_t *gbench_context(json_t *recs, json_t *meta)
+{
+	json_t *r;
+	size_t i;
+	json_array_foreach(recs, i, r)
+		if (json_is_object(json_object_get(r, "gbench_context")))
+			return json_deep_copy(json_object_get(r, "gbench_context"));
+	json_t *cpus = json_object_get(json_object_get(meta, "platform"), "cpu_count");
+	return json_pack("{s:s, s:s, s:s, s:I, s:i, s:b, s:[], s:[], s:s}", "date",
+			 json_string_value(json_object_get(meta, "started")) ?: "", "host_name",
+			 json_string_value(json_object_get(meta, "host")) ?: "", "executable",
+			 "ipcprobe", "num_cpus", (json_int_t)json_integer_value(cpus),
+			 "mhz_per_cpu", 0, "cpu_scaling_enabled", 0, "caches", "load_avg",
+			 "library_build_type", "release");
+}
+
+/* compare.py compares real_time and cpu_time only: a timing is exported (Google Benchmark's
+ * own entry where the probe has one, whose time falls when a rate rises); a fact or a rate
+ * with no time behind it would read +0.0000 whatever changed, so it is left out, and said. */
+static json_t *export_gbench(json_t *recs, json_t *meta)
+{
+	json_t *benchmarks = json_array();
+	size_t n, facts = 0, rates = 0;
+	struct export_group *g = export_groups(recs, &n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *r, *first = json_array_get(g[i].recs, 0);
+		size_t j;
+		const char *unit = json_string_value(json_object_get(first, "unit"));
+		if (!json_is_object(json_object_get(first, "gbench")) && strcmp(unit, "ns")) {
+			*(strcmp(json_string_value(json_object_get(first, "direction")), "none") ?
+				  &rates : &facts) += 1;
+			continue;
+		}
+		json_array_foreach(g[i].recs, j, r)
+			json_array_append_new(benchmarks,
+					      gbench_entry(r, json_array_size(g[i].recs), i));
+	}
+	if (facts || rates)
+		fprintf(stderr, "ipcprobe export: left out %zu facts (capacities, limits) and %zu "
+				"rates without a timing (ops/s, bytes/s not timed by Google "
+				"Benchmark): compare.py compares times only, so a change in them "
+				"would read +0.0000; `ipcprobe compare` judges them\n", facts, rates);
+	export_groups_free(g, n);
+	return json_pack("{s:o, s:o}", "context", gbench_context(recs, meta), "benchmarks",
+			 benchmarks);
+}
+
+static int export_usage(void)
+{
+	fprintf(stderr, "usage: ipcprobe export --format gbench DIR\n"
+			"       ipcprobe export --format github-action-benchmark "
+			"[--direction smaller|bigger] DIR\n"
+			"       ipcprobe export --format csv DIR\n");
+	return EXIT_BAD_INPUT;
+}
+
+/* Write the chosen format of recs to stdout. */
+static void export_write(const char *format, const char *direction, json_t *recs, json_t *meta)
+{
+	if (!strcmp(format, "csv")) {
+		export_csv(recs, stdout);
+		return;
+	}
+	json_t *out = !strcmp(format, "gbench") ? export_gbench(recs, meta) :
+						  export_gab(recs, !strcmp(direction, "bigger"));
+	json_dumpf(out, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+	printf("\n");
+	json_decref(out);
 }
 
 int cmd_export(int argc, char **argv)
@@ -111,31 +207,21 @@ int cmd_export(int argc, char **argv)
 		else if (argv[i][0] != '-' && !dir)
 			dir = argv[i];
 		else
-			format = NULL, dir = NULL, i = argc;
+			return export_usage();
 	}
-	if (!format || !dir || (strcmp(format, "gbench") && strcmp(format, "github-action-benchmark")) ||
-	    (strcmp(direction, "smaller") && strcmp(direction, "bigger"))) {
-		fprintf(stderr, "usage: ipcprobe export --format gbench DIR\n"
-				"       ipcprobe export --format github-action-benchmark "
-				"[--direction smaller|bigger] DIR\n");
-		return EXIT_BAD_INPUT;
-	}
-	json_t *recs = records_load_run(dir, NULL, err, sizeof(err));
-	if (!recs) {
-		fprintf(stderr, "ipcprobe export: %s\n", err);
-		return EXIT_BAD_INPUT;
-	}
-	json_t *meta = records_load_meta(dir, err, sizeof(err));
-	if (!meta) {
+	if (!format || !dir || (strcmp(format, "gbench") && strcmp(format, "csv") &&
+				strcmp(format, "github-action-benchmark")) ||
+	    (strcmp(direction, "smaller") && strcmp(direction, "bigger")))
+		return export_usage();
+	json_t *recs = records_load_run(dir, NULL, err, sizeof(err)), *meta = NULL;
+	if (recs)
+		meta = records_load_meta(dir, err, sizeof(err));
+	if (!recs || !meta) {
 		fprintf(stderr, "ipcprobe export: %s\n", err);
 		json_decref(recs);
 		return EXIT_BAD_INPUT;
 	}
-	json_t *out = !strcmp(format, "gbench") ? export_gbench(recs, meta) :
-						  export_gab(recs, !strcmp(direction, "bigger"));
-	json_dumpf(out, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-	printf("\n");
-	json_decref(out);
+	export_write(format, direction, recs, meta);
 	json_decref(meta);
 	json_decref(recs);
 	return EXIT_ALL_OK;

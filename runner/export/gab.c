@@ -1,0 +1,128 @@
+/* gab.c - github-action-benchmark's customSmallerIsBetter / customBiggerIsBetter JSON: one
+ * entry per figure, its median over the repetitions, so that the action (which compares each
+ * name with the previous run's first entry of that name) never sees a stray repetition alone.
+ * One file holds one tool's worth: --direction smaller (lower is better) or bigger. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "export/export.h"
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median, min and max of the group's values. */
+static void summarize(json_t *recs, double *med, double *lo, double *hi)
+{
+	size_t n = json_array_size(recs), i;
+	double *v = malloc(n * sizeof(*v));
+	json_t *r;
+	if (!v)
+		abort();
+	json_array_foreach(recs, i, r)
+		v[i] = json_number_value(json_object_get(r, "value"));
+	qsort(v, n, sizeof(*v), cmp_d);
+	*med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	*lo = v[0];
+	*hi = v[n - 1];
+	free(v);
+}
+
+/* A figure for the range text: whole numbers from 10^4 on, 4 significant digits below. */
+static const char *num_text(double v, char *buf, size_t len)
+{
+	snprintf(buf, len, fabs(v) >= 1e4 && fabs(v) < 1e18 ? "%.0f" : "%.4g", v);
+	return buf;
+}
+
+/* "repetitions=3 samples=125 placement=cross_core cpus=[0,1] warmup=10000000 ...": how the
+ * figure was measured, which the action shows beside it but never compares. */
+static char *extra_text(json_t *first, size_t reps)
+{
+	json_t *facts = json_object_get(first, "facts"), *params = json_object_get(first, "params");
+	json_t *n = json_object_get(json_object_get(first, "dist"), "n"), *v;
+	char *s = xasprintf("repetitions=%zu", reps), *t;
+	const char *k;
+	if (json_is_integer(n)) {
+		t = xasprintf("%s samples=%lld", s, (long long)json_integer_value(n));
+		free(s), s = t;
+	}
+	const char *const shown[] = { "placement", "cpus" };
+	for (size_t i = 0; i < 2; i++) {
+		if (!(v = json_object_get(facts, shown[i])))
+			continue;
+		char *vt = export_value_text(v);
+		t = xasprintf("%s %s=%s", s, shown[i], vt);
+		free(vt), free(s), s = t;
+	}
+	json_object_foreach(params, k, v) {
+		if (!export_is_knob(k))
+			continue;
+		char *vt = export_value_text(v);
+		t = xasprintf("%s %s=%s", s, k, vt);
+		free(vt), free(s), s = t;
+	}
+	return s;
+}
+
+/* The name of group i: without knobs, unless another group of the run differs from it only
+ * by knobs (then both keep them, or two series would merge into one). */
+static char *gab_name(struct export_group *g, size_t n, size_t i)
+{
+	json_t *first = json_array_get(g[i].recs, 0);
+	char *name = export_name(first, 0);
+	for (size_t j = 0; j < n; j++) {
+		char *other = j == i ? NULL : export_name(json_array_get(g[j].recs, 0), 0);
+		int clash = other && !strcmp(other, name);
+		free(other);
+		if (clash) {
+			free(name);
+			return export_name(first, 1);
+		}
+	}
+	return name;
+}
+
+static json_t *gab_entry(struct export_group *g, size_t n, size_t i)
+{
+	json_t *first = json_array_get(g[i].recs, 0);
+	double med, lo, hi;
+	summarize(g[i].recs, &med, &lo, &hi);
+	char *name = gab_name(g, n, i), *extra = extra_text(first, json_array_size(g[i].recs));
+	char a[32], b[32];
+	char *range = xasprintf("%s..%s (min..max of %zu repetitions)", num_text(lo, a, sizeof(a)),
+				num_text(hi, b, sizeof(b)), json_array_size(g[i].recs));
+	json_t *e = json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", name, "unit",
+			      json_string_value(json_object_get(first, "unit")), "value", med,
+			      "range", range, "extra", extra);
+	free(name), free(extra), free(range);
+	return e;
+}
+
+json_t *export_gab(json_t *recs, int bigger)
+{
+	json_t *out = json_array(), *r;
+	size_t n, i, facts = 0, other = 0, not_ok = 0;
+	struct export_group *g = export_groups(recs, &n);
+	for (size_t k = 0; k < n; k++) {
+		const char *dir = json_string_value(json_object_get(json_array_get(g[k].recs, 0),
+								    "direction"));
+		if (!strcmp(dir, bigger ? "higher" : "lower"))
+			json_array_append_new(out, gab_entry(g, n, k));
+		else
+			*(strcmp(dir, "none") ? &other : &facts) += 1;
+	}
+	json_array_foreach(recs, i, r)
+		not_ok += !!strcmp(json_string_value(json_object_get(r, "status")), "ok");
+	fprintf(stderr, "ipcprobe export: left out %zu facts (capacities, limits: neither smaller "
+			"nor bigger is better), %zu %s-is-better figures (--direction %s writes "
+			"them) and %zu records not ok (failed, timeout, unsupported)\n",
+		facts, other, bigger ? "smaller" : "bigger", bigger ? "smaller" : "bigger", not_ok);
+	export_groups_free(g, n);
+	return out;
+}
