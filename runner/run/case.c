@@ -347,7 +347,8 @@ int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	json_array_append_new(R->cases, entry);
 	json_decref(C.first_ok);
 	json_decref(C.status_rec);
-	sched_note_case(&R->sched, i, status, o.duration_ns);
+	sched_note_case(&R->sched, i, status, json_is_true(json_object_get(machine, "disturbed")),
+			o.duration_ns);
 	progress_case_end(R, pc, rep, done, total, status, strcmp(status, "ok") ? reason : value,
 			  o.duration_ns);
 	return vocab_status_index(status);

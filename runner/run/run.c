@@ -33,6 +33,7 @@
 #include "store/machine.h"
 #include "store/platform.h"
 #include "store/records.h"
+#include "store/summary.h"
 #include "exec/sweep.h"
 #include "timing.h"
 #include "common/util.h"
@@ -161,6 +162,22 @@ static int finish(struct run *R, const char *status, const char *reason)
 	return rc;
 }
 
+/* summary.json: every figure over its repetitions, with its interval (store/summary.h). */
+static int write_summary(struct run *R)
+{
+	char err[1024];
+	json_t *recs = records_load_run(R->store.dir, NULL, err, sizeof(err));
+	if (!recs) {
+		fprintf(stderr, "ipcprobe run: summary: %s\n", err);
+		return -1;
+	}
+	json_t *summary = summary_of(recs);
+	int rc = rundir_write_json(&R->store, "summary.json", summary);
+	json_decref(summary);
+	json_decref(recs);
+	return rc;
+}
+
 /* A signal while the report was drawn: every case was measured, but the report is not
  * whole (charts skipped), and run.json must not say "complete". */
 static void report_interrupted(struct run *R)
@@ -219,6 +236,8 @@ static int end_run(struct run *R, size_t done, size_t total)
 		snprintf(why, sizeof(why), "records could not be written (%s) after %zu of %zu case "
 			 "runs; free space and run again", strerror(R->store.write_errno), done, total);
 	int rc = finish(R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
+	if (write_summary(R) < 0)
+		rc = -1;
 	guard_finish();
 	progress_summary(R);
 	if (why[0])

@@ -54,6 +54,7 @@ void sched_init(struct sched *S, const struct config *cfg)
 		abort();
 	for (size_t i = 0; i < S->n; i++) {
 		S->c[i].values = json_object();
+		S->c[i].pending = json_object();
 		S->c[i].worst = NAN;
 	}
 	S->precision = cfg->precision;
@@ -64,8 +65,10 @@ void sched_init(struct sched *S, const struct config *cfg)
 
 void sched_free(struct sched *S)
 {
-	for (size_t i = 0; i < S->n; i++)
+	for (size_t i = 0; i < S->n; i++) {
 		json_decref(S->c[i].values);
+		json_decref(S->c[i].pending);
+	}
 	free(S->c);
 }
 
@@ -91,11 +94,26 @@ void sched_note_record(struct sched *S, size_t i, json_t *r)
 	if (!dir || !st || strcmp(st, "ok") || !strcmp(dir, "none") || !json_is_number(v))
 		return;
 	char *key = record_key(r);
-	json_t *a = json_object_get(S->c[i].values, key);
+	json_t *a = json_object_get(S->c[i].pending, key);
 	if (!a)
-		json_object_set_new(S->c[i].values, key, a = json_array());
+		json_object_set_new(S->c[i].pending, key, a = json_array());
 	json_array_append(a, v);
 	free(key);
+}
+
+/* Move the running repetition's values into the case's (or drop them). */
+static void settle(struct sched_case *c, int keep)
+{
+	const char *key;
+	json_t *a;
+	json_object_foreach(c->pending, key, a) {
+		json_t *all = json_object_get(c->values, key);
+		if (!all)
+			json_object_set_new(c->values, key, all = json_array());
+		if (keep)
+			json_array_extend(all, a);
+	}
+	json_object_clear(c->pending);
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -136,9 +154,11 @@ static double widest(const struct sched_case *c)
 	return worst;
 }
 
-void sched_note_case(struct sched *S, size_t i, const char *status, int64_t duration_ns)
+void sched_note_case(struct sched *S, size_t i, const char *status, int disturbed,
+		     int64_t duration_ns)
 {
 	struct sched_case *c = &S->c[i];
+	settle(c, !disturbed);
 	c->reps++;
 	c->spent_ns += duration_ns;
 	c->worst = widest(c);

@@ -21,6 +21,7 @@
 
 struct sched_case {
 	json_t *values;		/* metric key -> the ok values of its timings, one per rep */
+	json_t *pending;	/* the same for the repetition running, until it is judged */
 	int64_t spent_ns;	/* its repetitions' time, summed */
 	int reps;
 	double worst;		/* the widest relative half-width among its timings; NAN: none */
@@ -47,8 +48,11 @@ size_t sched_round(struct sched *S, size_t *order);
 
 /* A record of case i's latest repetition (kept when it is an ok timing). */
 void sched_note_record(struct sched *S, size_t i, json_t *r);
-/* Case i's repetition ended with status after duration_ns: decide whether it goes on. */
-void sched_note_case(struct sched *S, size_t i, const char *status, int64_t duration_ns);
+/* Case i's repetition ended with status after duration_ns: keep its values unless it was
+ * disturbed (the interval is the one compare and summary.json give, which leave those out),
+ * and decide whether it goes on. */
+void sched_note_case(struct sched *S, size_t i, const char *status, int disturbed,
+		     int64_t duration_ns);
 
 /* run.json "schedule": the seed, the method, the precision asked and, per case, the
  * repetitions, time, widest half-width and why it ended. */

@@ -1,0 +1,99 @@
+/* summary.c - see summary.h. */
+#include "store/summary.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ci.h"
+#include "store/records.h"
+
+struct figure {
+	json_t *entry;	/* the summary entry being built */
+	json_t *values;	/* the ok, undisturbed values */
+};
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* A figure's entry, named as its first record names it. */
+static json_t *new_entry(json_t *r, const char *key)
+{
+	static const char *const names[] = { "probe", "case", "transport", "interpreter", "params",
+					     "metric", "unit", "direction" };
+	json_t *e = json_pack("{s:s}", "key", key);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		json_t *v = json_object_get(r, names[i]);
+		if (v)
+			json_object_set(e, names[i], v);
+	}
+	json_object_set_new(e, "disturbed_left_out", json_integer(0));
+	json_object_set_new(e, "not_ok", json_integer(0));
+	json_object_set_new(e, "values", json_array());
+	return e;
+}
+
+static void bump(json_t *e, const char *k)
+{
+	json_object_set_new(e, k, json_integer(json_integer_value(json_object_get(e, k)) + 1));
+}
+
+/* Add the median, its interval and the spread to e from its values. */
+static void describe(json_t *e)
+{
+	json_t *vals = json_object_get(e, "values"), *v;
+	size_t n = json_array_size(vals), i;
+	double *d = malloc((n ? n : 1) * sizeof(*d));
+	json_array_foreach(vals, i, v)
+		d[i] = json_number_value(v);
+	qsort(d, n, sizeof(*d), cmp_d);
+	struct median_ci ci;
+	ci_median(d, n, CI_LEVEL, &ci);
+	json_object_set_new(e, "n", json_integer((json_int_t)n));
+	if (n) {
+		double m = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+		double w = ci_relative_half_width(&ci, m);
+		json_object_set_new(e, "median", json_real(m));
+		json_object_set_new(e, "ci", json_pack("{s:f, s:f, s:f, s:b}", "lo", ci.lo, "hi",
+						       ci.hi, "level", ci.level, "reached",
+						       ci.reached));
+		json_object_set_new(e, "relative_half_width", isfinite(w) ? json_real(w) :
+									     json_null());
+		json_object_set_new(e, "min", json_real(d[0]));
+		json_object_set_new(e, "max", json_real(d[n - 1]));
+	}
+	free(d);
+}
+
+json_t *summary_of(json_t *records)
+{
+	json_t *by_key = json_object(), *r, *e;
+	size_t i;
+	const char *k;
+	json_array_foreach(records, i, r) {
+		char *key = record_key(r);
+		json_t *entry = json_object_get(by_key, key);
+		if (!entry)
+			json_object_set_new(by_key, key, entry = new_entry(r, key));
+		free(key);
+		const char *st = json_string_value(json_object_get(r, "status"));
+		if (!st || strcmp(st, "ok") || !json_is_number(json_object_get(r, "value")))
+			bump(entry, "not_ok");
+		else if (record_disturbed(r))
+			bump(entry, "disturbed_left_out");
+		else
+			json_array_append(json_object_get(entry, "values"),
+					  json_object_get(r, "value"));
+	}
+	json_t *figures = json_array();
+	json_object_foreach(by_key, k, e) {
+		describe(e);
+		json_array_append(figures, e);
+	}
+	json_decref(by_key);
+	return json_pack("{s:i, s:s, s:f, s:o}", "schema", 1, "interval_method", CI_METHOD,
+			 "interval_level_asked", CI_LEVEL, "figures", figures);
+}
