@@ -116,12 +116,19 @@ static void manager_chart(struct report_ctx *ctx, double tp[3][3][MAX_CLIENTS],
 	char *data = NULL;
 	size_t dlen = 0;
 	FILE *dat = open_memstream(&data, &dlen);
+	/* A block only for a mode measured: gnuplot's `for [i=0:*]` stops at the first empty
+	 * block, which would drop every mode after it from the chart. */
 	for (int m = 0; m < 3; m++) {
-		fprintf(dat, "%s clients ops_per_s\n", modes[m]);
-		for (int k = 0; k < n; k++)
-			if (!isnan(tp[op][m][k]))
-				fprintf(dat, "%lld %.1f\n", (long long)clients[k], tp[op][m][k]);
-		fprintf(dat, "\n\n");
+		int points = 0;
+		for (int k = 0; k < n; k++) {
+			if (isnan(tp[op][m][k]))
+				continue;
+			if (!points++)
+				fprintf(dat, "%s clients ops_per_s\n", modes[m]);
+			fprintf(dat, "%lld %.1f\n", (long long)clients[k], tp[op][m][k]);
+		}
+		if (points)
+			fprintf(dat, "\n\n");
 	}
 	fclose(dat);
 	char alt[160];
