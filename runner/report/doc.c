@@ -76,22 +76,6 @@ static void sb_html(struct sbuf *b, const char *s)
 		sb_html_char(b, *s);
 }
 
-/* A table cell: a short one ("28.2 us", "64 KiB") is kept on one line, so that a narrow
- * screen's table scrolls instead of stacking a number above its unit. */
-static void sb_cell(struct sbuf *b, const char *s)
-{
-	if (strlen(s) > 16) {
-		sb_html(b, s);
-		return;
-	}
-	for (; *s; s++) {
-		if (*s == ' ')
-			sb_puts(b, "&nbsp;");
-		else
-			sb_html_char(b, *s);
-	}
-}
-
 static void sb_md(struct sbuf *b, const char *s)
 {
 	for (; s && *s; s++) {
@@ -273,11 +257,17 @@ void doc_row(struct doc *d, const char *const *cells)
 	sb_puts(&d->md, "|");
 	for (int i = 0; i < d->ncols; i++) {
 		const char *c = cells[i] && *cells[i] ? cells[i] : "—";
-		const char *cls = !strcmp(c, "ok") ? " class=ok" :
-				  !strcmp(c, "unsupported") ? " class=unsup" :
-				  (!strcmp(c, "failed") || !strcmp(c, "timeout")) ? " class=bad" : "";
-		sb_printf(&d->html, "<td%s>", cls);
-		sb_cell(&d->html, c);
+		const char *cls = !strcmp(c, "ok") ? "ok " :
+				  !strcmp(c, "unsupported") ? "unsup " :
+				  (!strcmp(c, "failed") || !strcmp(c, "timeout")) ? "bad " : "";
+		/* s: a short cell ("28.2 us", "unix-stream") kept on one line, so that a narrow
+		 * screen's table scrolls instead of stacking a number above its unit. */
+		int short_cell = strlen(c) <= 16;
+		if (cls[0] || short_cell)
+			sb_printf(&d->html, "<td class=\"%s%s\">", cls, short_cell ? "s" : "");
+		else
+			sb_puts(&d->html, "<td>");
+		sb_html(&d->html, c);
 		sb_puts(&d->html, "</td>");
 		sb_puts(&d->md, " ");
 		sb_md(&d->md, c);
@@ -394,7 +384,7 @@ static const char page_style[] =
 	"table{border-collapse:collapse;font-size:13px}\n"
 	"th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}\n"
 	"th{background:#f2f2f2}\ntd.ok{color:#1a7f37}\ntd.unsup{color:#9a6700}\n"
-	"td.bad{color:#cf222e;font-weight:600}\n"
+	"td.bad{color:#cf222e;font-weight:600}\ntd.s{white-space:nowrap}\ntd:not(.s){min-width:10em}\n"
 	".warn{background:#fff8c5;border:1px solid #d4a72c;padding:.5em 1em}\n"
 	"figure{margin:1em 0;overflow-x:auto}\n"
 	"figure svg{display:block;width:100%;max-width:720px;min-width:520px;height:auto}\n"

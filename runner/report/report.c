@@ -154,12 +154,15 @@ static void write_facts(struct report_ctx *ctx, const char *title, json_t *obj)
 	doc_table_end(ctx->doc);
 }
 
-/* Python: the layer attribution, then every record (its cases are many and varied). */
+/* Python: the layer attribution, then every record (its cases are many and varied), collapsed:
+ * hundreds of rows would stand between the reader and the sections after it. */
 static void report_python_all(struct report_ctx *ctx)
 {
 	report_python(ctx);
 	doc_h3(ctx->doc, "All records of the python probe");
+	doc_details(ctx->doc, "Every record of the python probe, one row each");
 	report_generic(ctx, "python");
+	doc_details_end(ctx->doc);
 }
 
 static const struct report_section sections[] = {
