@@ -41,6 +41,7 @@ LIBRT    := $(shell printf 'int main(void){return 0;}' | $(CC) -x c - -lrt -o /d
 # Debian packages the project needs (DESIGN.md "Dependencies").
 DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev gnuplot-nox \
 	    libcmocka-dev python3 valgrind libbenchmark-tools python3-scipy
+DEB_PKGS += chromium python3-html5lib  # the report in a real browser, and its strict HTML parse
 
 # The probes: the one list is the probes/ folder itself.  A probe family is one file there
 # (probes/NAME.c, or probes/NAME.cc for Google Benchmark, libbenchmark-dev 1.7.1) and the
@@ -65,7 +66,7 @@ TPROBE_SRC   := $(wildcard tests/probes/*.c)
 TPROBE_BINS  := $(TPROBE_SRC:tests/probes/%.c=$(BUILD)/tests/probes/%)
 CONFIG_H     := $(BUILD)/gen/have.h
 
-.PHONY: all deps deps-lint run test test-unit test-e2e test-asan test-valgrind clean
+.PHONY: all deps deps-lint run test test-unit test-e2e test-report test-asan test-valgrind clean
 all: $(BUILD)/ipcprobe $(PROBE_BINS) $(PY_PROBE_BINS)
 
 deps:
@@ -153,6 +154,12 @@ test-unit: $(UNIT_BINS)
 
 test-e2e: all $(TPROBE_BINS)
 	@BUILD=$(BUILD) sh tests/run-e2e.sh
+
+# The report alone (both are also in test-e2e): its layout from the files, and in headless
+# Chromium at 390 and 1280 px.  77 is a skip (the reason is printed).
+test-report: all
+	@for t in tests/e2e/test_report_layout.sh tests/e2e/test_report_browser.sh; do \
+		BUILD=$(BUILD) sh $$t; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 77 ] || exit 1; done
 
 # The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer into its own
 # tree.  Any report fails the run.

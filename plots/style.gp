@@ -1,5 +1,9 @@
 # style.gp - the look every ipcprobe chart shares.  Loaded by each chart script after it is
-# given `datafile` and `outbase`; charts only plot, they compute nothing.
+# given `datafile` and `outbase`; charts only plot, they compute nothing.  A chart of values
+# with a unit then loads `opts` (plots/NAME.opts, written by the report: runner/report/
+# charts.c): its y label names the unit the report chose for the data (common/vocab.c
+# axis_unit), `ydiv` converts the data file's base units (ns, bytes, ...) into it, and the
+# ticks are plain numbers in that unit, so that the label and the ticks always agree.
 set encoding utf8
 set datafile missing "?"
 set border 3 lc rgb "#555555"
@@ -11,12 +15,10 @@ set style fill solid 0.9 border -1
 array tcolor[16] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", \
                     "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#e7ba52", \
                     "#ad494a", "#000000", "#637939", "#7b4173"]
-# Byte axes: ticks as B/KiB/MiB/GiB.
-bytes_tics = 'set ytics ("1 B" 1, "16 B" 16, "256 B" 256, "4 KiB" 4096, "64 KiB" 65536, "1 MiB" 1048576, "16 MiB" 16777216, "256 MiB" 268435456, "4 GiB" 4294967296)'
-# Render the same plot twice: SVG for the HTML report, PNG for Markdown.
-svg_term = 'set terminal svg size 900,480 dynamic noenhanced font "sans,12" background rgb "white"'
-png_term = 'set terminal pngcairo size 1200,640 noenhanced font "sans,12" background rgb "white"'
-# Time axes in ns, labelled in human units (log 10).
-time_tics = 'set logscale y 10; set ytics ("10 ns" 10, "100 ns" 100, "1 µs" 1e3, "10 µs" 1e4, "100 µs" 1e5, "1 ms" 1e6, "10 ms" 1e7, "100 ms" 1e8, "1 s" 1e9); set mytics 10'
-# Bandwidth axes in bytes per second (log 10).
-rate_tics = 'set logscale y 10; set ytics ("1 MB/s" 1e6, "10 MB/s" 1e7, "100 MB/s" 1e8, "1 GB/s" 1e9, "10 GB/s" 1e10, "100 GB/s" 1e11); set mytics 10'
+# Render the same plot twice: SVG for the HTML report, PNG for Markdown.  The SVG's text is
+# 14 units on a 720-wide canvas: the report shows it 520 to 720 px wide (scrolling below 520),
+# so its text is never under 10 px, on a phone either.
+svg_term = 'set terminal svg size 720,450 dynamic noenhanced font "sans,14" background rgb "white"'
+png_term = 'set terminal pngcairo size 1080,675 noenhanced font "sans,15" background rgb "white"'
+# A y axis over decades (times, rates): log 10, minor ticks between.
+log10_y = 'set logscale y 10; set mytics 10'

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "common/vocab.h"
 #include "exec/exec.h"
 #include "report/charts.h"
 #include "report/doc.h"
@@ -125,6 +127,64 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 	int st = run_gnuplot(gp, exprs, log);
 	move_chart_files(tmpdir, plots, name);
 	return chart_outcome(ctx, st, gp, plots, name);
+}
+
+/* The smallest positive and the largest number of one line of a chart's data into *lo and
+ * *hi: every field but the first (the x value or the label, which may be "quoted words");
+ * header and comment lines have none. */
+static void line_span(const char *s, double *lo, double *hi)
+{
+	s += strspn(s, " \t");
+	if (*s == '#' || *s == '\n' || !*s)
+		return;
+	s += *s == '"' ? strcspn(s + 1, "\"\n") + 2 : strcspn(s, " \t\n");
+	while (*s && *s != '\n') {
+		char *end;
+		s += strspn(s, " \t");
+		double v = strtod(s, &end);
+		if (end != s && strchr(" \t\n", *end) && isfinite(v) && !(v <= *hi))
+			*hi = v;
+		if (end != s && strchr(" \t\n", *end) && isfinite(v) && v > 0 && !(v >= *lo))
+			*lo = v;
+		s += strcspn(s, " \t\n");
+	}
+}
+
+/* The value that picks a chart's unit: the largest on a linear axis; on a log axis the middle
+ * of the decades drawn (their geometric mean), so that 100 ns to 2 ms reads 0.1 to 2000 µs,
+ * not 0.0001 to 2 ms. */
+static double data_scale(const char *data, int log)
+{
+	double lo = NAN, hi = NAN;
+	for (const char *line = data; line; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		line_span(line, &lo, &hi);
+	}
+	if (isnan(hi))
+		return 1;
+	return log && lo > 0 && hi > 0 ? sqrt(lo * hi) : hi;
+}
+
+int report_plot_axis(struct report_ctx *ctx, const char *script, const char *name,
+		     const char *data, const char *what, const char *unit, int log)
+{
+	char plots[PATH_MAX], path[PATH_MAX + 64], e[512];
+	double div;
+	const char *shown = axis_unit(unit, data_scale(data, log), &div);
+	if (report_plots_dir(ctx, plots, sizeof(plots)) < 0)
+		return -1;
+	/* ydiv: the data stay in base units in NAME.dat; the script draws them over ydiv. */
+	char *text = xasprintf("ydiv = %.17g\nset ylabel \"%s (%s%s)\"\nset format y \"%%g\"\n",
+			       div, what, shown, log ? ", log scale" : "");
+	snprintf(path, sizeof(path), "%s/%s.opts", plots, name);
+	int rc = write_file_atomic(path, text, strlen(text), e, sizeof(e));
+	free(text);
+	if (rc < 0) {
+		if (!ctx->err[0])
+			snprintf(ctx->err, sizeof(ctx->err), "%s", e);
+		return -1;
+	}
+	return report_plot(ctx, script, name, data);
 }
 
 void report_warn_skipped(const struct report_ctx *ctx)

@@ -10,6 +10,12 @@
  * plots/<name>.svg and .png.  0, or -1 with the reason in ctx->err (first failure kept);
  * where no chart could be drawn the document says why. */
 int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data);
+/* report_plot for a chart whose y axis shows values of unit (vocab.h: "ns", "bytes", ...):
+ * the axis is labelled "what (µs, log scale)" in the unit axis_unit picks for the data (the
+ * largest value; on a log axis the middle decade), and its ticks are plain numbers in it.  The script loads plots/
+ * <name>.opts, written here (ydiv and the label), and draws each value over ydiv. */
+int report_plot_axis(struct report_ctx *ctx, const char *script, const char *name,
+		     const char *data, const char *what, const char *unit, int log);
 /* ctx->dir/plots made or checked to be a real directory (never a link); its path in plots. */
 int report_plots_dir(struct report_ctx *ctx, char *plots, size_t len);
 /* After a report: a warning on stderr when charts were skipped for want of gnuplot. */

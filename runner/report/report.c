@@ -25,17 +25,55 @@
 #include "report/section.h"
 #include "store/records.h"
 
-/* The run's title, and what the reader must know first: the machine, an incomplete run, the
- * run's warnings. */
-static void write_header(struct report_ctx *ctx, char *title, size_t len)
+/* What ran: the config's name and the case runs per probe, in the order they first ran. */
+static void write_what_ran(struct report_ctx *ctx)
+{
+	json_t *cases = json_object_get(ctx->meta, "cases"), *c;
+	json_t *per = json_object();	/* probe -> case runs; jansson keeps insertion order */
+	size_t i;
+	json_array_foreach(cases, i, c) {
+		const char *p = json_text(c, "probe");
+		json_object_set_new(per, p, json_integer(json_integer_value(json_object_get(per, p)) + 1));
+	}
+	char *list = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&list, &len);
+	const char *k;
+	json_t *v;
+	int first = 1;
+	json_object_foreach(per, k, v) {
+		fprintf(f, "%s%s (%lld)", first ? "" : ", ", k, (long long)json_integer_value(v));
+		first = 0;
+	}
+	fclose(f);
+	const char *name = json_text(ctx->meta, "name");
+	const char *reps = json_text(json_object_get(json_object_get(ctx->meta, "config"), "parsed"),
+				     "repetitions");
+	doc_p(ctx->doc, "What ran: config %s, repetitions %s; case runs per probe: %s.",
+	      name[0] ? name : "?", reps[0] ? reps : "?", list[0] ? list : "none");
+	free(list);
+	json_decref(per);
+}
+
+/* The run's title, and what the reader must know first: what ran, on what, whether the run
+ * is complete, its warnings. */
+static void write_summary(struct report_ctx *ctx, char *title, size_t len)
 {
 	json_t *meta = ctx->meta, *plat = json_object_get(meta, "platform");
 	const char *status = json_text(meta, "status");
 	snprintf(title, len, "ipcprobe: %s on %s", json_text(meta, "name")[0] ? json_text(meta, "name") : "run",
 		 json_text(meta, "host")[0] ? json_text(meta, "host") : "?");
+	doc_section(ctx->doc, "summary", "Summary");
 	doc_p(ctx->doc, "Started %s, %s %s, kernel %s, %s, %s CPUs (%s).", json_text(meta, "started"),
 	      json_text(plat, "os"), json_text(plat, "os_release"), json_text(plat, "kernel"),
 	      json_text(plat, "arch"), json_text(plat, "cpu_count"), json_text(plat, "cpu_model"));
+	write_what_ran(ctx);
+	json_t *s = json_object_get(meta, "summary");
+	if (json_is_object(s))
+		doc_p(ctx->doc, "%s ok, %s unsupported, %s failed, %s timed out, of %zu case runs "
+				"(each case run's status is at the end).",
+		      json_text(s, "ok"), json_text(s, "unsupported"), json_text(s, "failed"),
+		      json_text(s, "timeout"), json_array_size(json_object_get(meta, "cases")));
 	if (strcmp(status, "complete") != 0) {
 		char msg[512];
 		snprintf(msg, sizeof(msg), "This run is incomplete (%s): %s",
@@ -54,27 +92,50 @@ static void write_header(struct report_ctx *ctx, char *title, size_t len)
 	}
 }
 
-static void write_summary(struct report_ctx *ctx)
+/* The rows of the status table: every case run, or (all = 0) those that are not ok. */
+static void status_rows(struct report_ctx *ctx, int all)
 {
 	json_t *cases = json_object_get(ctx->meta, "cases"), *c;
 	size_t i;
-	doc_h2(ctx->doc, "Summary");
-	json_t *s = json_object_get(ctx->meta, "summary");
-	if (json_is_object(s))
-		doc_p(ctx->doc, "%s ok, %s unsupported, %s failed, %s timed out, of %zu case runs.",
-		      json_text(s, "ok"), json_text(s, "unsupported"), json_text(s, "failed"), json_text(s, "timeout"),
-		      json_array_size(cases));
 	static const char *const hd[] = { "case", "rep", "status", "value", "reason / exit",
 					  "time (s)" };
 	doc_table(ctx->doc, 6, hd);
 	json_array_foreach(cases, i, c) {
 		const char *why = json_text(c, "reason");
+		if (!all && !strcmp(json_text(c, "status"), "ok"))
+			continue;
 		const char *cells[6] = { json_text(c, "label"), json_text(c, "rep"), json_text(c, "status"),
 					 json_text(c, "value"), why[0] ? why : json_text(c, "exit"),
 					 json_text(c, "duration_s") };
 		doc_row(ctx->doc, cells);
 	}
 	doc_table_end(ctx->doc);
+}
+
+/* The status of every case run, at the end and collapsed: what was not ok first (open when
+ * there is any), every run in a second block, and run.json for the rest of each. */
+static void write_status(struct report_ctx *ctx)
+{
+	json_t *cases = json_object_get(ctx->meta, "cases"), *c;
+	size_t i, ok = 0, n = json_array_size(cases);
+	char what[160];
+	json_array_foreach(cases, i, c)
+		ok += !strcmp(json_text(c, "status"), "ok");
+	doc_section(ctx->doc, "status", "Status of every case run");
+	if (ok < n) {
+		snprintf(what, sizeof(what), "%zu case run%s not ok (unsupported, failed or timed "
+			 "out); %zu ok", n - ok, n - ok == 1 ? "" : "s", ok);
+		doc_details(ctx->doc, what);
+		status_rows(ctx, 0);
+		doc_details_end(ctx->doc);
+	} else {
+		doc_p(ctx->doc, "All %zu case runs ok.", n);
+	}
+	snprintf(what, sizeof(what), "Every case run (%zu)", n);
+	doc_details(ctx->doc, what);
+	status_rows(ctx, 1);
+	doc_details_end(ctx->doc);
+	doc_link(ctx->doc, "Each case run's parameters, exit and log are in", "run.json", "run.json");
 }
 
 static void write_facts(struct report_ctx *ctx, const char *title, json_t *obj)
@@ -93,12 +154,15 @@ static void write_facts(struct report_ctx *ctx, const char *title, json_t *obj)
 	doc_table_end(ctx->doc);
 }
 
-/* Python: the layer attribution, then every record (its cases are many and varied). */
+/* Python: the layer attribution, then every record (its cases are many and varied), collapsed:
+ * hundreds of rows would stand between the reader and the sections after it. */
 static void report_python_all(struct report_ctx *ctx)
 {
 	report_python(ctx);
 	doc_h3(ctx->doc, "All records of the python probe");
+	doc_details(ctx->doc, "Every record of the python probe, one row each");
 	report_generic(ctx, "python");
+	doc_details_end(ctx->doc);
 }
 
 static const struct report_section sections[] = {
@@ -130,7 +194,7 @@ static void write_sections(struct report_ctx *ctx)
 		json_array_foreach(probes, k, p) {
 			if (strcmp(json_string_value(p), sections[s].probe))
 				continue;
-			doc_h2(ctx->doc, sections[s].title);
+			doc_section(ctx->doc, sections[s].probe, sections[s].title);
 			sections[s].write(ctx);
 		}
 	}
@@ -139,7 +203,7 @@ static void write_sections(struct report_ctx *ctx)
 			continue;
 		char title[128];
 		snprintf(title, sizeof(title), "Probe %s: all records", json_string_value(p));
-		doc_h2(ctx->doc, title);
+		doc_section(ctx->doc, json_string_value(p), title);
 		report_generic(ctx, json_string_value(p));
 	}
 	json_decref(probes);
@@ -147,7 +211,7 @@ static void write_sections(struct report_ctx *ctx)
 
 static void write_platform(struct report_ctx *ctx)
 {
-	doc_h2(ctx->doc, "Platform");
+	doc_section(ctx->doc, "platform", "Platform");
 	write_facts(ctx, "Machine", json_object_get(ctx->meta, "platform"));
 	write_facts(ctx, "Kernel limits that decide IPC behaviour",
 		    json_object_get(ctx->meta, "limits"));
@@ -171,12 +235,13 @@ int report_write(const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	ctx.doc = doc_new();
-	write_header(&ctx, title, sizeof(title));
-	write_summary(&ctx);
-	write_sections(&ctx);
+	/* What a write-up needs first (what ran, the claims, the figures), the bookkeeping last. */
+	write_summary(&ctx, title, sizeof(title));
 	snprintf(claims, sizeof(claims), "%s/../configs/claims.yaml", self_dir(NULL));
 	report_claims(&ctx, getenv("IPCPROBE_CLAIMS") ? getenv("IPCPROBE_CLAIMS") : claims);
+	write_sections(&ctx);
 	write_platform(&ctx);
+	write_status(&ctx);
 	int rc = report_save(&ctx, title, err, errlen);
 	json_decref(ctx.records);
 	json_decref(ctx.meta);

@@ -386,13 +386,13 @@ void report_claims(struct report_ctx *ctx, const char *path)
 	char err[1024], text[2048];
 	json_t *doc = yaml_load_json(path, err, sizeof(err)), *c;
 	size_t i;
+	doc_section(ctx->doc, "claims", "Claims checked on this platform");
 	if (!doc) {
 		doc_p(ctx->doc, "No claims checked: %s", err);
 		return;
 	}
 	json_t *plat = json_object_get(ctx->meta, "platform");
 	json_t *interps = claims_interpreters(ctx->records);
-	doc_h2(ctx->doc, "Claims checked on this platform");
 	doc_p(ctx->doc, "Each claim from %s, decided by this run's records on %s %s (%s)%s. Each "
 			"figure says what decided it: the record's value or a statistic of its "
 			"distribution, over repetitions the median (the largest for dist.max, the "

@@ -87,12 +87,13 @@ static void transport_rows(struct report_ctx *ctx, struct lat_table *T, const ch
 static void latency_charts(struct report_ctx *ctx, struct lat_table *T, const char *data,
 			   const char *cdf)
 {
-	if (report_plot(ctx, "latency", "latency", data) == 0)
+	if (report_plot_axis(ctx, "latency", "latency", data, "round trip", "ns", 1) == 0)
 		doc_chart(ctx->doc, ctx->dir, "latency",
 			  "Round-trip latency by message size: p50 with a whisker to p99, one line "
 			  "per transport (and value of every parameter that varies), the cache-line "
 			  "floor for reference; log-log");
-	if (T->cdf_blocks && report_plot(ctx, "percentiles", "latency_percentiles", cdf) == 0) {
+	if (T->cdf_blocks && report_plot_axis(ctx, "percentiles", "latency_percentiles", cdf,
+						 "round trip", "ns", 1) == 0) {
 		char sz[32], alt[200];
 		snprintf(alt, sizeof(alt), "The distribution of round trips at %s: min, p50, p90, "
 					   "p99, p99.9 and max per transport (and varying parameter); "

@@ -116,18 +116,25 @@ static void manager_chart(struct report_ctx *ctx, double tp[3][3][MAX_CLIENTS],
 	char *data = NULL;
 	size_t dlen = 0;
 	FILE *dat = open_memstream(&data, &dlen);
+	/* A block only for a mode measured: gnuplot's `for [i=0:*]` stops at the first empty
+	 * block, which would drop every mode after it from the chart. */
 	for (int m = 0; m < 3; m++) {
-		fprintf(dat, "%s clients ops_per_s\n", modes[m]);
-		for (int k = 0; k < n; k++)
-			if (!isnan(tp[op][m][k]))
-				fprintf(dat, "%lld %.1f\n", (long long)clients[k], tp[op][m][k]);
-		fprintf(dat, "\n\n");
+		int points = 0;
+		for (int k = 0; k < n; k++) {
+			if (isnan(tp[op][m][k]))
+				continue;
+			if (!points++)
+				fprintf(dat, "%s clients ops_per_s\n", modes[m]);
+			fprintf(dat, "%lld %.1f\n", (long long)clients[k], tp[op][m][k]);
+		}
+		if (points)
+			fprintf(dat, "\n\n");
 	}
 	fclose(dat);
 	char alt[160];
 	snprintf(alt, sizeof(alt), "Aggregate %s operations per second by client count: through "
 				   "the broker, under a process-shared mutex, atomic", ops[op]);
-	if (report_plot(ctx, "manager", "manager", data) == 0)
+	if (report_plot_axis(ctx, "manager", "manager", data, "operations", "ops_per_s", 1) == 0)
 		doc_chart(ctx->doc, ctx->dir, "manager", alt);
 	free(data);
 }

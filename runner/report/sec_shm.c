@@ -208,7 +208,8 @@ void report_shm(struct report_ctx *ctx)
 			rows += handover_row(ctx, dat, wakes[w], places[pl]);
 	doc_table_end(ctx->doc);
 	fclose(dat);
-	if (rows && report_plot(ctx, "handover", "shm_handover", data) == 0)
+	if (rows && report_plot_axis(ctx, "handover", "shm_handover", data, "round trip",
+					   "ns", 1) == 0)
 		doc_chart(ctx->doc, ctx->dir, "shm_handover",
 			  "Hand-over round trip through shared memory by wake-up mechanism: p50 and "
 			  "p99; log scale");

@@ -181,7 +181,8 @@ void report_throughput(struct report_ctx *ctx)
 	if (points)
 		fprintf(f, "\n\n");
 	fclose(f);
-	if (json_array_size(trs) && report_plot(ctx, "throughput", "throughput", data) == 0)
+	if (json_array_size(trs) && report_plot_axis(ctx, "throughput", "throughput", data,
+						     "bandwidth", "bytes_per_s", 1) == 0)
 		doc_chart(ctx->doc, ctx->dir, "throughput",
 			  "One-way bandwidth by chunk size, one line per transport, the memcpy floor "
 			  "at each chunk size for reference; log-log");

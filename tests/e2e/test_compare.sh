@@ -123,7 +123,7 @@ done
 [ ! -e "$tmp/side/plots/grouped_throughput.dat" ] || fail "a throughput chart from one run only"
 grep -q '^"pipe" 10 22$' "$tmp/side/plots/grouped_latency.dat" ||
 	{ cat "$tmp/side/plots/grouped_latency.dat"; fail "the latency chart's data is not the medians in us"; }
-[ "$(grep -c '<figure><svg' "$tmp/side/report.html")" -eq 2 ] || fail "report.html lacks the two inline charts"
+[ "$(grep -c '<figure id="chart-grouped_[a-z_]*"><svg' "$tmp/side/report.html")" -eq 2 ] || fail "report.html lacks the two inline charts"
 
 # History: runs in the order they started (given out of order), the chosen figure over them.
 "$BUILD/ipcprobe" history "$tmp/slow" "$tmp/base" "$tmp/aa" -o "$tmp/hist" --match rtt > /dev/null ||
