@@ -406,6 +406,7 @@ static void emit_records(struct probe_ctx *ctx, struct run *r, int64_t sum, int6
 	rec_fact(tput, "operations", json_integer(ops));
 	rec_fact(tput, "wall_ns", json_integer(t_end - r->sh->t_start));
 	batch_facts(tput, k, clock_ns);
+	rec_fact(tput, "timed_intervals", json_integer(1));	/* the one wall_ns span */
 	rec_emit(tput);
 }
 

@@ -82,3 +82,9 @@ void batch_facts(struct rec *r, long k, int64_t clock_ns)
 	rec_fact(r, "timer_overhead_ns", json_integer(clock_ns));
 	rec_fact(r, "batch", json_integer(k));
 }
+
+void batch_interval_facts(struct rec *r, long intervals, int64_t clock_ns)
+{
+	rec_fact(r, "timer_overhead_ns", json_integer(clock_ns));
+	rec_fact(r, "timed_intervals", json_integer(intervals));
+}

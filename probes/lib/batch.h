@@ -43,6 +43,12 @@ void batch_scale_json(json_t *dist, long k);
 /* facts.timer_overhead_ns and facts.batch (operations per timed span) on r. */
 void batch_facts(struct rec *r, long k, int64_t clock_ns);
 
+/* facts.timer_overhead_ns and facts.timed_intervals on a timing with no distribution: its one
+ * figure comes from `intervals` timed spans summed (1: a single span per repetition, such as
+ * a stream's first send to its last byte), so its interval can come only from the
+ * repetitions. */
+void batch_interval_facts(struct rec *r, long intervals, int64_t clock_ns);
+
 #ifdef __cplusplus
 }
 #endif
