@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "batch.h"
 #include "child.h"
 #include "names.h"
 #include "probe.h"
@@ -353,6 +354,9 @@ static void emit_blocking(struct probe_ctx *ctx, long long before, const struct 
 	r = rec_new(ctx, "drain_time");
 	rec_value(r, (double)drain_ns);
 	rec_fact(r, "bytes_after_block", json_integer((json_int_t)(size - (size_t)before)));
+	/* one span: the first read to the writer's return (the clock's cost measured now, after
+	 * it, so that nothing of it is in the span) */
+	batch_interval_facts(r, 1, timer_overhead_ns());
 	rec_emit(r);
 }
 

@@ -30,7 +30,7 @@
 #define MAX_CLIENTS 64
 
 enum op { OP_GET, OP_SET, OP_INCR };
-enum mode { MODE_BROKER, MODE_MUTEX, MODE_ATOMIC };
+enum sync_mode { MODE_BROKER, MODE_MUTEX, MODE_ATOMIC };
 
 /* The wire format between a client and the broker: fixed size, host byte order (both ends
  * are on this machine). */
@@ -57,7 +57,7 @@ struct shared {
 };
 
 struct run {
-	enum mode mode;
+	enum sync_mode mode;
 	enum op op;
 	int clients;
 	int64_t ops;
@@ -406,6 +406,7 @@ static void emit_records(struct probe_ctx *ctx, struct run *r, int64_t sum, int6
 	rec_fact(tput, "operations", json_integer(ops));
 	rec_fact(tput, "wall_ns", json_integer(t_end - r->sh->t_start));
 	batch_facts(tput, k, clock_ns);
+	rec_fact(tput, "timed_intervals", json_integer(1));	/* the one wall_ns span */
 	rec_emit(tput);
 }
 
@@ -415,7 +416,7 @@ static const char *const op_names[] = { "get", "set", "incr", NULL };
 static int run_ops(struct probe_ctx *ctx)
 {
 	struct run r = {
-		.mode = (enum mode)param_int(ctx, "mode"),
+		.mode = (enum sync_mode)param_int(ctx, "mode"),
 		.op = (enum op)param_int(ctx, "op"),
 		.clients = (int)param_int(ctx, "clients"),
 		.ops = param_int(ctx, "ops"),

@@ -675,6 +675,8 @@ static void emit_copy(struct probe_ctx *ctx, const char *metric, const char *des
 	if (extra)
 		rec_fact(rec, "private_thp", extra);
 	batch_facts(rec, k, clock_ns);
+	/* one figure from the rounds' spans summed: no distribution within the repetition */
+	rec_fact(rec, "timed_intervals", json_integer(rounds));
 	rec_emit(rec);
 }
 
@@ -709,6 +711,7 @@ static int run_copy(struct probe_ctx *ctx)
 		  k, clock_ns, thp_mode());
 	struct rec *rec = rec_new(ctx, "shared_vs_private");
 	rec_value(rec, shared / private_);
+	batch_interval_facts(rec, rounds, clock_ns);	/* each side's spans */
 	rec_emit(rec);
 out:
 	if (c.src)

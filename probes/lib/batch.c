@@ -34,16 +34,46 @@ void batch_scale_stats(struct stats *s, long k)
 			&s->stddev };
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		*f[i] /= (double)k;	/* NAN stays NAN */
+	s->p50_ci.lo /= (double)k;	/* a bound is a batch time; its level is no time */
+	s->p50_ci.hi /= (double)k;
+	for (size_t i = 0; i < s->n_modes && i < STATS_MODES_MAX; i++) {
+		s->modes[i].center /= (double)k;	/* a share is no time either */
+		s->modes[i].lo /= (double)k;
+		s->modes[i].hi /= (double)k;
+	}
+}
+
+/* Divide the numbers of obj named in keys (NULL-terminated) by k. */
+static void scale_keys(json_t *obj, const char *const *keys, long k)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v) {
+		int named = 0;
+		for (size_t i = 0; keys[i]; i++)
+			named |= strcmp(key, keys[i]) == 0;
+		if (named && json_is_number(v))
+			json_object_set_new(obj, key, json_real(json_number_value(v) / (double)k));
+	}
 }
 
 void batch_scale_json(json_t *dist, long k)
 {
+	static const char *const bounds[] = { "lo", "hi", NULL };
+	static const char *const mode_times[] = { "center", "lo", "hi", NULL };
 	const char *key;
-	json_t *v;
+	json_t *v, *m;
+	size_t i;
 	json_object_foreach(dist, key, v) {
-		if (strcmp(key, "n") == 0 || !json_is_number(v))
+		if (strcmp(key, "n") == 0)
 			continue;
-		json_object_set_new(dist, key, json_real(json_number_value(v) / (double)k));
+		if (json_is_number(v))
+			json_object_set_new(dist, key, json_real(json_number_value(v) / (double)k));
+		else if (strcmp(key, "p50_ci") == 0 && json_is_object(v))
+			scale_keys(v, bounds, k);
+		else if (strcmp(key, "modes") == 0)
+			json_array_foreach(v, i, m)
+				scale_keys(m, mode_times, k);
 	}
 }
 
@@ -51,4 +81,10 @@ void batch_facts(struct rec *r, long k, int64_t clock_ns)
 {
 	rec_fact(r, "timer_overhead_ns", json_integer(clock_ns));
 	rec_fact(r, "batch", json_integer(k));
+}
+
+void batch_interval_facts(struct rec *r, long intervals, int64_t clock_ns)
+{
+	rec_fact(r, "timer_overhead_ns", json_integer(clock_ns));
+	rec_fact(r, "timed_intervals", json_integer(intervals));
 }

@@ -32,14 +32,22 @@ typedef int (*batch_fn)(void *arg, long k);
 long batch_calibrate(batch_fn fn, void *arg, int64_t clock_ns, long max);
 
 /* Scale a distribution of batch times (ns per batch of k operations) to ns per operation:
- * every figure but n is divided by k. */
+ * every time is divided by k (the percentiles, mean, stddev, p50_ci's bounds, the modes'
+ * center, lo and hi); counts and fractions are not (n, p50_ci's level, a mode's share). */
 void batch_scale_stats(struct stats *s, long k);
 
-/* The same on a stats_json() object: every number but "n" divided by k (null stays null). */
+/* The same on a stats_json() object: every top-level number but "n", "p50_ci" lo and hi,
+ * and each mode's center, lo and hi divided by k (null stays null). */
 void batch_scale_json(json_t *dist, long k);
 
 /* facts.timer_overhead_ns and facts.batch (operations per timed span) on r. */
 void batch_facts(struct rec *r, long k, int64_t clock_ns);
+
+/* facts.timer_overhead_ns and facts.timed_intervals on a timing with no distribution: its one
+ * figure comes from `intervals` timed spans summed (1: a single span per repetition, such as
+ * a stream's first send to its last byte), so its interval can come only from the
+ * repetitions. */
+void batch_interval_facts(struct rec *r, long intervals, int64_t clock_ns);
 
 #ifdef __cplusplus
 }

@@ -95,11 +95,38 @@ void stats_compute(int64_t *samples, size_t n, struct stats *s)
 	for (size_t i = 0; i < n; i++)
 		sq += ((double)samples[i] - s->mean) * ((double)samples[i] - s->mean);
 	s->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : NAN;
+	ci_median_i64(samples, n, CI_LEVEL, &s->p50_ci);
+	s->n_modes = stats_modes_i64(samples, n, s->modes, STATS_MODES_MAX);
 }
 
 static json_t *num_or_null(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* {"lo","hi","level","reached","method"}, or null when there are no samples. */
+static json_t *ci_json(const struct median_ci *ci)
+{
+	if (ci->n == 0)
+		return json_null();
+	return json_pack("{s:o, s:o, s:f, s:b, s:s}", "lo", num_or_null(ci->lo), "hi",
+			 num_or_null(ci->hi), "level", ci->level, "reached", ci->reached,
+			 "method", CI_METHOD);
+}
+
+/* The modes, when there are two or more; else null (one mode is the distribution itself). */
+static json_t *modes_json(const struct stats *s)
+{
+	if (s->n_modes < 2)
+		return json_null();
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->n_modes && i < STATS_MODES_MAX; i++) {
+		const struct mode *m = &s->modes[i];
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:f}", "center",
+						   num_or_null(m->center), "lo", num_or_null(m->lo),
+						   "hi", num_or_null(m->hi), "share", m->share));
+	}
+	return a;
 }
 
 json_t *stats_json(const struct stats *s)
@@ -114,5 +141,7 @@ json_t *stats_json(const struct stats *s)
 	json_object_set_new(o, "max", num_or_null(s->max));
 	json_object_set_new(o, "mean", num_or_null(s->mean));
 	json_object_set_new(o, "stddev", num_or_null(s->stddev));
+	json_object_set_new(o, "p50_ci", ci_json(&s->p50_ci));
+	json_object_set_new(o, "modes", modes_json(s));
 	return o;
 }

@@ -78,6 +78,84 @@ static int validate_words(json_t *r, const char **key, char *err, size_t errlen)
 	return 0;
 }
 
+/* An interval's or a mode's lo and hi: numbers in range, lo <= hi; what names the object. */
+static int validate_bounds(json_t *o, const char *what, const char **key, char *err,
+			   size_t errlen)
+{
+	json_t *lo = json_object_get(o, "lo"), *hi = json_object_get(o, "hi");
+	if (!json_is_number(lo) || !json_is_number(hi) || !in_range(lo) || !in_range(hi))
+		return bad(key, "dist", err, errlen, "%s needs \"lo\" and \"hi\" (numbers from 0 "
+			   "up to 2^63)", what);
+	if (json_number_value(lo) > json_number_value(hi))
+		return bad(key, "dist", err, errlen, "%s has \"lo\" %g above \"hi\" %g", what,
+			   json_number_value(lo), json_number_value(hi));
+	return 0;
+}
+
+/* A fraction in 0..1 named name in o. */
+static int is_fraction(json_t *o, const char *name)
+{
+	json_t *v = json_object_get(o, name);
+	return json_is_number(v) && json_number_value(v) >= 0 && json_number_value(v) <= 1;
+}
+
+/* dist.p50_ci: null, or {lo, hi, level (0..1), reached (boolean), method (a string)}. */
+static int validate_ci(json_t *ci, const char **key, char *err, size_t errlen)
+{
+	if (json_is_null(ci))
+		return 0;
+	if (!json_is_object(ci) || !is_fraction(ci, "level") ||
+	    !json_is_boolean(json_object_get(ci, "reached")) ||
+	    !json_is_string(json_object_get(ci, "method")))
+		return bad(key, "dist", err, errlen, "\"dist\".\"p50_ci\" must be null or an object "
+			   "with lo, hi, level (0 to 1), reached (a boolean) and method (a string)");
+	return validate_bounds(ci, "\"dist\".\"p50_ci\"", key, err, errlen);
+}
+
+/* dist.modes: null, or an array of {center, lo, hi, share (0..1)}. */
+static int validate_modes(json_t *modes, const char **key, char *err, size_t errlen)
+{
+	json_t *m;
+	size_t i;
+	if (json_is_null(modes))
+		return 0;
+	if (!json_is_array(modes))
+		return bad(key, "dist", err, errlen, "\"dist\".\"modes\" must be null or an array");
+	json_array_foreach(modes, i, m) {
+		json_t *c = json_object_get(m, "center");
+		if (!json_is_object(m) || !json_is_number(c) || !in_range(c) ||
+		    !is_fraction(m, "share"))
+			return bad(key, "dist", err, errlen, "\"dist\".\"modes\"[%zu] must be an "
+				   "object with center, lo, hi (numbers from 0 up to 2^63) and share "
+				   "(0 to 1)", i);
+		if (validate_bounds(m, "a mode of \"dist\"", key, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* dist: null, or an object of numbers in range (or null), p50_ci and modes. */
+static int validate_dist(json_t *dist, const char **key, char *err, size_t errlen)
+{
+	json_t *v;
+	const char *k;
+	if (dist && !json_is_object(dist) && !json_is_null(dist))
+		return bad(key, "dist", err, errlen, "\"dist\" must be an object");
+	json_object_foreach(dist, k, v) {
+		if (strcmp(k, "p50_ci") == 0 && validate_ci(v, key, err, errlen) < 0)
+			return -1;
+		if (strcmp(k, "modes") == 0 && validate_modes(v, key, err, errlen) < 0)
+			return -1;
+		if (strcmp(k, "p50_ci") == 0 || strcmp(k, "modes") == 0)
+			continue;
+		if (!json_is_null(v) && !in_range(v))
+			return bad(key, "dist", err, errlen, "\"dist\".\"%.40s\" is %s (a number from "
+				   "0 up to 2^63, or null)", k,
+				   json_is_number(v) ? "out of range" : "not a number");
+	}
+	return 0;
+}
+
 /* The numbers of a record: value (a number, or null when not ok) and dist, each in range. */
 static int validate_numbers(json_t *r, const char **key, char *err, size_t errlen)
 {
@@ -90,17 +168,7 @@ static int validate_numbers(json_t *r, const char **key, char *err, size_t errle
 	if (!in_range(value))
 		return bad(key, "value", err, errlen, "\"value\" %g is out of range (every unit "
 			   "counts from 0 up to 2^63)", json_number_value(value));
-	json_t *dist = json_object_get(r, "dist"), *v;
-	const char *k;
-	if (dist && !json_is_object(dist) && !json_is_null(dist))
-		return bad(key, "dist", err, errlen, "\"dist\" must be an object");
-	json_object_foreach(dist, k, v) {
-		if (!json_is_null(v) && !in_range(v))
-			return bad(key, "dist", err, errlen, "\"dist\".\"%.40s\" is %s (a number from "
-				   "0 up to 2^63, or null)", k,
-				   json_is_number(v) ? "out of range" : "not a number");
-	}
-	return 0;
+	return validate_dist(json_object_get(r, "dist"), key, err, errlen);
 }
 
 /* record_validate(), also naming the key at fault (NULL when the whole line is). */

@@ -86,7 +86,13 @@ for i in range(1, n + 1):
     assert "num_cpus" in r["gbench_context"], where
     if r["metric"] == "rtt":
         d = r["dist"]
-        assert set(d) == {"n", "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev"}, d
+        assert set(d) == {"n", "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev",
+                          "p50_ci", "modes"}, d
+        # the median's interval over this run's round trips (per round trip, like p50)
+        ci = d["p50_ci"]
+        assert ci["lo"] <= d["p50"] <= ci["hi"] and 0 < ci["level"] <= 1, (where, ci)
+        assert d["modes"] is None or (len(d["modes"]) >= 2 and
+                                      abs(sum(m["share"] for m in d["modes"]) - 1) < 1e-9), d
         assert d["n"] == r["facts"]["iterations"] == g["iterations"], (where, d["n"], g)
         # a tail percentile q exists only from n >= 1 / (1 - q) samples on, else it is null
         need = {"p50": 1, "p90": 10, "p99": 100, "p999": 1000}
@@ -100,7 +106,8 @@ for i in range(1, n + 1):
         assert f["round_trips"] == d["n"] * f["batch"], (where, f)
         if r["case"] == "floor_cacheline":
             assert f["batch"] > 1, (where, f)	# a cache line bounces in < 50 clock reads
-        assert all(v is None or math.isfinite(v) for v in d.values()), where
+        assert all(v is None or math.isfinite(v) for k, v in d.items()
+                   if k not in ("p50_ci", "modes")), where
         if r["case"] == "roundtrip":
             assert r["facts"]["bytes_carried"] == r["params"]["size"], where
             assert r["facts"]["placement"] == r["params"]["placement"], where

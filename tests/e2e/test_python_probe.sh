@@ -50,6 +50,17 @@ assert ld["shared_memory_speedup"]["facts"]["judged_on"] == "shared_memory_reuse
 lat = [json.loads(l) for l in open(os.path.join(tmp, "lat.jsonl"))][0]
 d = lat["dist"]
 assert lat["unit"] == "ns" and d["min"] <= d["p50"] <= d["p99"] <= d["max"], lat
+# How sure each timing is (pyprobe/stats.py, as probes/lib/ci.c and modes.c): the median's
+# interval over the samples, bracketing p50, from order statistics (ranks 86 and 115 of 200,
+# coverage 0.9599, the binomial rule); modes null unless two or more; the clock's cost.
+ci = d["p50_ci"]
+assert d["n"] == 200 and ci["reached"] and d["min"] <= ci["lo"] <= d["p50"] <= ci["hi"], d
+assert abs(ci["level"] - 0.95996) < 1e-4, ci
+assert ci["method"] == "order statistics (binomial, distribution-free)", ci
+assert d["modes"] is None or len(d["modes"]) >= 2, d
+for r in [lat, put] + list(ld.values()):
+    assert r["status"] != "ok" or isinstance(r["facts"]["timer_overhead_ns"], int), r
+    assert r["status"] != "ok" or "dist" in r or r["facts"]["timed_intervals"] >= 1, r
 # The queued figure of Pipe(duplex=False) follows from the pipe under it: send_bytes writes
 # its 4-byte length header and the payload in two write()s, and Linux does not merge a
 # page-multiple write into the header's page, so the header costs one whole page slot.

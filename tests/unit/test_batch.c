@@ -1,5 +1,6 @@
 /* test_batch.c - batch timing (probes/lib/batch.c): a batch distribution scaled to one
- * operation, nulls kept; the calibration grows the batch by powers of two up to its cap and
+ * operation, nulls kept, the median's interval bounds and the modes' values scaled but never
+ * a level, a share or n; the calibration grows the batch by powers of two up to its cap and
  * reports an operation that fails. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +27,34 @@ static void test_scale_json_divides_all_but_n(void **state)
 	json_decref(d);
 }
 
+static void test_scale_json_scales_the_interval_and_modes(void **state)
+{
+	(void)state;
+	json_t *d = json_pack("{s:i, s:f, s:{s:f, s:f, s:f, s:b, s:s}, s:[{s:f, s:f, s:f, s:f}]}",
+			      "n", 40, "p50", 1000.0, "p50_ci", "lo", 800.0, "hi", 1200.0, "level",
+			      0.96, "reached", 1, "method", "m", "modes", "center", 1600.0, "lo",
+			      800.0, "hi", 2400.0, "share", 0.25);
+	batch_scale_json(d, 8);
+	json_t *ci = json_object_get(d, "p50_ci"), *m = json_array_get(json_object_get(d, "modes"), 0);
+	assert_true(json_number_value(json_object_get(d, "p50")) == 125.0);
+	assert_true(json_number_value(json_object_get(ci, "lo")) == 100.0);
+	assert_true(json_number_value(json_object_get(ci, "hi")) == 150.0);
+	assert_true(json_number_value(json_object_get(ci, "level")) == 0.96);
+	assert_true(json_is_true(json_object_get(ci, "reached")));
+	assert_true(json_number_value(json_object_get(m, "center")) == 200.0);
+	assert_true(json_number_value(json_object_get(m, "lo")) == 100.0);
+	assert_true(json_number_value(json_object_get(m, "hi")) == 300.0);
+	assert_true(json_number_value(json_object_get(m, "share")) == 0.25);
+	assert_int_equal(json_integer_value(json_object_get(d, "n")), 40);
+	json_decref(d);
+	/* a null interval (n = 0) and null modes stay null */
+	d = json_pack("{s:i, s:n, s:n}", "n", 0, "p50_ci", "modes");
+	batch_scale_json(d, 8);
+	assert_true(json_is_null(json_object_get(d, "p50_ci")));
+	assert_true(json_is_null(json_object_get(d, "modes")));
+	json_decref(d);
+}
+
 static void test_scale_stats_per_operation(void **state)
 {
 	(void)state;
@@ -35,6 +64,30 @@ static void test_scale_stats_per_operation(void **state)
 	batch_scale_stats(&s, 4);
 	assert_int_equal(s.n, 4);
 	assert_true(s.min == 25 && s.max == 100 && s.mean == 62.5);
+	double level = s.p50_ci.level;
+	assert_true(s.p50_ci.lo == 25 && s.p50_ci.hi == 100 && level == 1 - 2.0 / 16);
+}
+
+/* Two modes of batch times (batches of 4): their values per operation, their shares kept. */
+static void test_scale_stats_scales_the_modes(void **state)
+{
+	(void)state;
+	static int64_t v[200];
+	struct stats s;
+	for (int i = 0; i < 200; i++)
+		v[i] = i < 140 ? 4000 + (i * 7) % 140 * 4 : 40000 + (i * 7) % 60 * 40;
+	stats_compute(v, 200, &s);
+	assert_int_equal(s.n_modes, 2);
+	struct stats raw = s;
+	batch_scale_stats(&s, 4);
+	for (size_t i = 0; i < 2; i++) {
+		assert_true(s.modes[i].center == raw.modes[i].center / 4);
+		assert_true(s.modes[i].lo == raw.modes[i].lo / 4);
+		assert_true(s.modes[i].hi == raw.modes[i].hi / 4);
+		assert_true(s.modes[i].share == raw.modes[i].share);
+	}
+	assert_true(s.modes[0].share == 0.7 && s.modes[0].lo == 1000 && s.modes[1].lo == 10000);
+	assert_true(s.p50_ci.lo == raw.p50_ci.lo / 4 && s.p50_ci.level == raw.p50_ci.level);
 }
 
 struct calls {
@@ -78,7 +131,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scale_json_divides_all_but_n),
+		cmocka_unit_test(test_scale_json_scales_the_interval_and_modes),
 		cmocka_unit_test(test_scale_stats_per_operation),
+		cmocka_unit_test(test_scale_stats_scales_the_modes),
 		cmocka_unit_test(test_calibrate_doubles_up_to_the_cap),
 		cmocka_unit_test(test_calibrate_reports_failure),
 	};

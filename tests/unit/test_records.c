@@ -69,6 +69,59 @@ static void test_record_rejects_each_broken_field_with_its_reason(void **state)
 	expect_error("{\"schema\":1,", "not JSON: string or '}' expected near end of file");
 }
 
+/* A timing record's dist with the median's interval and two modes, as stats_json() makes it,
+ * then with each of them broken. */
+#define TIMING "{\"schema\":1,\"probe\":\"latency\",\"case\":\"roundtrip\",\"metric\":\"rtt\"," \
+	       "\"unit\":\"ns\",\"direction\":\"lower\",\"status\":\"ok\",\"value\":15000," \
+	       "\"dist\":{\"n\":1000,\"p50\":15000,"
+#define CI_OK "\"p50_ci\":{\"lo\":14800,\"hi\":15300,\"level\":0.9503,\"reached\":true," \
+	      "\"method\":\"order statistics\"}"
+#define MODE_A "{\"center\":15000,\"lo\":12000,\"hi\":30000,\"share\":0.7}"
+
+static void accept_line(const char *line)
+{
+	char err[512];
+	int col;
+	json_t *r = record_parse_line(line, strlen(line), &col, err, sizeof(err));
+	assert_non_null(r);
+	json_decref(r);
+}
+
+static void test_record_checks_the_medians_interval_and_modes(void **state)
+{
+	(void)state;
+	accept_line(TIMING CI_OK ",\"modes\":[" MODE_A ",{\"center\":95000,\"lo\":31000,\"hi\":99000,"
+	       "\"share\":0.3}]}}");
+	accept_line(TIMING "\"p50_ci\":null,\"modes\":null}}");
+	static const char *const ci_shape = "\"dist\".\"p50_ci\" must be null or an object with "
+		"lo, hi, level (0 to 1), reached (a boolean) and method (a string)";
+	expect_error(TIMING "\"p50_ci\":{\"lo\":15300,\"hi\":14800,\"level\":0.95,\"reached\":true,"
+		     "\"method\":\"m\"}}}", "\"dist\".\"p50_ci\" has \"lo\" 15300 above \"hi\" 14800");
+	expect_error(TIMING "\"p50_ci\":{\"lo\":-1,\"hi\":14800,\"level\":0.95,\"reached\":true,"
+		     "\"method\":\"m\"}}}", "\"dist\".\"p50_ci\" needs \"lo\" and \"hi\" (numbers "
+		     "from 0 up to 2^63)");
+	expect_error(TIMING "\"p50_ci\":{\"hi\":14800,\"level\":0.95,\"reached\":true,"
+		     "\"method\":\"m\"}}}", "\"dist\".\"p50_ci\" needs \"lo\" and \"hi\" (numbers "
+		     "from 0 up to 2^63)");
+	expect_error(TIMING "\"p50_ci\":{\"lo\":1,\"hi\":2,\"level\":1.5,\"reached\":true,"
+		     "\"method\":\"m\"}}}", ci_shape);
+	expect_error(TIMING "\"p50_ci\":{\"lo\":1,\"hi\":2,\"level\":0.95,\"reached\":1,"
+		     "\"method\":\"m\"}}}", ci_shape);
+	expect_error(TIMING "\"p50_ci\":{\"lo\":1,\"hi\":2,\"level\":0.95,\"reached\":true}}}",
+		     ci_shape);
+	expect_error(TIMING "\"p50_ci\":15000}}", ci_shape);
+	expect_error(TIMING CI_OK ",\"modes\":{}}}", "\"dist\".\"modes\" must be null or an array");
+	static const char *const mode_shape = "\"dist\".\"modes\"[1] must be an object with "
+		"center, lo, hi (numbers from 0 up to 2^63) and share (0 to 1)";
+	expect_error(TIMING CI_OK ",\"modes\":[" MODE_A ",{\"center\":1,\"lo\":1,\"hi\":2,"
+		     "\"share\":1.3}]}}", mode_shape);
+	expect_error(TIMING CI_OK ",\"modes\":[" MODE_A ",{\"center\":-5,\"lo\":1,\"hi\":2,"
+		     "\"share\":0.3}]}}", mode_shape);
+	expect_error(TIMING CI_OK ",\"modes\":[" MODE_A ",7]}}", mode_shape);
+	expect_error(TIMING CI_OK ",\"modes\":[{\"center\":1,\"lo\":3,\"hi\":2,\"share\":1}]}}",
+		     "a mode of \"dist\" has \"lo\" 3 above \"hi\" 2");
+}
+
 static void test_records_load_names_the_bad_line(void **state)
 {
 	(void)state;
@@ -165,6 +218,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_accepts_a_complete_record),
 		cmocka_unit_test(test_record_rejects_each_broken_field_with_its_reason),
+		cmocka_unit_test(test_record_checks_the_medians_interval_and_modes),
 		cmocka_unit_test(test_records_load_names_the_bad_line),
 		cmocka_unit_test(test_a_cut_last_line_is_dropped_only_from_a_partial_file),
 		cmocka_unit_test(test_every_bad_records_file_is_refused_with_line_and_column),

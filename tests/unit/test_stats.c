@@ -1,5 +1,6 @@
 /* test_stats.c - the distribution module: percentiles on known data, undefined figures as
- * null (never NaN), the sort behind them. */
+ * null (never NaN), the sort behind them; the median's interval (p50_ci) and the modes in
+ * the JSON. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,7 +54,8 @@ static void assert_no_nan(json_t *j)
 static void test_stats_empty_gives_nulls(void **state)
 {
 	struct stats s;
-	const char *keys[] = { "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev" };
+	const char *keys[] = { "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev",
+			       "p50_ci", "modes" };
 	(void)state;
 	stats_compute(NULL, 0, &s);
 	json_t *j = stats_json(&s);
@@ -148,6 +150,67 @@ static void test_stats_sorts_many_samples_like_qsort(void **state)
 	free(w);
 }
 
+/* 1..100: the median's 95% interval is (x(40), x(61)), exact coverage 0.9648 (1 - 2
+ * P(B <= 39), B ~ Binomial(100, 1/2)); one mode, so "modes" is null. */
+static void test_stats_json_has_the_medians_interval(void **state)
+{
+	int64_t v[100];
+	struct stats s;
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		v[i] = (i * 37) % 100 + 1;
+	stats_compute(v, 100, &s);
+	json_t *j = stats_json(&s);
+	json_t *ci = json_object_get(j, "p50_ci");
+	assert_true(json_is_object(ci));
+	assert_true(json_number_value(json_object_get(ci, "lo")) == 40.0);
+	assert_true(json_number_value(json_object_get(ci, "hi")) == 61.0);
+	assert_true(fabs(json_number_value(json_object_get(ci, "level")) - 0.9647998) < 1e-6);
+	assert_true(json_is_true(json_object_get(ci, "reached")));
+	assert_string_equal(json_string_value(json_object_get(ci, "method")), CI_METHOD);
+	assert_true(json_is_null(json_object_get(j, "modes")));
+	assert_int_equal(s.n_modes, 1);
+	json_decref(j);
+	/* 5 samples cannot reach 95%: (min, max) with its true coverage 1 - 2/32 */
+	stats_compute(v, 5, &s);
+	j = stats_json(&s);
+	ci = json_object_get(j, "p50_ci");
+	assert_true(json_is_false(json_object_get(ci, "reached")));
+	assert_true(json_number_value(json_object_get(ci, "level")) == 1 - 2.0 / 32);
+	assert_true(json_number_value(json_object_get(ci, "lo")) == (double)v[0]);
+	assert_true(json_number_value(json_object_get(ci, "hi")) == (double)v[4]);
+	assert_int_equal(s.n_modes, 0);	/* too few to tell */
+	assert_true(json_is_null(json_object_get(j, "modes")));
+	json_decref(j);
+}
+
+/* 700 samples spread over 14000..16000 ns and 300 over 90000..100000 ns: two modes, each
+ * with its share and its own range, in the JSON. */
+static void test_stats_json_lists_two_modes(void **state)
+{
+	static int64_t v[1000];
+	struct stats s;
+	(void)state;
+	for (int i = 0; i < 1000; i++)
+		v[i] = i < 700 ? 14000 + (i * 37) % 700 * 2000 / 700
+			       : 90000 + (i * 37) % 300 * 10000 / 300;
+	stats_compute(v, 1000, &s);
+	json_t *j = stats_json(&s), *modes = json_object_get(j, "modes");
+	assert_int_equal(json_array_size(modes), 2);
+	json_t *a = json_array_get(modes, 0), *b = json_array_get(modes, 1);
+	assert_true(json_number_value(json_object_get(a, "share")) == 0.7);
+	assert_true(json_number_value(json_object_get(b, "share")) == 0.3);
+	assert_true(json_number_value(json_object_get(a, "lo")) == 14000.0);
+	assert_true(json_number_value(json_object_get(a, "hi")) < 16000.0);
+	assert_true(json_number_value(json_object_get(b, "lo")) == 90000.0);
+	assert_true(json_number_value(json_object_get(b, "hi")) < 100000.0);
+	double ca = json_number_value(json_object_get(a, "center"));
+	double cb = json_number_value(json_object_get(b, "center"));
+	assert_true(ca > 14000 && ca < 16000 && cb > 90000 && cb < 100000);
+	assert_no_nan(j);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +220,8 @@ int main(void)
 		cmocka_unit_test(test_stats_one_sample_has_no_stddev),
 		cmocka_unit_test(test_stats_tail_needs_enough_samples),
 		cmocka_unit_test(test_stats_sorts_many_samples_like_qsort),
+		cmocka_unit_test(test_stats_json_has_the_medians_interval),
+		cmocka_unit_test(test_stats_json_lists_two_modes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,14 +1,16 @@
 """records - the probe's output: one JSON record per line on stdout (Ctx.record), the dist
-object of a distribution (tail percentiles null below the samples they need, as
-probes/lib/stats.c), and the interpreter's facts every record carries."""
+object of a distribution (tail percentiles null below the samples they need, the median's
+interval and the modes, as probes/lib/stats.c), and the facts every record carries (the
+interpreter's; for a timing, what one clock read costs)."""
 
 import json
 import math
 import platform
 import sys
 
-from . import children
+from . import children, stats
 from .contract import PROBE, SCHEMA
+from .measure import timer_overhead_ns
 
 
 def python_facts():
@@ -30,14 +32,29 @@ def tail(sorted_v, q):
 
 
 def dist(samples):
-    """The record's dist object: n, min, p50, p90, p99, p999, max, mean, stddev (sample)."""
+    """The record's dist object: n, min, p50, p90, p99, p999, max, mean, stddev (sample),
+    p50_ci (the median's 95% interval over these samples, stats.median_ci) and modes (a list
+    when stats.modes finds two or more, else None)."""
     v = sorted(samples)
     n = len(v)
     mean = float(sum(v)) / n
     sd = math.sqrt(sum((x - mean) ** 2 for x in v) / (n - 1)) if n > 1 else None
+    found = stats.modes(v)
     return {"n": n, "min": float(v[0]), "p50": percentile(v, 0.5), "p90": tail(v, 0.9),
             "p99": tail(v, 0.99), "p999": tail(v, 0.999), "max": float(v[-1]),
-            "mean": mean, "stddev": sd}
+            "mean": mean, "stddev": sd, "p50_ci": stats.median_ci(v),
+            "modes": found if len(found) >= 2 else None}
+
+
+_clock_ns = []
+
+
+def clock_cost_ns():
+    """measure.timer_overhead_ns(), measured once per process (after the first timing, when
+    its record is made: never inside a timed span)."""
+    if not _clock_ns:
+        _clock_ns.append(timer_overhead_ns())
+    return _clock_ns[0]
 
 
 class Ctx:
@@ -66,6 +83,8 @@ class Ctx:
             rec["os_reported"] = {"source": os_reported[0], "value": float(os_reported[1])}
         f = {"python": python_facts(), "start_method": children.START_METHOD}
         f.update(facts or {})
+        if m.direction != "none":  # a timing says what its clock costs
+            f.setdefault("timer_overhead_ns", clock_cost_ns())
         rec["facts"] = f
         sys.stdout.write(json.dumps(rec, allow_nan=False, separators=(",", ":")) + "\n")
         sys.stdout.flush()

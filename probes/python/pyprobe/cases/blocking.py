@@ -194,7 +194,8 @@ def measure_queued_when_blocked(ctx, kind, size, settle_s, timeout_s, facts, os_
         facts["reader_received"] = got
         ctx.record("bytes_queued_when_blocked", inside, facts=facts, os_reported=os_rep)
         if blocked:
-            ctx.record("send_returns_after_reader", sent["t"] - t0, facts=facts)
+            ctx.record("send_returns_after_reader", sent["t"] - t0,
+                       facts=dict(facts, timed_intervals=1))  # one span
         rc = EXIT_OK
     for c in (tx, rx, go_w, res_r):
         c.close()

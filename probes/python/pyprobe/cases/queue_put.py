@@ -104,12 +104,13 @@ def run_queue_put(ctx):
     close_queue(q)
 
     ctx.record("exit_blocked", 1 if blocked else 0, facts=efacts)
+    once = dict(efacts, timed_intervals=1)  # one span each: no interval within the run
     if blocked:
-        ctx.record("exit_after_drain_start", ns, facts=efacts)
+        ctx.record("exit_after_drain_start", ns, facts=once)
     else:
-        ctx.record("exit_time", ns, facts=efacts)
+        ctx.record("exit_time", ns, facts=once)
     ctx.record("exit_time_cancel_join_thread", cns,
-               facts=dict(efacts, blocked=cblocked, data_lost="items still in the buffer"))
+               facts=dict(once, blocked=cblocked, data_lost="items still in the buffer"))
     return EXIT_OK
 
 
