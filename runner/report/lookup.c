@@ -6,6 +6,9 @@
 #include "common/vocab.h"
 #include "report/lookup.h"
 
+#include "ci.h"
+#include "store/records.h"
+
 int str_is(json_t *o, const char *key, const char *want)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -134,4 +137,58 @@ int param_values(json_t *recs, const char *param, json_int_t *out, int max)
 	}
 	qsort(out, (size_t)n, sizeof(*out), cmp_int);
 	return n;
+}
+
+const char *report_fmt_interval(json_t *recs, const char *unit, char *buf, size_t len)
+{
+	size_t n = 0, k = 0, i;
+	json_t *r;
+	double *v = malloc((json_array_size(recs) + 1) * sizeof(*v));
+	json_array_foreach(recs, i, r) {
+		json_t *x = json_object_get(r, "value");
+		if (record_disturbed(r))
+			k++;
+		else if (json_is_number(x))
+			v[n++] = json_number_value(x);
+	}
+	qsort(v, n, sizeof(*v), cmp_double);
+	struct median_ci ci;
+	ci_median(v, n, CI_LEVEL, &ci);
+	char lo[48], hi[48], lvl[24] = "", dist[48] = "";
+	if (!ci.reached && n > 1)
+		snprintf(lvl, sizeof(lvl), " %.1f%%", 100 * ci.level);
+	if (k)
+		snprintf(dist, sizeof(dist), " disturbed %zu/%zu", k, k + n);
+	if (n > 1)
+		snprintf(buf, len, "[%s – %s]%s%s", fmt_value(ci.lo, unit, lo, sizeof(lo)),
+			 fmt_value(ci.hi, unit, hi, sizeof(hi)), lvl, dist);
+	else
+		snprintf(buf, len, "—%s", dist);
+	free(v);
+	return buf;
+}
+
+const char *report_fmt_modes(json_t *recs, const char *unit, char *buf, size_t len)
+{
+	size_t k = 0, i, j;
+	json_t *r, *m, *first = NULL;
+	json_array_foreach(recs, i, r) {
+		json_t *modes = json_object_get(json_object_get(r, "dist"), "modes");
+		if (json_array_size(modes) >= 2 && !k++)
+			first = modes;
+	}
+	buf[0] = '\0';
+	if (!k)
+		return buf;
+	size_t at = (size_t)snprintf(buf, len, "%zu/%zu reps:", k, json_array_size(recs));
+	json_array_foreach(first, j, m) {
+		char c[48];
+		if (at >= len)
+			break;
+		at += (size_t)snprintf(buf + at, len - at, "%s %s (%.0f%%)", j ? "," : "",
+				       fmt_value(json_number_value(json_object_get(m, "center")), unit,
+						 c, sizeof(c)),
+				       100 * json_number_value(json_object_get(m, "share")));
+	}
+	return buf;
 }

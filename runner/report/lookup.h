@@ -25,6 +25,18 @@ json_t *report_transports(json_t *recs);
 
 /* The median over repetitions of dist.<key> (or of value when key is NULL; NAN if none). */
 double report_median_of(json_t *recs, const char *key);
+
+/* How sure the median over repetitions of recs' values is, for a table cell: "[lo – hi]" (its
+ * distribution-free 95% interval, ci.h), with the level when the repetitions are too few for
+ * 95% ("[lo – hi] 93.8%"), "—" with one repetition; and " disturbed k/n" when k of the
+ * repetitions were measured while the machine was disturbed (they are left out, as compare
+ * and summary.json do). */
+const char *report_fmt_interval(json_t *recs, const char *unit, char *buf, size_t len);
+
+/* Whether the repetitions' distributions were clearly multi-modal (dist.modes): "" when none
+ * was, else "k/n reps: c1 (s1%), c2 (s2%)" with the modes of the first that was, so that a
+ * median describing neither mode is said to be one. */
+const char *report_fmt_modes(json_t *recs, const char *unit, char *buf, size_t len);
 /* The records of recs whose params.<param> equals v (a new array). */
 json_t *with_param(json_t *recs, const char *param, json_int_t v);
 /* The distinct values of params.<param> in recs, sorted; returns the count (at most max). */

@@ -17,16 +17,18 @@ static void latency_row(struct report_ctx *ctx, json_t *sel, const char *tr, con
 			int has_v, json_int_t size, double floor, FILE *f)
 {
 	double p50 = report_median_of(sel, NULL), p99 = report_median_of(sel, "p99");
-	char c1[32], c2[32], c3[96], c4[96], c5[32], c6[32], c7[32];
+	char c1[32], c2[32], ci[160], md[200], c3[96], c4[96], c5[32], c6[32], c7[32];
 	fmt_value((double)size, "bytes", c1, sizeof(c1));
 	fmt_value(p50, "ns", c2, sizeof(c2));
+	report_fmt_interval(sel, "ns", ci, sizeof(ci));
+	report_fmt_modes(sel, "ns", md, sizeof(md));
 	report_fmt_tail(sel, "p99", "ns", c3, sizeof(c3));
 	report_fmt_tail(sel, "p999", "ns", c4, sizeof(c4));
 	fmt_value(report_median_of(sel, "min"), "ns", c5, sizeof(c5));
 	snprintf(c6, sizeof(c6), "%.0f", report_median_of(sel, "n"));
 	fmt_ratio(c7, sizeof(c7), p50, floor);
-	const char *cells[9] = { tr, v, c1, c2, c3, c4, c5, c6, c7 };
-	drop_variant_column(cells, 9, has_v);
+	const char *cells[11] = { tr, v, c1, c2, ci, c3, c4, c5, c6, c7, md };
+	drop_variant_column(cells, 11, has_v);
 	doc_row(ctx->doc, cells);
 	fprintf(f, "%lld %.1f %.1f\n", (long long)size, p50, p99);
 }
@@ -118,14 +120,18 @@ void report_latency(struct report_ctx *ctx)
 	doc_p(ctx->doc, "Round trips between two processes (ping-pong), every message checked on "
 			"arrival; the distribution of individual round trips, medians over "
 			"repetitions%s. The floor is one cache line bounced between two cores through "
-			"shared memory: %s p50 (p99 %s) on this machine.",
+			"shared memory: %s p50 (p99 %s) on this machine. The p50's interval is the "
+			"distribution-free 95%% interval of its median over repetitions (a lower "
+			"level is said when the repetitions are too few for 95%%); repetitions "
+			"measured while other work disturbed the machine are left out and counted; "
+			"modes are said when a repetition's round trips were clearly multi-modal.",
 	      T.nv ? ", one row per value of every parameter that varies" : "",
 	      fmt_value(T.floor, "ns", fl, sizeof(fl)),
 	      fmt_value(report_median_of(floor_recs, "p99"), "ns", fl99, sizeof(fl99)));
 	variant_header(T.vary, T.nv, vh, sizeof(vh));
-	const char *hd[9] = { "transport", vh, "size", "p50", "p99", "p99.9", "min",
-			      "round trips", "p50 × floor" };
-	doc_table(ctx->doc, drop_variant_column(hd, 9, T.nv), hd);
+	const char *hd[11] = { "transport", vh, "size", "p50", "p50's 95% interval", "p99",
+			       "p99.9", "min", "round trips", "p50 × floor", "modes" };
+	doc_table(ctx->doc, drop_variant_column(hd, 11, T.nv), hd);
 	char *data = NULL, *cdf = NULL;
 	size_t dlen = 0, clen = 0;
 	T.data = open_memstream(&data, &dlen);

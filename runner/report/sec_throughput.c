@@ -90,7 +90,8 @@ static void throughput_rows(struct report_ctx *ctx, json_t *tr_recs, json_t *flo
 		json_t *fsel = floor_at(floor_recs, chunks[k], &window);
 		if (json_array_size(sel)) {
 			double bw = report_median_of(sel, NULL), floor = report_median_of(fsel, NULL);
-			char c1[32], c2[32], c3[80], c4[48], fw[32], wl[32];
+			char c1[32], c2[32], c3[80], c4[48], fw[32], wl[32], ci[160];
+			report_fmt_interval(sel, "bytes_per_s", ci, sizeof(ci));
 			fmt_value((double)chunks[k], "bytes", c1, sizeof(c1));
 			fmt_value(bw, "bytes_per_s", c2, sizeof(c2));
 			fmt_value(floor, "bytes_per_s", fw, sizeof(fw));
@@ -104,8 +105,8 @@ static void throughput_rows(struct report_ctx *ctx, json_t *tr_recs, json_t *flo
 			else
 				snprintf(c4, sizeof(c4), "%.0f%%%s", 100 * bw / floor,
 					 bw > floor ? " (above: see below)" : "");
-			const char *cells[6] = { tr, v, c1, c2, c3, c4 };
-			drop_variant_column(cells, 6, v != NULL);
+			const char *cells[7] = { tr, v, c1, c2, ci, c3, c4 };
+			drop_variant_column(cells, 7, v != NULL);
 			doc_row(ctx->doc, cells);
 			fprintf(f, "%lld %.1f\n", (long long)chunks[k], bw);
 			if (!isnan(floor) && bw > floor)
@@ -141,9 +142,9 @@ void report_throughput(struct report_ctx *ctx)
 	int nv = varying(all, keyed, vary);
 	char vh[128];
 	variant_header(vary, nv, vh, sizeof(vh));
-	const char *hd[6] = { "transport", vh, "chunk", "bandwidth", "floor (same chunk)",
-			      "share of floor" };
-	doc_table(ctx->doc, drop_variant_column(hd, 6, nv), hd);
+	const char *hd[7] = { "transport", vh, "chunk", "bandwidth", "its 95% interval",
+			      "floor (same chunk)", "share of floor" };
+	doc_table(ctx->doc, drop_variant_column(hd, 7, nv), hd);
 	char *data = NULL, *notes = NULL;
 	size_t dlen = 0, nlen = 0;
 	FILE *f = open_memstream(&data, &dlen), *nf = open_memstream(&notes, &nlen);

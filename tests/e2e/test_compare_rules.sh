@@ -3,7 +3,8 @@
 # overlapping 95% intervals are never a regression (even when Mann-Whitney and the threshold
 # would call it one), a ratio of timings that moves inside its intervals is unchanged, and a
 # figure whose every repetition was disturbed is not judged (the gate fails unless
-# --allow-disturbed) while a fact of the same case runs is still judged.  Each verdict names
+# --allow-disturbed) while a fact of the same case runs is still judged; the report shows the
+# intervals and the disturbed repetitions.  Each verdict names
 # the rule that decided it.
 set -u
 BUILD=${BUILD:-build}
@@ -78,4 +79,11 @@ v=$(verdict "$tmp/b.json" "/capacity ")
 [ $? -eq 0 ] || fail "--allow-disturbed did not pass a run whose only problem is disturbance"
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/busy" --format markdown 2>/dev/null | grep -q "| disturbed: not judged | \`latency/roundtrip/pipe/rtt" ||
 	fail "markdown lacks the disturbed row"
+# The report shows each median's interval, and the disturbed repetitions it left out.
+"$BUILD/ipcprobe" report "$tmp/base" > /dev/null 2>&1 || fail "report of base failed"
+grep -q "| pipe | 64 B | 105 ns | \[100 ns – 110 ns\] |" "$tmp/base/report.md" ||
+	{ grep "| pipe |" "$tmp/base/report.md"; fail "the latency table lacks the p50's interval"; }
+"$BUILD/ipcprobe" report "$tmp/busy" > /dev/null 2>&1 || fail "report of busy failed"
+grep -q "| pipe | 64 B | 325 ns | — disturbed 6/6 |" "$tmp/busy/report.md" ||
+	{ grep "| pipe |" "$tmp/busy/report.md"; fail "the latency table does not say the repetitions were disturbed"; }
 echo "test_compare_rules: ok"
