@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ci.h"
+#include "modes.h"
 #include "store/records.h"
 
 struct figure {
@@ -41,6 +42,22 @@ static void bump(json_t *e, const char *k)
 	json_object_set_new(e, k, json_integer(json_integer_value(json_object_get(e, k)) + 1));
 }
 
+/* The repetitions' values' modes when clearly more than one (modes.h; it needs 20 or more
+ * values): the bimodal round trips of a VM show between process runs, not only within one. */
+static json_t *modes_json(const double *sorted, size_t n)
+{
+	struct mode m[8];
+	size_t k = stats_modes(sorted, n, m, 8);
+	if (k < 2)
+		return json_null();
+	json_t *a = json_array();
+	for (size_t i = 0; i < k && i < 8; i++)
+		json_array_append_new(a, json_pack("{s:f, s:f, s:f, s:f}", "center", m[i].center,
+						   "lo", m[i].lo, "hi", m[i].hi, "share",
+						   m[i].share));
+	return a;
+}
+
 /* Add the median, its interval and the spread to e from its values. */
 static void describe(json_t *e)
 {
@@ -64,6 +81,7 @@ static void describe(json_t *e)
 									     json_null());
 		json_object_set_new(e, "min", json_real(d[0]));
 		json_object_set_new(e, "max", json_real(d[n - 1]));
+		json_object_set_new(e, "modes", modes_json(d, n));
 	}
 	free(d);
 }

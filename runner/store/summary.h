@@ -2,7 +2,8 @@
  * One entry per figure (probe, case, transport, metric, parameters, interpreter): how many ok
  * repetitions count, how many were left out as disturbed or failed, the median and its
  * distribution-free 95% interval (ci.h) with its exact level, the relative half-width, min and
- * max.  compare judges by the same numbers. */
+ * max, and the modes of the repetitions' values when they are clearly more than one (20 or
+ * more repetitions).  compare judges by the same numbers. */
 #ifndef IPCPROBE_SUMMARY_H
 #define IPCPROBE_SUMMARY_H
 
