@@ -38,7 +38,7 @@ PKG_CFLAGS := $(foreach p,jansson yaml-0.1 cmocka benchmark,$(call pc_cflags,$(p
 CPPFLAGS += $(PKG_CFLAGS)
 LIBRT    := $(shell printf 'int main(void){return 0;}' | $(CC) -x c - -lrt -o /dev/null 2>/dev/null && echo -lrt)
 
-# Debian packages the project needs (DESIGN.md "Dependencies").
+# Debian packages the project needs (README.md "The two commands").
 DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev gnuplot-nox \
 	    libcmocka-dev python3 valgrind libbenchmark-tools python3-scipy
 DEB_PKGS += chromium python3-html5lib  # the report in a real browser, and its strict HTML parse

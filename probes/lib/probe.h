@@ -1,6 +1,6 @@
 /* probe.h - the probe contract: a probe family is one descriptor (name + table of cases),
  * handed to probe_main(), which implements --list, --case, --transport, --param, exit codes
- * and record output.  See DESIGN.md "Probe contract" and "A record".
+ * and record output.  See docs/design.md "Probes" and "A record".
  *
  *   PROBE --list
  *   PROBE --case NAME [--transport T] [--param KEY=VALUE]...
@@ -82,7 +82,7 @@ void rec_os_reported(struct rec *r, const char *source, double value);
 void rec_fact(struct rec *r, const char *key, json_t *v);
 void rec_dist(struct rec *r, json_t *dist);	/* takes ownership */
 /* A top-level key beyond the fixed ones (e.g. "gbench": Google Benchmark's own entry); the
- * record takes ownership of v.  The fixed keys of DESIGN.md are refused (abort: a bug). */
+ * record takes ownership of v.  The fixed keys of a record (docs/design.md) are refused (abort: a bug). */
 void rec_set(struct rec *r, const char *key, json_t *v);
 void rec_emit(struct rec *r);
 

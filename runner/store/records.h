@@ -1,4 +1,4 @@
-/* records.h - reading and checking records (DESIGN.md "A record"), for run, report, compare
+/* records.h - reading and checking records (docs/design.md "A record"), for run, report, compare
  * and export.  Nothing here knows a probe. */
 #ifndef IPCPROBE_RECORDS_H
 #define IPCPROBE_RECORDS_H

@@ -1,6 +1,6 @@
 """pyprobe - the `python` probe: Python's multiprocessing measured one layer above the OS.
 
-Follows the probe contract of probes/lib/probe.h (DESIGN.md "Probe contract", "A record"):
+Follows the probe contract of probes/lib/probe.h (docs/design.md "Probes", "A record"):
 
     python build/probes/python --list
     python build/probes/python --case NAME [--param KEY=VALUE]...
