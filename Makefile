@@ -122,6 +122,17 @@ $(BUILD)/probes/python: $(PY_PROBE_SRC)
 	@mkdir -p $(@D)
 	$(PYTHON) probes/python/make_zipapp.py $@
 
+# The git commit `ipcprobe --version` names: rewritten only when it changes, so that a new
+# commit rebuilds main.o and nothing else.
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@c=$$(git describe --always --dirty 2>/dev/null || echo unknown); \
+	printf '#define IPCPROBE_GIT_COMMIT "%s"\n' "$$c" >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+$(BUILD)/runner/cli/main.o: $(BUILD)/gen/version.h
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/ipcprobe: $(BUILD)/runner/cli/main.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(YAML) $(JANSSON) $(LIBRT) -lm
 
