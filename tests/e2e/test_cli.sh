@@ -87,4 +87,41 @@ grep -q 'capacity/pipe_buf fifo' "$tmp/err" || fail "no-match message does not l
 [ -s "$tmp/err" ] && fail "quiet run wrote on stderr: $(cat "$tmp/err")"
 printf 'results: %s/records.jsonl\nrun:     %s/run.json\nreport:  %s/report.html\n' \
 	"$tmp/r3" "$tmp/r3" "$tmp/r3" | cmp -s - "$tmp/out" || fail "quiet run printed: $(cat "$tmp/out")"
+
+# On a 60-column terminal with NO_COLOR: the progress line is shown, never wraps, no colour.
+python3 tests/e2e/test_cli_tty.py "$BUILD" "$tmp/cli.yaml" "$tmp/r4" >/dev/null ||
+	fail "progress line on a 60-column pseudo-terminal (test_cli_tty.py)"
+# compare's text table prints every key whole: two figures whose keys share a 70-character
+# prefix and differ only in a late parameter are two rows that can be told apart, and the
+# columns after the key start at the same offset on every row.
+python3 - "$tmp" <<'PY'
+import json, os, sys
+tmp = sys.argv[1]
+def run(name, scale):
+    os.makedirs(os.path.join(tmp, name))
+    with open(os.path.join(tmp, name, "records.jsonl"), "w") as f:
+        for wake in ("futex", "spin"):
+            for rep in range(5):
+                f.write(json.dumps({"schema": 1, "probe": "shm", "case": "handover",
+                    "transport": None, "params": {"placement_policy_for_the_long_name": "cross_core",
+                    "wake": wake, "round_trips": 1000}, "metric": "rtt", "unit": "ns",
+                    "direction": "lower", "status": "ok", "reason": None,
+                    "value": (1000.0 + rep) * scale * (2 if wake == "spin" else 1), "rep": rep}) + "\n")
+    json.dump({"schema": 1, "name": name, "status": "complete",
+               "started": "2026-11-01T00:00:00Z"}, open(os.path.join(tmp, name, "run.json"), "w"))
+run("cbase", 1)
+run("cnew", 1)
+PY
+"$IPC" compare "$tmp/cbase" "$tmp/cnew" >"$tmp/cmp.txt" 2>"$tmp/err" || fail "compare exits $?: $(cat "$tmp/err")"
+python3 - "$tmp/cmp.txt" <<'PY' || fail "compare's text table: $(cat "$tmp/cmp.txt")"
+import sys
+text = open(sys.argv[1]).read().splitlines()
+head, lines = text[0], [l for l in text if "round_trips" in l]
+assert len(lines) == 2, lines
+end = head.index("base") + 4            # the base column, right-aligned in 14, ends here
+keys = sorted(l[27:end - 15].rstrip() for l in lines)
+assert len(keys[0]) > 70 and keys[0][:70] == keys[1][:70], keys
+assert keys[0].endswith('"wake":"futex"}') and keys[1].endswith('"wake":"spin"}'), keys
+assert all(l[end - 15] == " " and l[end - 14:end].strip() and l[end] == " " for l in lines), text
+PY
 echo "test_cli: ok"
