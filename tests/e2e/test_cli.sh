@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_cli.sh - the conventional CLI (issue 17 item 6): --version, every subcommand's --help on
 # stdout with exit 0 (bad usage: stderr, exit 2), run --quiet, --filter, --repetitions,
-# --export-json and run.json's config.command_line.  A few tiny cases, well under a second.
+# --export-json and run.json's config.command_line; the progress line on a 60-column pty;
+# compare's text table with long keys; make install (man page, bash completion).  ~2 seconds.
 set -u
 BUILD=${BUILD:-build}
 IPC="$BUILD/ipcprobe"
@@ -124,4 +125,31 @@ assert len(keys[0]) > 70 and keys[0][:70] == keys[1][:70], keys
 assert keys[0].endswith('"wake":"futex"}') and keys[1].endswith('"wake":"spin"}'), keys
 assert all(l[end - 15] == " " and l[end - 14:end].strip() and l[end] == " " for l in lines), text
 PY
+# make install PREFIX=...: the command (a symlink into the kept tree, finding its probes), the
+# man page (man -l or groff renders it, every subcommand named) and the bash completion.
+make -s --no-print-directory install BUILD="$BUILD" PREFIX="$tmp/inst" >"$tmp/out" 2>&1 ||
+	fail "make install: $(cat "$tmp/out")"
+"$tmp/inst/bin/ipcprobe" --version >/dev/null || fail "installed ipcprobe --version fails"
+"$tmp/inst/bin/ipcprobe" list | grep -q '^latency — ' || fail "installed ipcprobe finds no probes"
+man1="$tmp/inst/share/man/man1/ipcprobe.1"
+if command -v man >/dev/null 2>&1; then
+	MANWIDTH=100 man -l "$man1" 2>"$tmp/err" >"$tmp/man.txt" || fail "man -l: $(cat "$tmp/err")"
+elif command -v groff >/dev/null 2>&1; then
+	groff -man -Tutf8 "$man1" >"$tmp/man.txt" 2>"$tmp/err" || fail "groff: $(cat "$tmp/err")"
+else
+	cp "$man1" "$tmp/man.txt"	# no renderer: at least every word is in the source
+fi
+for w in 'EXIT STATUS' run check list report history compare export version \
+	--filter --repetitions --quiet --export-json --threshold --allow-missing NO_COLOR; do
+	grep -q -- "$w" "$tmp/man.txt" || fail "the man page does not say $w"
+done
+comp="$tmp/inst/share/bash-completion/completions/ipcprobe"
+bash -c '. "$1" && complete -p ipcprobe' _ "$comp" 2>&1 | grep -q '^complete -F _ipcprobe ipcprobe$' ||
+	fail "the bash completion does not register for ipcprobe"
+got=$(bash -c '. "$1"; COMP_WORDS=("$2" run --rep); COMP_CWORD=2; _ipcprobe; echo "${COMPREPLY[*]}"' \
+	_ "$comp" "$tmp/inst/bin/ipcprobe")
+[ "$got" = "--repetitions" ] || fail "completing 'run --rep' gives '$got'"
+got=$(bash -c '. "$1"; COMP_WORDS=("$2" list la); COMP_CWORD=2; _ipcprobe; echo "${COMPREPLY[*]}"' \
+	_ "$comp" "$tmp/inst/bin/ipcprobe")
+[ "$got" = "latency" ] || fail "completing 'list la' gives '$got'"
 echo "test_cli: ok"
