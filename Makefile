@@ -123,6 +123,17 @@ $(BUILD)/probes/python: $(PY_PROBE_SRC)
 	@mkdir -p $(@D)
 	$(PYTHON) probes/python/make_zipapp.py $@
 
+# The git commit `ipcprobe --version` names: rewritten only when it changes, so that a new
+# commit rebuilds main.o and nothing else.
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@c=$$(git describe --always --dirty 2>/dev/null || echo unknown); \
+	printf '#define IPCPROBE_GIT_COMMIT "%s"\n' "$$c" >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+$(BUILD)/runner/cli/main.o: $(BUILD)/gen/version.h
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/ipcprobe: $(BUILD)/runner/cli/main.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(YAML) $(JANSSON) $(LIBRT) -lm
 
@@ -196,6 +207,26 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/librunner.a build-fuzz/libprob
 
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_TIME)
+
+# `make install PREFIX=/usr/local DESTDIR=`: the runner finds its probes in probes/ beside its
+# own executable and the chart scripts and claims in ../plots and ../configs (self_dir), so the
+# tree is kept whole under PREFIX/lib/ipcprobe and PREFIX/bin/ipcprobe is a relative symlink
+# into it; the man page and the bash completion go where man and bash-completion look.
+PREFIX  ?= /usr/local
+LIBDIR_IPC := $(DESTDIR)$(PREFIX)/lib/ipcprobe
+.PHONY: install
+install: all
+	install -d $(LIBDIR_IPC)/bin/probes $(LIBDIR_IPC)/plots $(LIBDIR_IPC)/configs \
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(BUILD)/ipcprobe $(LIBDIR_IPC)/bin/ipcprobe
+	install -m 755 $(PROBE_BINS) $(PY_PROBE_BINS) $(LIBDIR_IPC)/bin/probes/
+	install -m 644 plots/*.gp $(LIBDIR_IPC)/plots/
+	install -m 644 configs/*.yaml $(LIBDIR_IPC)/configs/
+	ln -sf ../lib/ipcprobe/bin/ipcprobe $(DESTDIR)$(PREFIX)/bin/ipcprobe
+	install -m 644 doc/ipcprobe.1 $(DESTDIR)$(PREFIX)/share/man/man1/ipcprobe.1
+	install -m 644 completions/ipcprobe.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ipcprobe
 
 clean:
 	rm -rf $(BUILD) build-asan build-port build-fuzz build-musl build-musl-bare

@@ -1,24 +1,20 @@
-/* main.c - the ipcprobe command: dispatch to a subcommand. */
+/* main.c - the ipcprobe command: dispatch to a subcommand; --version and --help for each. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "catalog/probes.h"
+#include "version.h"	/* build/gen: IPCPROBE_GIT_COMMIT, written by make */
 
-static int usage(FILE *f)
+static int version(void)
 {
-	fprintf(f, "usage: ipcprobe run CONFIG [-o DIR]     run a config (results/<UTC time>-<host>/ by default)\n"
-		   "       ipcprobe check CONFIG... [--plan]  validate configs; --plan shows what would run\n"
-		   "       ipcprobe list [PROBE] [--json]   probes, cases, parameters\n"
-		   "       ipcprobe report DIR              write report.html and report.md for a run\n"
-		   "       ipcprobe report DIR DIR... -o OUT  several runs side by side\n"
-		   "       ipcprobe history DIR... -o OUT [--match TEXT]  figures over runs, as CI history\n"
-		   "       ipcprobe compare BASE NEW [--threshold 10%%] [--format text|markdown|json]\n"
-		   "                                        regressions and improvements; exit 1 on a regression\n"
-		   "       ipcprobe compare BASE... --vs NEW... [options]  several runs a side\n"
-		   "       ipcprobe export --format gbench|github-action-benchmark|csv DIR\n"
-		   "       ipcprobe help                    this text\n");
-	return f == stderr ? EXIT_BAD_INPUT : 0;
+	printf("ipcprobe %s (git %s)\n", IPCPROBE_VERSION, IPCPROBE_GIT_COMMIT);
+	return EXIT_ALL_OK;
+}
+
+static int is_help(const char *a)
+{
+	return !strcmp(a, "help") || !strcmp(a, "--help") || !strcmp(a, "-h");
 }
 
 int main(int argc, char **argv)
@@ -36,17 +32,21 @@ int main(int argc, char **argv)
 		{ "history", cmd_history },
 	};
 	if (argc < 2)
-		return usage(stderr);
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return usage(stdout);
-	probes_init(argv[0]);
+		return cli_usage(NULL, stderr);
+	if (is_help(argv[1]))
+		return cli_usage(argc > 2 ? argv[2] : NULL, stdout);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
+		return version();
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
+			if (cli_wants_help(argc - 1, argv + 1))
+				return cli_usage(argv[1], stdout);
+			probes_init(argv[0]);
 			int rc = commands[i].fn(argc - 1, argv + 1);
 			probes_free();
 			return rc;
 		}
 	}
 	fprintf(stderr, "ipcprobe: unknown command \"%s\"\n", argv[1]);
-	return usage(stderr);
+	return cli_usage(NULL, stderr);
 }

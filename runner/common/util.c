@@ -300,7 +300,14 @@ char *xstrdup(const char *s)
 int tty_fancy(void)
 {
 	const char *term = getenv("TERM");
-	return isatty(STDOUT_FILENO) && term && strcmp(term, "dumb") != 0 && !getenv("NO_COLOR");
+	return isatty(STDOUT_FILENO) && term && strcmp(term, "dumb") != 0;
+}
+
+int tty_colour(void)
+{
+	/* https://no-color.org: NO_COLOR set and not empty removes colour, nothing else. */
+	const char *no = getenv("NO_COLOR");
+	return tty_fancy() && !(no && *no);
 }
 
 /* Now, UTC, as ISO 8601 (iso) or as a directory stamp. */

@@ -50,7 +50,9 @@ char *xstrdup(const char *s);
 /* Now, UTC, as ISO 8601 (iso: "2026-11-28T01:43:00Z") or as a directory stamp. */
 void utc_now(char *buf, size_t len, int iso);
 
-/* Is stdout a terminal that understands \r and ANSI colour (TERM not "dumb", NO_COLOR unset)? */
+/* Is stdout a terminal that understands \r (TERM not "dumb")?  The progress line needs it. */
 int tty_fancy(void);
+/* ... and colour too: tty_fancy() and no NO_COLOR. */
+int tty_colour(void);
 
 #endif

@@ -264,17 +264,34 @@ static const char *fig(json_t *res, const char *key, char *buf, size_t len)
 	return json_is_number(v) ? fmt_value(json_number_value(v), unit, buf, len) : "—";
 }
 
+/* The widest key of results: the text table prints every key whole (two figures may differ
+ * only in a late parameter), and pads the column to it so that the rest stays aligned. */
+static int key_width(json_t *results)
+{
+	json_t *r;
+	size_t i;
+	int w = 4;	/* "what" */
+	json_array_foreach(results, i, r) {
+		const char *key = json_string_value(json_object_get(r, "key"));
+		int l = key ? (int)strlen(key) : 0;
+		if (l > w)
+			w = l;
+	}
+	return w;
+}
+
 static void print_text(json_t *results, int md, double threshold, int regressions)
 {
 	json_t *r;
 	size_t i, unchanged = 0;
+	int kw = key_width(results);
 	if (md)
 		printf("**ipcprobe compare**: %d regression%s (threshold %.0f%%, p < %.2f, beyond the "
 		       "noise of the repetitions, outside both 95%% intervals)\n\n| verdict | what | base | "
 		       "new | worse by | p | noise | decided by |\n|---|---|---|---|---|---|---|---|\n",
 		       regressions, regressions == 1 ? "" : "s", threshold * 100, ALPHA);
 	else
-		printf("%-26s %-64s %14s %14s %9s %7s %7s  %s\n", "verdict", "what", "base", "new",
+		printf("%-26s %-*s %14s %14s %9s %7s %7s  %s\n", "verdict", kw, "what", "base", "new",
 		       "worse by", "p", "noise", "decided by");
 	/* Regressions first, then improvements and changes, then the rest. */
 	for (int pass = 0; pass < 3; pass++) {
@@ -307,7 +324,7 @@ static void print_text(json_t *results, int md, double threshold, int regression
 				       fig(r, "median_base", b, sizeof(b)),
 				       fig(r, "median_new", n, sizeof(n)), w, p, z, rule);
 			else
-				printf("%-26s %-64.64s %14s %14s %9s %7s %7s  %s\n", v, key,
+				printf("%-26s %-*s %14s %14s %9s %7s %7s  %s\n", v, kw, key,
 				       fig(r, "median_base", b, sizeof(b)),
 				       fig(r, "median_new", n, sizeof(n)), w, p, z, rule);
 		}

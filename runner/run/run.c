@@ -192,10 +192,11 @@ static void report_interrupted(struct run *R)
 	printf("run incomplete: %s\n", why);
 }
 
-static int usage(void)
+static int usage(const char *why)
 {
-	fprintf(stderr, "usage: ipcprobe run CONFIG [-o DIR]\n");
-	return EXIT_BAD_INPUT;
+	if (why)
+		fprintf(stderr, "ipcprobe run: %s\n", why);
+	return cli_usage("run", stderr);
 }
 
 /* Everything before the first case: signals, the run token, the run directory claimed, the
@@ -291,37 +292,100 @@ static void run_rounds(struct run *R, size_t *done, size_t *total)
 	json_object_set_new(R->meta, "schedule", sched_json(&R->sched, &R->cfg));
 }
 
+/* run's command line: what it asks beside the config (usage.c "run"). */
+struct run_args {
+	const char *config, *out, *filter, *export_json;
+	int repetitions;	/* 0: the config's */
+};
+
+/* A value after an option (argv[*i]), or NULL when there is none. */
+static const char *option_value(int argc, char **argv, int *i)
+{
+	return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+/* argv into A and R->quiet.  0, or bad usage's status (said on stderr). */
+static int parse_args(int argc, char **argv, struct run_args *A, struct run *R)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+			R->quiet = 1;
+		else if (!strcmp(a, "-o") && (v = option_value(argc, argv, &i)))
+			A->out = v;
+		else if (!strcmp(a, "--filter") && (v = option_value(argc, argv, &i)))
+			A->filter = v;
+		else if (!strcmp(a, "--export-json") && (v = option_value(argc, argv, &i)))
+			A->export_json = v;
+		else if (!strcmp(a, "--repetitions") && (v = option_value(argc, argv, &i))) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end || end == v || n < 1 || n > 100000)
+				return usage("--repetitions takes a whole number from 1 to 100000");
+			A->repetitions = (int)n;
+		} else if (a[0] != '-' && !A->config)
+			A->config = a;
+		else
+			return usage(v || a[0] != '-' ? "unexpected argument" : "unknown option or "
+				     "missing value");
+	}
+	return A->config ? 0 : usage("no CONFIG given");
+}
+
+/* The overrides into R->cfg, after config_load: the filter, the repetitions.  0, or -1. */
+static int apply_overrides(struct run *R, const struct run_args *A)
+{
+	if (A->filter && run_filter_cases(&R->cfg, A->filter) < 0)
+		return -1;
+	if (A->repetitions)
+		R->cfg.repetitions = A->repetitions;
+	return 0;
+}
+
+/* run.json config.command_line: which overrides applied (null: none). */
+static void note_command_line(struct run *R, const struct run_args *A)
+{
+	json_t *cl = json_pack("{s:s?, s:s?, s:b}", "filter", A->filter, "export_json",
+			       A->export_json, "quiet", R->quiet);
+	json_object_set_new(cl, "repetitions",
+			    A->repetitions ? json_integer(A->repetitions) : json_null());
+	json_object_set_new(json_object_get(R->meta, "config"), "command_line", cl);
+	write_meta(R);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run R;
-	const char *config = NULL, *out = NULL;
+	struct run_args A = { 0 };
 	char err[2048];
 	memset(&R, 0, sizeof(R));
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			out = argv[++i];
-		else if (argv[i][0] != '-' && !config)
-			config = argv[i];
-		else
-			return usage();
-	}
-	if (!config)
-		return usage();
-	if (config_load(config, &R.cfg, err, sizeof(err)) < 0) {
+	int bad = parse_args(argc, argv, &A, &R);
+	if (bad)
+		return bad;
+	if (config_load(A.config, &R.cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_BAD_INPUT;
 	}
+	if (apply_overrides(&R, &A) < 0) {
+		config_free(&R.cfg);
+		return EXIT_BAD_INPUT;
+	}
 	sched_init(&R.sched, &R.cfg);
-	if (start_run(&R, argv[0], out) < 0) {
+	R.colour = tty_colour();
+	if (start_run(&R, argv[0], A.out) < 0) {
 		sched_free(&R.sched);
 		json_decref(R.meta);
 		config_free(&R.cfg);
 		return EXIT_BAD_INPUT;
 	}
+	note_command_line(&R, &A);
 	size_t total = R.cfg.ncases * (size_t)R.cfg.repetitions, done = 0;
-	print_plan(&R);
+	if (!R.quiet)
+		print_plan(&R);
 	run_rounds(&R, &done, &total);
 	int rc = end_run(&R, done, total);
+	if (A.export_json && run_export_json(&R, A.export_json) < 0)
+		rc = -1;
 	sched_free(&R.sched);
 	json_decref(R.meta);
 	config_free(&R.cfg);

@@ -20,7 +20,9 @@ struct run {
 	int counts[ST_COUNT];	/* case runs per status */
 	struct sched sched;	/* the order of case runs, and when each case is done */
 	int64_t t0;
-	int fancy;		/* the terminal takes \r and colour (progress.c) */
+	int fancy;		/* the terminal takes \r: one progress line (progress.c) */
+	int colour;		/* ... and colour (a terminal, and no NO_COLOR) */
+	int quiet;		/* run -q: no progress and no table */
 };
 
 /* case.c: run plan case i, repetition rep (the done-th of total), and tell the schedule how it
@@ -35,5 +37,12 @@ void progress_case_end(const struct run *R, const struct plan_case *pc, int rep,
 		       size_t total, const char *status, const char *what, int64_t duration_ns);
 /* The table of every case run and the counts, after the run. */
 void progress_summary(const struct run *R);
+
+/* overrides.c: keep only the cases of cfg whose label matches the POSIX extended regular
+ * expression re.  0, or -1 (a bad expression, or one matching nothing: said on stderr with
+ * the labels there are). */
+int run_filter_cases(struct config *cfg, const char *re);
+/* The per-case table (label, rep, status, value, reason) as JSON into path.  0, or -1. */
+int run_export_json(const struct run *R, const char *path);
 
 #endif

@@ -1,0 +1,84 @@
+/* overrides.c - what `ipcprobe run` takes on its command line instead of an edited config, in
+ * Google Benchmark's habits (--benchmark_filter, --benchmark_repetitions): a regular
+ * expression picking cases by label and a repetition count; and the per-case table as JSON
+ * (hyperfine's --export-json). */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/run.h"
+#include "common/suggest.h"
+
+/* The labels of cfg, for "did you mean" (at most max - 1; the list stays NULL-terminated). */
+static void some_labels(const struct config *cfg, const char **names, int max)
+{
+	int n = 0;
+	names[0] = NULL;
+	for (size_t i = 0; i < cfg->ncases && n < max - 1; i++)
+		add_name(names, &n, max, cfg->cases[i].label);
+}
+
+/* A filter that keeps nothing: say which labels there are. */
+static void say_no_match(const struct config *cfg, const char *re)
+{
+	const char *names[41];
+	char mean[512], all[4096];
+	some_labels(cfg, names, 41);
+	fprintf(stderr, "ipcprobe run: --filter '%s' matches none of the %zu cases of %s%s; they "
+		"are: %s%s\n", re, cfg->ncases, cfg->path, did_you_mean(re, names, mean,
+		sizeof(mean)), join_names(names, all, sizeof(all)), cfg->ncases > 40 ? ", ..." : "");
+}
+
+int run_filter_cases(struct config *cfg, const char *re)
+{
+	regex_t rx;
+	char msg[256];
+	int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+	if (rc) {
+		regerror(rc, &rx, msg, sizeof(msg));
+		fprintf(stderr, "ipcprobe run: --filter '%s': %s\n", re, msg);
+		return -1;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < cfg->ncases; i++)
+		if (regexec(&rx, cfg->cases[i].label, 0, NULL, 0) == 0)
+			kept++;
+	if (kept == 0) {
+		regfree(&rx);
+		say_no_match(cfg, re);
+		return -1;
+	}
+	kept = 0;
+	for (size_t i = 0; i < cfg->ncases; i++) {
+		if (regexec(&rx, cfg->cases[i].label, 0, NULL, 0) == 0)
+			cfg->cases[kept++] = cfg->cases[i];
+		else
+			plan_case_free(&cfg->cases[i]);
+	}
+	cfg->ncases = kept;
+	regfree(&rx);
+	return 0;
+}
+
+int run_export_json(const struct run *R, const char *path)
+{
+	json_t *rows = json_array(), *e;
+	size_t i;
+	json_array_foreach(R->cases, i, e) {
+		json_t *row = json_object();
+		static const char *const keys[] = { "label", "rep", "status", "value", "reason" };
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			json_t *v = json_object_get(e, keys[k]);
+			json_object_set(row, keys[k], v ? v : json_null());
+		}
+		json_array_append_new(rows, row);
+	}
+	json_t *doc = json_pack("{s:s, s:s, s:o}", "run_dir", R->store.dir, "status",
+				json_string_value(json_object_get(R->meta, "status")), "cases", rows);
+	int rc = json_dump_file(doc, path, JSON_INDENT(2)) < 0 ? -1 : 0;
+	if (rc < 0)
+		fprintf(stderr, "ipcprobe run: --export-json %s: could not write it\n", path);
+	json_decref(doc);
+	return rc;
+}
