@@ -40,7 +40,6 @@
 #include "common/vocab.h"
 #include "report/report.h"
 
-#define IPCPROBE_VERSION "0.1.0"
 
 
 static void on_signal(int sig)
