@@ -162,12 +162,16 @@ void sched_note_case(struct sched *S, size_t i, const char *status, int disturbe
 	c->reps++;
 	c->spent_ns += duration_ns;
 	c->worst = widest(c);
-	if (strcmp(status, "ok"))
+	/* A fixed count runs every repetition, whatever each ended with (a case that fails
+	 * once may not fail again); the precision loop stops a case that is not ok, since more
+	 * repetitions of it would not narrow anything. */
+	if (S->precision <= 0) {
+		if (c->reps >= S->min_reps)
+			c->ended = "the repetitions asked for";
+	} else if (strcmp(status, "ok"))
 		c->ended = "not ok: repeating would not make it precise";
 	else if (c->reps < S->min_reps)
 		return;
-	else if (S->precision <= 0)
-		c->ended = "the repetitions asked for";
 	else if (isnan(c->worst))
 		c->ended = "no timing to make precise";
 	else if (c->worst <= S->precision)

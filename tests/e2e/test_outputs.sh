@@ -67,6 +67,7 @@ if ! unshare -m true 2>/dev/null; then
 fi
 export IPCPROBE_PROBE_DIR=$(pwd)/$BUILD/tests/probes
 cat > "$tmp/flood.yaml" <<'YAML'
+order: plan
 probes:
   - probe: selftest
     cases: [flood, ok]

@@ -82,4 +82,21 @@ grep -q "not empty" "$tmp/full.out" || fail "the message does not say the direct
 grep -q "fill_nonblocking" "$tmp/list" || fail "list does not show the capacity cases"
 "$BUILD/ipcprobe" list capacty > /dev/null 2> "$tmp/list.err"; [ $? -eq 2 ] || fail "list of an unknown probe did not exit 2"
 grep -q "did you mean capacity" "$tmp/list.err" || fail "list gives no suggestion"
+# A fixed count runs every repetition of a case that fails (it may not fail every time):
+# the schedule stops a case early only when precision is asked for.
+cat > "$tmp/reps.yaml" <<YAML
+repetitions: 3
+probes:
+  - probe: selftest
+    cases: [exit1, ok]
+YAML
+"$BUILD/ipcprobe" run "$tmp/reps.yaml" -o "$tmp/reps" > /dev/null 2>&1
+python3 - "$tmp/reps/run.json" <<'PY' || fail "a failing case did not run all its repetitions"
+import json, sys
+m = json.load(open(sys.argv[1]))
+runs = sorted((c["case"], c["rep"]) for c in m["cases"])
+assert runs == [("exit1", 0), ("exit1", 1), ("exit1", 2), ("ok", 0), ("ok", 1), ("ok", 2)], runs
+ended = {c["label"]: c["ended"] for c in m["schedule"]["cases"]}
+assert set(ended.values()) == {"the repetitions asked for"}, ended
+PY
 echo "test_runner: ok"
