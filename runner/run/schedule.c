@@ -128,6 +128,8 @@ static double relative_half_width(json_t *values)
 {
 	size_t n = json_array_size(values), k;
 	json_t *v;
+	if (n == 0)
+		return INFINITY;	/* every repetition so far was disturbed */
 	double *d = malloc((n ? n : 1) * sizeof(*d));
 	json_array_foreach(values, k, v)
 		d[k] = json_number_value(v);

@@ -71,8 +71,8 @@ grep -q '^\*\*ipcprobe compare\*\*: 1 regression' "$tmp/slow/summary.md" || fail
 [ "$(cat "$tmp/same/rc")" -eq 0 ] || { cat "$tmp/same/out.txt"; fail "the compare step failed runs alike"; }
 grep -q '^\*\*ipcprobe compare\*\*: 0 regressions' "$tmp/same/summary.md" || fail "no summary when nothing regressed"
 # The five runs a side were pooled: one run against one is too few to tell anything.
-(cd "$tmp/slow" && "$BUILD/ipcprobe" compare runs/base-1 runs/head-1 --format json > one.json;
-	"$BUILD/ipcprobe" compare runs/base-1 runs/base-2 runs/base-3 runs/base-4 runs/base-5 \
+(cd "$tmp/slow" && "$build_abs/ipcprobe" compare runs/base-1 runs/head-1 --format json > one.json;
+	"$build_abs/ipcprobe" compare runs/base-1 runs/base-2 runs/base-3 runs/base-4 runs/base-5 \
 		--vs runs/head-1 runs/head-2 runs/head-3 runs/head-4 runs/head-5 --format json > five.json)
 python3 - "$tmp/slow" <<'PY' || fail "compare did not pool the runs of each side"
 import json, sys
