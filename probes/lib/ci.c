@@ -2,6 +2,7 @@
 #include "ci.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #define EXACT_MAX_N 2000
 
@@ -18,6 +19,20 @@ double ci_binom_half_cdf(size_t n, size_t k)
 	}
 	double z = ((double)k + 0.5 - (double)n / 2) / (sqrt((double)n) / 2);
 	return 0.5 * erfc(-z / sqrt(2.0));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double ci_sort_median(double *values, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(values, n, sizeof(*values), cmp_double);
+	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 /* The largest k (1 <= k <= n/2) whose pair (x(k), x(n+1-k)) covers the median with

@@ -30,6 +30,10 @@ struct median_ci {
  * continuity correction above (its error there is below 1e-4). */
 double ci_binom_half_cdf(size_t n, size_t k);
 
+/* Sort values[0..n) ascending in place and return their median (the mean of the two middle
+ * values when n is even); NAN when n = 0.  The interval below then reads the same array. */
+double ci_sort_median(double *values, size_t n);
+
 /* The interval for the median of sorted[0..n) (ascending) at level (0 < level < 1). */
 void ci_median(const double *sorted, size_t n, double level, struct median_ci *out);
 

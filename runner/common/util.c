@@ -321,3 +321,17 @@ void utc_now(char *buf, size_t len, int iso)
 	else
 		strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
 }
+
+double *json_numbers(json_t *array, size_t *n)
+{
+	double *d = malloc((json_array_size(array) + 1) * sizeof(*d));
+	json_t *v;
+	size_t i;
+	if (!d)
+		abort();
+	*n = 0;
+	json_array_foreach(array, i, v)
+		if (json_is_number(v))
+			d[(*n)++] = json_number_value(v);
+	return d;
+}

@@ -104,12 +104,6 @@ struct side {
 	struct median_ci ci;
 };
 
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The relative spread of sorted samples: (max - min) / median, without the most extreme sample
  * at each end once there are 5 or more.  One stray repetition (this VM's round trips are
  * bimodal: 15 us or 90 us) must not make every real change look like noise. */
@@ -121,14 +115,8 @@ static double spread(const double *sorted, size_t n, double med)
 
 static void side_of(json_t *vals, struct side *s)
 {
-	json_t *v;
-	size_t i;
-	s->n = json_array_size(vals);
-	s->v = malloc((s->n ? s->n : 1) * sizeof(double));
-	json_array_foreach(vals, i, v)
-		s->v[i] = json_number_value(v);
-	qsort(s->v, s->n, sizeof(double), cmp_d);
-	s->median = s->n % 2 ? s->v[s->n / 2] : (s->v[s->n / 2 - 1] + s->v[s->n / 2]) / 2;
+	s->v = json_numbers(vals, &s->n);
+	s->median = ci_sort_median(s->v, s->n);
 	s->spread = spread(s->v, s->n, s->median);
 	ci_median(s->v, s->n, CI_LEVEL, &s->ci);
 }

@@ -7,14 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci.h"
 #include "common/util.h"
 #include "export/export.h"
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* Median, min and max of the group's values. */
 static void summarize(json_t *recs, double *med, double *lo, double *hi)
@@ -26,8 +21,7 @@ static void summarize(json_t *recs, double *med, double *lo, double *hi)
 		abort();
 	json_array_foreach(recs, i, r)
 		v[i] = json_number_value(json_object_get(r, "value"));
-	qsort(v, n, sizeof(*v), cmp_d);
-	*med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	*med = ci_sort_median(v, n);	/* sorts v */
 	*lo = v[0];
 	*hi = v[n - 1];
 	free(v);

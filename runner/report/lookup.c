@@ -29,12 +29,6 @@ json_t *report_select(json_t *records, const char *probe, const char *cas,
 	return out;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 double report_median(json_t *recs)
 {
 	size_t n = json_array_size(recs), k = 0, i;
@@ -45,11 +39,7 @@ double report_median(json_t *recs)
 	json_array_foreach(recs, i, r)
 		if (json_is_number(json_object_get(r, "value")))
 			v[k++] = json_number_value(json_object_get(r, "value"));
-	double m = NAN;
-	if (k) {
-		qsort(v, k, sizeof(*v), cmp_double);
-		m = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
-	}
+	double m = ci_sort_median(v, k);
 	free(v);
 	return m;
 }
@@ -151,7 +141,7 @@ const char *report_fmt_interval(json_t *recs, const char *unit, char *buf, size_
 		else if (json_is_number(x))
 			v[n++] = json_number_value(x);
 	}
-	qsort(v, n, sizeof(*v), cmp_double);
+	ci_sort_median(v, n);
 	struct median_ci ci;
 	ci_median(v, n, CI_LEVEL, &ci);
 	char lo[48], hi[48], lvl[24] = "", dist[48] = "";

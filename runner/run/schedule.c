@@ -116,27 +116,15 @@ static void settle(struct sched_case *c, int keep)
 	json_object_clear(c->pending);
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* The relative half-width of the median's 95% interval over values; INFINITY when the values
  * are too few to reach 95% (an interval that does not exist is not narrow). */
 static double relative_half_width(json_t *values)
 {
-	size_t n = json_array_size(values), k;
-	json_t *v;
-	if (n == 0)
-		return INFINITY;	/* every repetition so far was disturbed */
-	double *d = malloc((n ? n : 1) * sizeof(*d));
-	json_array_foreach(values, k, v)
-		d[k] = json_number_value(v);
-	qsort(d, n, sizeof(*d), cmp_d);
+	size_t n;
+	double *d = json_numbers(values, &n), m = ci_sort_median(d, n);
 	struct median_ci ci;
 	ci_median(d, n, CI_LEVEL, &ci);
-	double m = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+	/* None yet (every repetition so far was disturbed) or too few: not narrow. */
 	double w = ci.reached ? ci_relative_half_width(&ci, m) : INFINITY;
 	free(d);
 	return isnan(w) ? INFINITY : w;

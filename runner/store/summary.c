@@ -7,18 +7,13 @@
 
 #include "ci.h"
 #include "modes.h"
+#include "common/util.h"
 #include "store/records.h"
 
 struct figure {
 	json_t *entry;	/* the summary entry being built */
 	json_t *values;	/* the ok, undisturbed values */
 };
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* A figure's entry, named as its first record names it. */
 static json_t *new_entry(json_t *r, const char *key)
@@ -61,17 +56,12 @@ static json_t *modes_json(const double *sorted, size_t n)
 /* Add the median, its interval and the spread to e from its values. */
 static void describe(json_t *e)
 {
-	json_t *vals = json_object_get(e, "values"), *v;
-	size_t n = json_array_size(vals), i;
-	double *d = malloc((n ? n : 1) * sizeof(*d));
-	json_array_foreach(vals, i, v)
-		d[i] = json_number_value(v);
-	qsort(d, n, sizeof(*d), cmp_d);
+	size_t n;
+	double *d = json_numbers(json_object_get(e, "values"), &n), m = ci_sort_median(d, n);
 	struct median_ci ci;
 	ci_median(d, n, CI_LEVEL, &ci);
 	json_object_set_new(e, "n", json_integer((json_int_t)n));
 	if (n) {
-		double m = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
 		double w = ci_relative_half_width(&ci, m);
 		json_object_set_new(e, "median", json_real(m));
 		json_object_set_new(e, "ci", json_pack("{s:f, s:f, s:f, s:b}", "lo", ci.lo, "hi",

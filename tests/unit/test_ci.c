@@ -84,6 +84,15 @@ static void test_ci_int64_and_relative_width(void **state)
 	assert_true(isnan(ci_relative_half_width(&ci, 0)));
 }
 
+static void test_ci_sort_median(void **state)
+{
+	double odd[] = { 9, 1, 5 }, even[] = { 8, 2, 6, 4 };
+	(void)state;
+	assert_true(ci_sort_median(odd, 3) == 5 && odd[0] == 1 && odd[2] == 9);
+	assert_true(ci_sort_median(even, 4) == 5 && even[0] == 2 && even[3] == 8);
+	assert_true(isnan(ci_sort_median(odd, 0)));
+}
+
 /* The coverage it claims is the coverage there is: 20000 draws of 20 values from a skewed
  * distribution (exponential, median ln 2), fixed seed; the interval holds the true median in
  * 95.86% of them, give or take the binomial noise of 20000 trials (sd 0.14%). */
@@ -121,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_ci_large_n_uses_approximation_faithfully),
 		cmocka_unit_test(test_ci_too_few_says_its_true_level),
 		cmocka_unit_test(test_ci_int64_and_relative_width),
+		cmocka_unit_test(test_ci_sort_median),
 		cmocka_unit_test(test_ci_coverage_on_a_known_distribution),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
