@@ -12,7 +12,7 @@ _ipcprobe()
 	fi
 	case $prev in
 	-o|--export-json) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--filter|--repetitions|--match|--threshold) COMPREPLY=(); return ;;
+	--filter|--repetitions|--param|--match|--threshold) COMPREPLY=(); return ;;
 	--format)
 		if [ "$cmd" = compare ]; then
 			COMPREPLY=($(compgen -W "text markdown json" -- "$cur"))
@@ -24,7 +24,7 @@ _ipcprobe()
 	esac
 	local opts
 	case $cmd in
-	run) opts="-o -q --quiet --filter --repetitions --export-json --help" ;;
+	run) opts="-o -q --quiet --filter --repetitions --param --export-json --help" ;;
 	check) opts="--plan --help" ;;
 	list) opts="--json --help" ;;
 	report) opts="-o --help" ;;

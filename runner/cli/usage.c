@@ -19,6 +19,9 @@ static const struct {
 	  "  --filter REGEX        run only the cases whose label matches REGEX (POSIX extended),\n"
 	  "                        e.g. 'latency/roundtrip pipe size=64' (the labels of run's table)\n"
 	  "  --repetitions N       repeat each case N times (the config's `repetitions` otherwise)\n"
+	  "  --param KEY=V[,V...]  the values of parameter KEY in place of the config's, in every\n"
+	  "                        entry whose cases have it, e.g. --param size=64,4KiB (repeatable;\n"
+	  "                        cases it makes identical run once)\n"
 	  "  --export-json FILE    write the per-case table (label, rep, status, value, reason)\n"
 	  "                        to FILE as JSON\n"
 	  "  -h, --help            this text\n\n"
@@ -76,7 +79,8 @@ static const struct {
 static void usage_all(FILE *f)
 {
 	fprintf(f, "usage: ipcprobe run CONFIG [-o DIR] [-q] [--filter REGEX] [--repetitions N]\n"
-		   "                    [--export-json FILE]    run a config\n"
+		   "                    [--param KEY=V[,V...]] [--export-json FILE]\n"
+		   "                                        run a config\n"
 		   "       ipcprobe check CONFIG... [--plan]  validate configs; --plan shows what would run\n"
 		   "       ipcprobe list [PROBE] [--json]   probes, cases, parameters\n"
 		   "       ipcprobe report DIR              write report.html and report.md for a run\n"

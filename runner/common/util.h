@@ -43,11 +43,11 @@ int mkdir_p(const char *path, mode_t mode);
  * argv0 may be NULL after the first call (the answer is kept). */
 const char *self_dir(const char *argv0);
 
-/* snprintf into a malloc'd string; aborts on allocation failure. */
 /* The numbers of a JSON array, in order, as a malloc'd array (never NULL; other elements
  * are skipped); their count in *n. */
 double *json_numbers(json_t *array, size_t *n);
 
+/* snprintf into a malloc'd string; aborts on allocation failure. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
 

@@ -296,15 +296,18 @@ static int prescan(const char *path, const char *text, size_t len, char *err, si
 	return rc;
 }
 
-int config_load_text(const char *path, const char *text, size_t len, struct config *cfg,
-		     char *err, size_t errlen)
+/* config_load_text() with --param overrides (override.c). */
+static int load_text(const char *path, const char *text, size_t len,
+		     const char *const *params, int nparams, struct config *cfg, char *err,
+		     size_t errlen)
 {
 	struct loader L = { .path = path, .err = err, .errlen = errlen, .cfg = cfg };
 	yaml_parser_t parser;
 	int rc = -1;
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->path = xstrdup(path);
-	if (prescan(path, text, len, err, errlen) < 0)
+	if (prescan(path, text, len, err, errlen) < 0 ||
+	    load_overrides_parse(&L, params, nparams) < 0)
 		goto free_cfg;
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(err, errlen, "%s: cannot start the YAML parser", path);
@@ -327,17 +330,30 @@ int config_load_text(const char *path, const char *text, size_t len, struct conf
 		rc = load_fail(&L, NULL, "(document)", "the file is empty; a config is a mapping with "
 						  "at least \"probes\"");
 	else
-		rc = load_top(&L, root);
+		rc = load_top(&L, root) < 0 ? -1 : load_overrides_finish(&L);
 	yaml_document_delete(&L.doc);
 delete_parser:
 	yaml_parser_delete(&parser);
 free_cfg:
+	load_overrides_free(&L);
 	if (rc < 0)
 		config_free(cfg);
 	return rc;
 }
 
+int config_load_text(const char *path, const char *text, size_t len, struct config *cfg,
+		     char *err, size_t errlen)
+{
+	return load_text(path, text, len, NULL, 0, cfg, err, errlen);
+}
+
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
+{
+	return config_load_params(path, NULL, 0, cfg, err, errlen);
+}
+
+int config_load_params(const char *path, const char *const *params, int nparams,
+		       struct config *cfg, char *err, size_t errlen)
 {
 	size_t len;
 	memset(cfg, 0, sizeof(*cfg));
@@ -345,7 +361,7 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	char *text = read_file_max(path, MAX_CONFIG_BYTES, 0, &len, err, errlen);
 	if (!text)
 		return -1;
-	int rc = config_load_text(path, text, len, cfg, err, errlen);
+	int rc = load_text(path, text, len, params, nparams, cfg, err, errlen);
 	free(text);
 	return rc;
 }

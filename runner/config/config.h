@@ -27,11 +27,18 @@ struct config {
 	json_t *json;		/* the config as JSON, for run.json */
 	struct plan_case *cases;
 	size_t ncases;
+	size_t merged_cases;	/* cases the --param overrides made identical to another, dropped */
 };
 
 /* Load, validate and expand path.  Returns 0, or -1 with exactly one message in err of the
  * form "FILE:LINE:COLUMN: KEY: what was expected, what was found[; did you mean X?]". */
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+/* The same, with `run --param KEY=VALUE[,VALUE...]` overrides: each parameter's values in
+ * place of the config's in every entry whose selected cases have it, checked like the YAML's;
+ * an override no planned case takes is an error ("--param ARG: ..."), and cases it makes
+ * identical run once (merged_cases). */
+int config_load_params(const char *path, const char *const *params, int nparams,
+		       struct config *cfg, char *err, size_t errlen);
 /* The same for a config already in memory; path only names it in messages (for the fuzzer). */
 int config_load_text(const char *path, const char *text, size_t len, struct config *cfg,
 		     char *err, size_t errlen);

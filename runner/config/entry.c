@@ -58,24 +58,23 @@ static int probe_is_script(const struct probe_info *p)
 
 /* The same value twice in a list (64 and 64B are one size) would plan the same case twice,
  * which a case listed twice is refused for: refuse it the same way, at the second one. */
-static int refuse_repeated_values(struct loader *L, struct entry *E, const char *pname,
-				  const char *pkey)
+static int refuse_repeated_values(struct loader *L, struct entry *E, int k, const char *pkey)
 {
 	json_t *jp = NULL;
 	for (int c = 0; c < E->ncases && !jp; c++)
-		jp = case_find_param(E->cases[c], pname);
+		jp = case_find_param(E->cases[c], E->keys[k]);
 	char *canon[MAX_LIST] = { 0 }, e[256];
-	int n = E->nvals[E->nkeys], rc = 0;
+	int n = E->nvals[k], rc = 0;
 	for (int v = 0; jp && v < n && rc == 0; v++) {
 		json_t *cj = NULL;
-		if (param_canonical(jp, scalar(E->vals[E->nkeys][v]), &canon[v], &cj, e, sizeof(e)) < 0)
+		if (param_canonical(jp, scalar(E->vals[k][v]), &canon[v], &cj, e, sizeof(e)) < 0)
 			break;
 		json_decref(cj);
 		for (int w = 0; w < v && rc == 0; w++)
 			if (!strcmp(canon[v], canon[w]))
-				rc = load_fail(L, E->vals[E->nkeys][v], pkey, "\"%s\" listed twice (the same "
-					  "value as \"%s\")", scalar(E->vals[E->nkeys][v]),
-					  scalar(E->vals[E->nkeys][w]));
+				rc = load_fail(L, E->vals[k][v], pkey, "\"%s\" listed twice (the same "
+					  "value as \"%s\")", scalar(E->vals[k][v]),
+					  scalar(E->vals[k][w]));
 	}
 	for (int v = 0; v < n; v++)
 		free(canon[v]);
@@ -262,9 +261,45 @@ static int entry_params(struct loader *L, struct entry *E, yaml_node_t *en)
 		E->nvals[E->nkeys] = load_scalars(L, load_node(L, p->value), pkey, E->vals[E->nkeys],
 						  MAX_LIST);
 		if (E->nvals[E->nkeys] < 0 || param_values_valid(L, E, E->nkeys, pkey) < 0 ||
-		    refuse_repeated_values(L, E, pname, pkey) < 0)
+		    refuse_repeated_values(L, E, E->nkeys, pkey) < 0)
 			return -1;
 		E->nkeys++;
+	}
+	return 0;
+}
+
+/* Does a selected case of E have parameter pname? */
+static int entry_has_param(const struct entry *E, const char *pname)
+{
+	for (int c = 0; c < E->ncases; c++)
+		if (case_find_param(E->cases[c], pname))
+			return 1;
+	return 0;
+}
+
+/* The --param overrides (override.c) in place of the YAML's values, in every entry whose
+ * selected cases have the parameter; checked as the YAML's are. */
+static int entry_overrides(struct loader *L, struct entry *E)
+{
+	for (int o = 0; o < L->novr; o++) {
+		struct param_override *ov = &L->ovr[o];
+		char pkey[256];
+		if (!entry_has_param(E, ov->key))
+			continue;
+		int k = 0;
+		while (k < E->nkeys && strcmp(E->keys[k], ov->key))
+			k++;
+		snprintf(pkey, sizeof(pkey), "%s.params.%s", E->where, ov->key);
+		if (k == MAX_KEYS)
+			return load_fail(L, &ov->vals[0], pkey, "more than %d parameters", MAX_KEYS);
+		E->keys[k] = ov->key;
+		E->nvals[k] = ov->nvals;
+		for (int v = 0; v < ov->nvals; v++)
+			E->vals[k][v] = &ov->vals[v];
+		if (param_values_valid(L, E, k, pkey) < 0 || refuse_repeated_values(L, E, k, pkey) < 0)
+			return -1;
+		E->nkeys += k == E->nkeys;
+		ov->used++;
 	}
 	return 0;
 }
@@ -317,7 +352,8 @@ int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns)
 	snprintf(key, sizeof(key), "%s.timeout", E.where);
 	if (ton && load_timeout(L, ton, key, &E.timeout_ns) < 0)
 		return -1;
-	if (entry_interpreters(L, &E, en) < 0 || entry_params(L, &E, en) < 0)
+	if (entry_interpreters(L, &E, en) < 0 || entry_params(L, &E, en) < 0 ||
+	    entry_overrides(L, &E) < 0)
 		return -1;
 	return expand(L, &E);
 }

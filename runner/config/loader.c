@@ -16,6 +16,12 @@ int load_fail(struct loader *L, const yaml_node_t *at, const char *key, const ch
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* A value of a --param override: the option is where it was given. */
+	for (int k = 0; k < L->novr; k++)
+		if (at >= L->ovr[k].vals && at < L->ovr[k].vals + L->ovr[k].nvals) {
+			snprintf(L->err, L->errlen, "--param %s: %s: %s", L->ovr[k].arg, key, msg);
+			return -1;
+		}
 	snprintf(L->err, L->errlen, "%s:%zu:%zu: %s: %s", L->path,
 		 at ? at->start_mark.line + 1 : 1, at ? at->start_mark.column + 1 : 1, key, msg);
 	return -1;

@@ -15,6 +15,17 @@
 #define MAX_LIST PLAN_MAX_LIST	/* values in one list */
 #define MAX_KEYS PLAN_MAX_KEYS	/* parameters in one entry */
 
+/* One `run --param KEY=VALUE[,VALUE...]`: its values as scalar nodes of their own, which
+ * stand in an entry's list where the YAML's would (load_fail names the option for them). */
+struct param_override {
+	const char *arg;		/* as given: "size=64,4KiB" */
+	char *key;			/* "size" */
+	char *text;			/* the values, each NUL-terminated */
+	yaml_node_t vals[MAX_LIST];
+	int nvals;
+	int used;			/* the entries it was put in */
+};
+
 struct loader {
 	const char *path;
 	yaml_document_t doc;
@@ -22,6 +33,8 @@ struct loader {
 	size_t errlen;
 	struct config *cfg;
 	size_t cap;
+	struct param_override *ovr;	/* the --param overrides, or none */
+	int novr;
 };
 
 
@@ -69,6 +82,14 @@ yaml_node_t *load_lookup(struct loader *L, const yaml_node_t *map, const char *k
 int load_scalars(struct loader *L, yaml_node_t *n, const char *key, yaml_node_t **out, int max);
 /* A timeout: a duration between 1 ms and 24 h, into *ns.  0, or -1. */
 int load_timeout(struct loader *L, yaml_node_t *n, const char *key, int64_t *ns);
+
+/* params.c: parse the --param arguments into L->ovr (a message in L->err on a bad one), and
+ * free them.  0, or -1. */
+int load_overrides_parse(struct loader *L, const char *const *args, int nargs);
+void load_overrides_free(struct loader *L);
+/* After every entry: each override was put in at least one; the cases they made identical
+ * run once (L->cfg->merged_cases counts them).  0, or -1 naming an override no case takes. */
+int load_overrides_finish(struct loader *L);
 
 /* entry.c: validate probes[i] and append its cases to the plan (plan/plan.c). */
 int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns);

@@ -25,6 +25,28 @@
 #include "report/section.h"
 #include "store/records.h"
 
+/* What the command line changed of the config (run.json config.command_line): "--filter X
+ * --repetitions N --param K=V", or "".  Caller frees. */
+static char *command_line_text(json_t *cl)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_t *v;
+	size_t i;
+	if (json_is_string(json_object_get(cl, "filter")))
+		fprintf(f, " --filter '%s'", json_text(cl, "filter"));
+	if (json_is_integer(json_object_get(cl, "repetitions")))
+		fprintf(f, " --repetitions %lld",
+			(long long)json_integer_value(json_object_get(cl, "repetitions")));
+	json_array_foreach(json_object_get(cl, "params"), i, v)
+		if (json_is_string(v))
+			fprintf(f, " --param %s", json_string_value(v));
+	fclose(f);
+	memmove(text, text + (len > 0), len + (len == 0));	/* the leading space */
+	return text;
+}
+
 /* What ran: the config's name and the case runs per probe, in the order they first ran. */
 static void write_what_ran(struct report_ctx *ctx)
 {
@@ -47,10 +69,14 @@ static void write_what_ran(struct report_ctx *ctx)
 	}
 	fclose(f);
 	const char *name = json_text(ctx->meta, "name");
-	const char *reps = json_text(json_object_get(json_object_get(ctx->meta, "config"), "parsed"),
-				     "repetitions");
-	doc_p(ctx->doc, "What ran: config %s, repetitions %s; case runs per probe: %s.",
-	      name[0] ? name : "?", reps[0] ? reps : "?", list[0] ? list : "none");
+	/* The plan's count, which --repetitions may have set (the config's is in "parsed"). */
+	json_t *reps = json_object_get(json_object_get(ctx->meta, "plan"), "repetitions");
+	char *cl = command_line_text(json_object_get(json_object_get(ctx->meta, "config"),
+						     "command_line"));
+	doc_p(ctx->doc, "What ran: config %s%s%s, repetitions %lld; case runs per probe: %s.",
+	      name[0] ? name : "?", cl[0] ? " with " : "", cl, (long long)json_integer_value(reps),
+	      list[0] ? list : "none");
+	free(cl);
 	free(list);
 	json_decref(per);
 }

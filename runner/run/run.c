@@ -295,6 +295,8 @@ static void run_rounds(struct run *R, size_t *done, size_t *total)
 struct run_args {
 	const char *config, *out, *filter, *export_json;
 	int repetitions;	/* 0: the config's */
+	const char *params[PLAN_MAX_KEYS];	/* --param KEY=VALUE[,VALUE...] */
+	int nparams;
 };
 
 /* A value after an option (argv[*i]), or NULL when there is none. */
@@ -316,6 +318,11 @@ static int parse_args(int argc, char **argv, struct run_args *A, struct run *R)
 			A->filter = v;
 		else if (!strcmp(a, "--export-json") && (v = option_value(argc, argv, &i)))
 			A->export_json = v;
+		else if (!strcmp(a, "--param") && (v = option_value(argc, argv, &i))) {
+			if (A->nparams == PLAN_MAX_KEYS)
+				return usage("more than 32 --param options");
+			A->params[A->nparams++] = v;
+		}
 		else if (!strcmp(a, "--repetitions") && (v = option_value(argc, argv, &i))) {
 			char *end;
 			long n = strtol(v, &end, 10);
@@ -341,6 +348,25 @@ static int apply_overrides(struct run *R, const struct run_args *A)
 	return 0;
 }
 
+/* The config with the --param overrides in it (config.h), then the filter and the
+ * repetitions.  0, or -1 (said on stderr). */
+static int load_config(struct run *R, const struct run_args *A, char *err, size_t errlen)
+{
+	if (config_load_params(A->config, A->params, A->nparams, &R->cfg, err, errlen) < 0) {
+		fprintf(stderr, "%s%s\n", A->nparams && !strncmp(err, "--param", 7) ?
+			"ipcprobe run: " : "", err);
+		return -1;
+	}
+	if (R->cfg.merged_cases && !R->quiet)
+		fprintf(stderr, "ipcprobe run: --param made %zu case%s the same as another; each "
+			"runs once\n", R->cfg.merged_cases, R->cfg.merged_cases == 1 ? "" : "s");
+	if (apply_overrides(R, A) < 0) {
+		config_free(&R->cfg);
+		return -1;
+	}
+	return 0;
+}
+
 /* run.json config.command_line: which overrides applied (null: none). */
 static void note_command_line(struct run *R, const struct run_args *A)
 {
@@ -348,6 +374,10 @@ static void note_command_line(struct run *R, const struct run_args *A)
 			       A->export_json, "quiet", R->quiet);
 	json_object_set_new(cl, "repetitions",
 			    A->repetitions ? json_integer(A->repetitions) : json_null());
+	json_t *params = json_array();
+	for (int k = 0; k < A->nparams; k++)
+		json_array_append_new(params, json_string(A->params[k]));
+	json_object_set_new(cl, "params", params);
 	json_object_set_new(json_object_get(R->meta, "config"), "command_line", cl);
 	write_meta(R);
 }
@@ -361,14 +391,8 @@ int cmd_run(int argc, char **argv)
 	int bad = parse_args(argc, argv, &A, &R);
 	if (bad)
 		return bad;
-	if (config_load(A.config, &R.cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
+	if (load_config(&R, &A, err, sizeof(err)) < 0)
 		return EXIT_BAD_INPUT;
-	}
-	if (apply_overrides(&R, &A) < 0) {
-		config_free(&R.cfg);
-		return EXIT_BAD_INPUT;
-	}
 	sched_init(&R.sched, &R.cfg);
 	R.colour = tty_colour();
 	if (start_run(&R, argv[0], A.out) < 0) {

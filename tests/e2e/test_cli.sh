@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_cli.sh - the conventional CLI (issue 17 item 6): --version, every subcommand's --help on
 # stdout with exit 0 (bad usage: stderr, exit 2), run --quiet, --filter, --repetitions,
-# --export-json and run.json's config.command_line; the progress line on a 60-column pty;
+# --param, --export-json and run.json's config.command_line; the progress line on a 60-column pty;
 # compare's text table with long keys; make install (man page, bash completion).  ~2 seconds.
 set -u
 BUILD=${BUILD:-build}
@@ -82,6 +82,54 @@ grep -q 'capacity/pipe_buf fifo' "$tmp/err" || fail "no-match message does not l
 "$IPC" run "$tmp/cli.yaml" --filter '(' 2>/dev/null; rc=$?
 [ $rc -eq 2 ] || fail "a bad regular expression exits $rc, not 2"
 
+# --param: the values in place of the config's wherever a selected case has the parameter,
+# checked as the YAML's are, named in the labels; cases it makes identical run once.
+cat >"$tmp/param.yaml" <<'YAML'
+name: param
+repetitions: 1
+order: plan
+probes:
+  - probe: capacity
+    cases: [pipe_buf]
+  - probe: latency
+    cases: [roundtrip]
+    transports: [pipe]
+    params: {size: 64, warmup: 1ms, min_time: 2ms}
+  - probe: latency
+    cases: [roundtrip]
+    transports: [pipe]
+    params: {size: 4KiB, warmup: 1ms, min_time: 2ms}
+YAML
+"$IPC" run "$tmp/param.yaml" -o "$tmp/p1" --param size=128,1KiB >"$tmp/out" 2>&1 ||
+	fail "--param run exits $?: $(cat "$tmp/out")"
+grep -q 'made 2 cases the same as another; each runs once' "$tmp/out" ||
+	fail "--param: no word of the merged cases: $(cat "$tmp/out")"
+python3 - "$tmp" <<'PY' || fail "--param: wrong cases or command_line"
+import json, sys
+run = json.load(open(sys.argv[1] + "/p1/run.json"))
+labels = [c["label"] for c in run["cases"]]
+want = ["capacity/pipe_buf pipe", "capacity/pipe_buf fifo",
+        "latency/roundtrip pipe size=128 warmup=1ms min_time=2ms",
+        "latency/roundtrip pipe size=1KiB warmup=1ms min_time=2ms"]
+assert labels == want, labels
+assert run["config"]["command_line"]["params"] == ["size=128,1KiB"], run["config"]
+recs = [json.loads(l) for l in open(sys.argv[1] + "/p1/records.jsonl")]
+sizes = sorted(r["params"]["size"] for r in recs if r["probe"] == "latency")
+assert sizes == [128, 1024], sizes
+PY
+grep -q 'What ran: config param with --param size=128,1KiB, repetitions 1' "$tmp/p1/report.md" ||
+	fail "--param: the report's What ran line does not say it"
+# Bad overrides: exit 2, the option named, nothing written.
+for bad in 'size=abc|--param size=abc: probes\[1\].params.size: expected a size' \
+	'sise=64|has the parameter sise; did you mean size?' \
+	'size=64,64B|"64B" listed twice' 'size|expected KEY=VALUE' 'size=1,,2|an empty value'; do
+	"$IPC" run "$tmp/param.yaml" -o "$tmp/p2" --param "${bad%%|*}" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] || fail "--param ${bad%%|*} exits $rc, not 2"
+	grep -q -- "${bad#*|}" "$tmp/err" || fail "--param ${bad%%|*} says: $(cat "$tmp/err")"
+	[ -e "$tmp/p2" ] && fail "--param ${bad%%|*} wrote $tmp/p2"
+done
+
 # --quiet: no plan line, no progress, no table; only the final paths.
 "$IPC" run "$tmp/cli.yaml" -o "$tmp/r3" -q --repetitions 1 >"$tmp/out" 2>"$tmp/err" ||
 	fail "quiet run exits $?"
@@ -140,7 +188,7 @@ else
 	cp "$man1" "$tmp/man.txt"	# no renderer: at least every word is in the source
 fi
 for w in 'EXIT STATUS' run check list report history compare export version \
-	--filter --repetitions --quiet --export-json --threshold --allow-missing NO_COLOR; do
+	--filter --repetitions --param --quiet --export-json --threshold --allow-missing NO_COLOR; do
 	grep -q -- "$w" "$tmp/man.txt" || fail "the man page does not say $w"
 done
 comp="$tmp/inst/share/bash-completion/completions/ipcprobe"
