@@ -143,8 +143,8 @@ static json_t *gbench_context(json_t *recs, json_t *meta)
 
 /* compare.py compares real_time and cpu_time only: a timing is exported (Google Benchmark's
  * own entry where the probe has one, whose time falls when a rate rises); a fact or a rate
- * with no time behind it would read +0.0000 whatever changed, so it is left out, and said. */
-static json_t *export_gbench(json_t *recs, json_t *meta)
+ * with no time behind it would read +0.0000 whatever changed, so it is left out (counted). */
+json_t *export_gbench(json_t *recs, json_t *meta, size_t *left_facts, size_t *left_rates)
 {
 	json_t *benchmarks = json_array();
 	size_t n, facts = 0, rates = 0;
@@ -162,11 +162,8 @@ static json_t *export_gbench(json_t *recs, json_t *meta)
 			json_array_append_new(benchmarks,
 					      gbench_entry(r, json_array_size(g[i].recs), i));
 	}
-	if (facts || rates)
-		fprintf(stderr, "ipcprobe export: left out %zu facts (capacities, limits) and %zu "
-				"rates without a timing (ops/s, bytes/s not timed by Google "
-				"Benchmark): compare.py compares times only, so a change in them "
-				"would read +0.0000; `ipcprobe compare` judges them\n", facts, rates);
+	*left_facts = facts;
+	*left_rates = rates;
 	export_groups_free(g, n);
 	return json_pack("{s:o, s:o}", "context", gbench_context(recs, meta), "benchmarks",
 			 benchmarks);
@@ -188,8 +185,14 @@ static void export_write(const char *format, const char *direction, json_t *recs
 		export_csv(recs, stdout);
 		return;
 	}
-	json_t *out = !strcmp(format, "gbench") ? export_gbench(recs, meta) :
+	size_t facts = 0, rates = 0;
+	json_t *out = !strcmp(format, "gbench") ? export_gbench(recs, meta, &facts, &rates) :
 						  export_gab(recs, !strcmp(direction, "bigger"));
+	if (facts || rates)
+		fprintf(stderr, "ipcprobe export: left out %zu facts (capacities, limits) and %zu "
+				"rates without a timing (ops/s, bytes/s not timed by Google "
+				"Benchmark): compare.py compares times only, so a change in them "
+				"would read +0.0000; `ipcprobe compare` judges them\n", facts, rates);
 	json_dumpf(out, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
 	printf("\n");
 	json_decref(out);

@@ -28,6 +28,9 @@ struct export_group *export_groups(json_t *recs, size_t *n);
 void export_groups_free(struct export_group *g, size_t n);
 
 json_t *export_gab(json_t *recs, int bigger);
+/* Google Benchmark's JSON (compare.py's input) for the timings of recs, meta the run's
+ * run.json; the facts and untimed rates it must leave out are counted. */
+json_t *export_gbench(json_t *recs, json_t *meta, size_t *left_facts, size_t *left_rates);
 int export_csv(json_t *recs, FILE *out);
 
 #endif

@@ -38,6 +38,7 @@
 #include "timing.h"
 #include "common/util.h"
 #include "common/vocab.h"
+#include "export/export.h"
 #include "report/report.h"
 
 
@@ -161,17 +162,25 @@ static int finish(struct run *R, const char *status, const char *reason)
 	return rc;
 }
 
-/* summary.json: every figure over its repetitions, with its interval (store/summary.h). */
-static int write_summary(struct run *R)
+/* summary.json: every figure over its repetitions, with its interval (store/summary.h); and
+ * gbench.json, what `ipcprobe export --format gbench` gives (export/export.c), when a timing
+ * ran: one entry per repetition under a unique name, for compare.py. */
+static int write_summaries(struct run *R)
 {
 	char err[1024];
+	size_t facts, rates;
 	json_t *recs = records_load_run(R->store.dir, NULL, err, sizeof(err));
 	if (!recs) {
 		fprintf(stderr, "ipcprobe run: summary: %s\n", err);
 		return -1;
 	}
 	json_t *summary = summary_of(recs);
+	json_t *gbench = export_gbench(recs, R->meta, &facts, &rates);
 	int rc = rundir_write_json(&R->store, "summary.json", summary);
+	if (json_array_size(json_object_get(gbench, "benchmarks")) &&
+	    rundir_write_json(&R->store, "gbench.json", gbench) < 0)
+		rc = -1;
+	json_decref(gbench);
 	json_decref(summary);
 	json_decref(recs);
 	return rc;
@@ -236,7 +245,7 @@ static int end_run(struct run *R, size_t done, size_t total)
 		snprintf(why, sizeof(why), "records could not be written (%s) after %zu of %zu case "
 			 "runs; free space and run again", strerror(R->store.write_errno), done, total);
 	int rc = finish(R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
-	if (write_summary(R) < 0)
+	if (write_summaries(R) < 0)
 		rc = -1;
 	guard_finish();
 	progress_summary(R);

@@ -162,39 +162,6 @@ void rundir_append(struct rundir *D, json_t *r)
 	free(line);
 }
 
-/* gbench.json: Google Benchmark's own JSON for the cases it timed, as its tools (compare.py)
- * read it: the context of the first such record and every record's entry.  Absent when no
- * probe ran under Google Benchmark. */
-static int write_gbench(struct rundir *D, const char *records_path)
-{
-	char err[512], path[PATH_MAX + 16];
-	json_t *recs = records_load(records_path, err, sizeof(err)), *r;
-	json_t *context = NULL, *benchmarks = json_array();
-	size_t i;
-	int rc = 0;
-	json_array_foreach(recs, i, r) {
-		json_t *g = json_object_get(r, "gbench");
-		if (!json_is_object(g))
-			continue;
-		if (!context && json_is_object(json_object_get(r, "gbench_context")))
-			context = json_object_get(r, "gbench_context");
-		json_array_append(benchmarks, g);
-	}
-	if (json_array_size(benchmarks)) {
-		json_t *doc = json_pack("{s:O, s:O}", "context", context ? context : json_object(),
-					"benchmarks", benchmarks);
-		snprintf(path, sizeof(path), "%s/gbench.json", D->dir);
-		if (write_json_atomic(path, doc, err, sizeof(err)) < 0) {
-			fprintf(stderr, "ipcprobe run: %s\n", err);
-			rc = -1;
-		}
-		json_decref(doc);
-	}
-	json_decref(benchmarks);
-	json_decref(recs);
-	return rc;
-}
-
 int rundir_write_json(const struct rundir *D, const char *name, json_t *v)
 {
 	char path[PATH_MAX + 64], err[512];
@@ -218,5 +185,5 @@ int rundir_close_records(struct rundir *D)
 		fprintf(stderr, "ipcprobe run: rename %s: %s\n", D->partial, strerror(errno));
 		return -1;
 	}
-	return write_gbench(D, path);
+	return 0;
 }

@@ -1,7 +1,7 @@
 /* rundir.h - the run directory: claimed by one run alone (a new directory, or an empty one
  * given with -o that only one run can claim), its logs/, the records appended one whole line
- * at a time to records.jsonl.partial and renamed to records.jsonl at the end, run.json and
- * gbench.json written whole through temporary files, and the space reserve that keeps room
+ * at a time to records.jsonl.partial and renamed to records.jsonl at the end, run.json,
+ * summary.json and gbench.json written whole through temporary files, and the space reserve that keeps room
  * for those last files when the disk fills up. */
 #ifndef IPCPROBE_RUNDIR_H
 #define IPCPROBE_RUNDIR_H
@@ -26,10 +26,9 @@ int rundir_create(struct rundir *D, const char *opt_dir, const char *output_root
 /* Append one record as one write() of one line.  A write that fails (a full disk) is taken
  * back, said on stderr, and sets write_errno; later appends do nothing. */
 void rundir_append(struct rundir *D, json_t *r);
-/* Write D->dir/name (run.json) whole.  0, or -1 after saying why on stderr. */
+/* Write D->dir/name (run.json, summary.json, gbench.json) whole.  0, or -1 after saying why on stderr. */
 int rundir_write_json(const struct rundir *D, const char *name, json_t *v);
-/* Give back the reserve, rename the records file to records.jsonl, and write gbench.json
- * (Google Benchmark's own JSON of the cases it timed) when there are any.  0 or -1. */
+/* Give back the reserve and rename the records file to records.jsonl.  0 or -1. */
 int rundir_close_records(struct rundir *D);
 
 #endif

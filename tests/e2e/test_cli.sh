@@ -73,6 +73,16 @@ assert [(r["label"], r["rep"], r["status"]) for r in rows] == [(want, 0, "ok"), 
 assert all(r["value"].endswith(" us") and r["reason"] is None for r in rows), rows
 PY
 
+# The run directory's gbench.json is what `export --format gbench` writes: one entry per
+# repetition (indexes 0 and 1), not Google Benchmark's raw output (index 0 twice).
+"$IPC" export --format gbench "$tmp/r1" >"$tmp/gb.json" 2>/dev/null || fail "export gbench exits $?"
+python3 - "$tmp" <<'PY' || fail "the run directory's gbench.json is not what export writes"
+import json, sys
+run = json.load(open(sys.argv[1] + "/r1/gbench.json"))
+assert run == json.load(open(sys.argv[1] + "/gb.json"))
+assert sorted(b["repetition_index"] for b in run["benchmarks"]) == [0, 1], run["benchmarks"]
+PY
+
 # A filter matching nothing: exit 2, the labels there are, nothing written.
 "$IPC" run "$tmp/cli.yaml" -o "$tmp/r2" --filter 'size=65' >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] || fail "a filter matching nothing exits $rc, not 2"
