@@ -285,8 +285,15 @@ if [ "$report" = 1 ] && [ "$(echo $runs | wc -w)" -ge 2 ]; then
     for g in $guests; do
         for base in $bases; do
             [ "$base" = "$g" ] && continue
+            # Exit 1 is a difference, which is what the lab is for; 2 is a run compare could
+            # not read, which the lab must not hide.
+            out="$rep/compare-$(basename "$base")-vs-$(basename "$g").md"
             "$BUILD/ipcprobe" compare "$base" "$g" --format markdown --allow-missing \
-                >"$rep/compare-$(basename "$base")-vs-$(basename "$g").md" 2>&1 || true
+                >"$out" 2>&1
+            case $? in
+            0|1) ;;
+            *) say "compare $base $g failed: $(tail -n 1 "$out")"; failed=1 ;;
+            esac
         done
     done
     say "side by side: $rep/report.html"
