@@ -33,11 +33,16 @@ double report_median(json_t *recs)
 {
 	size_t n = json_array_size(recs), k = 0, i;
 	json_t *r;
+	int calm = 0;
 	if (n == 0)
 		return NAN;
+	/* Repetitions run while other work disturbed the machine are left out when others are
+	 * there, as summary.json and compare leave them out (the interval cell counts them). */
+	json_array_foreach(recs, i, r)
+		calm |= !record_disturbed(r) && json_is_number(json_object_get(r, "value"));
 	double *v = malloc(n * sizeof(*v));
 	json_array_foreach(recs, i, r)
-		if (json_is_number(json_object_get(r, "value")))
+		if (json_is_number(json_object_get(r, "value")) && !(calm && record_disturbed(r)))
 			v[k++] = json_number_value(json_object_get(r, "value"));
 	double m = ci_sort_median(v, k);
 	free(v);
@@ -87,7 +92,8 @@ double report_median_of(json_t *recs, const char *key)
 		json_t *v = key ? json_object_get(json_object_get(r, "dist"), key) :
 				  json_object_get(r, "value");
 		if (json_is_number(v))
-			json_array_append_new(vals, json_pack("{s:O}", "value", v));
+			json_array_append_new(vals, json_pack("{s:O, s:O?}", "value", v, "machine",
+							      json_object_get(r, "machine")));
 	}
 	double m = report_median(vals);
 	json_decref(vals);

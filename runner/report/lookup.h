@@ -10,7 +10,8 @@ int str_is(json_t *o, const char *key, const char *want);
 /* Records of probe/case/metric (transport NULL: any) with status ok, as a new array. */
 json_t *report_select(json_t *records, const char *probe, const char *cas,
 		      const char *transport, const char *metric);
-/* The median of the values of recs (NAN if none). */
+/* The median of the values of recs (NAN if none), the disturbed repetitions left out when
+ * any other is there, as in summary.json. */
 double report_median(json_t *recs);
 /* The cell for tail percentile dist.<key> over recs (the median over repetitions); where
  * the distributions hold too few samples for it (null, n > 0), "n too small (n N): = max M"
