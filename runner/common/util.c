@@ -335,3 +335,46 @@ double *json_numbers(json_t *array, size_t *n)
 			d[(*n)++] = json_number_value(v);
 	return d;
 }
+
+/* The length of the UTF-8 character at s (at most left bytes), or 0 when the bytes there are
+ * not one: jansson's own check decides, so what passes here it also writes. */
+static size_t utf8_char_len(const char *s, size_t left)
+{
+	for (size_t n = 1; n <= 4 && n <= left; n++) {
+		json_t *t = json_stringn(s, n);
+		if (t) {
+			json_decref(t);
+			return n;
+		}
+	}
+	return 0;
+}
+
+json_t *json_string_lossy(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	size_t len = strlen(s), o = 0;
+	char *out = malloc(len * 3 + 1);
+	if (!out)
+		abort();
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_char_len(s + i, len - i);
+		if (n == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(out + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = '\0';
+	j = json_string(out);
+	free(out);
+	return j ? j : json_null();
+}

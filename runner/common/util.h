@@ -47,6 +47,10 @@ const char *self_dir(const char *argv0);
  * are skipped); their count in *n. */
 double *json_numbers(json_t *array, size_t *n);
 
+/* s as a JSON string, each byte that is not part of a UTF-8 character replaced by U+FFFD: a
+ * path or an argument is bytes, and run.json must still be written (NULL: JSON null). */
+json_t *json_string_lossy(const char *s);
+
 /* snprintf into a malloc'd string; aborts on allocation failure. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);

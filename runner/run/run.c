@@ -100,14 +100,17 @@ static json_t *start_meta(struct run *R, const char *argv0)
 	char *text = read_file(R->cfg.path, NULL, err, sizeof(err));
 	json_t *commit = git_commit(src, &dirty);
 	json_t *facts = platform_facts();
-	json_t *m = json_pack("{s:i, s:s, s:s, s:n, s:s, s:n, s:n, s:O, s:s, s:s, s:{s:s, s:o, s:b}, "
-			      "s:o, s:o, s:o, s:{s:s, s:s?, s:O}, s:{s:I, s:i}, s:n, s:[]}",
-			      "schema", 1, "name", R->cfg.name, "status", "running", "reason",
-			      "started", stamp, "ended", "duration_s", "host",
-			      json_object_get(facts, "hostname"), "run_dir", R->store.dir, "ipc_token", ipc_run_token(), "ipcprobe",
+	/* Paths and a name made from a file's name are bytes: written lossily, never refused. */
+	json_t *m = json_pack("{s:i, s:o, s:s, s:n, s:s, s:n, s:n, s:O, s:o, s:s, s:{s:s, s:o, s:b}, "
+			      "s:o, s:o, s:o, s:{s:o, s:s?, s:O}, s:{s:I, s:i}, s:n, s:[]}",
+			      "schema", 1, "name", json_string_lossy(R->cfg.name), "status",
+			      "running", "reason", "started", stamp, "ended", "duration_s", "host",
+			      json_object_get(facts, "hostname"), "run_dir",
+			      json_string_lossy(R->store.dir), "ipc_token", ipc_run_token(), "ipcprobe",
 			      "version", IPCPROBE_VERSION, "git_commit", commit, "git_dirty", dirty,
 			      "platform", facts, "limits", platform_limits(), "warnings",
-			      platform_warnings(), "config", "path", R->cfg.path, "text", text,
+			      platform_warnings(), "config", "path", json_string_lossy(R->cfg.path),
+			      "text", text,
 			      "parsed", R->cfg.json, "plan", "cases", (json_int_t)R->cfg.ncases,
 			      "repetitions", R->cfg.repetitions, "summary", "cases");
 	free(text);
@@ -379,13 +382,13 @@ static int load_config(struct run *R, const struct run_args *A, char *err, size_
 /* run.json config.command_line: which overrides applied (null: none). */
 static void note_command_line(struct run *R, const struct run_args *A)
 {
-	json_t *cl = json_pack("{s:s?, s:s?, s:b}", "filter", A->filter, "export_json",
-			       A->export_json, "quiet", R->quiet);
+	json_t *cl = json_pack("{s:o, s:o, s:b}", "filter", json_string_lossy(A->filter),
+			       "export_json", json_string_lossy(A->export_json), "quiet", R->quiet);
 	json_object_set_new(cl, "repetitions",
 			    A->repetitions ? json_integer(A->repetitions) : json_null());
 	json_t *params = json_array();
 	for (int k = 0; k < A->nparams; k++)
-		json_array_append_new(params, json_string(A->params[k]));
+		json_array_append_new(params, json_string_lossy(A->params[k]));
 	json_object_set_new(cl, "params", params);
 	json_object_set_new(json_object_get(R->meta, "config"), "command_line", cl);
 	write_meta(R);

@@ -140,6 +140,21 @@ for bad in 'size=abc|--param size=abc: probes\[1\].params.size: expected a size'
 	[ -e "$tmp/p2" ] && fail "--param ${bad%%|*} wrote $tmp/p2"
 done
 
+# Paths and arguments are bytes: a config path, a run directory and a filter that are not
+# UTF-8 still give a complete run, written with U+FFFD in run.json (jansson refused them).
+bytes_cfg=$(printf '%s/cli\377.yaml' "$tmp") bytes_dir=$(printf '%s/r\376' "$tmp")
+cp "$tmp/cli.yaml" "$bytes_cfg"
+"$IPC" run "$bytes_cfg" -q -o "$bytes_dir" --repetitions 1 --filter "$(printf 'pipe_buf\377|pipe_buf')" \
+	>"$tmp/out" 2>&1 || fail "a run with non-UTF-8 paths exits $?: $(cat "$tmp/out")"
+python3 - "$tmp" <<'PY' || fail "non-UTF-8 paths: run.json is not complete and readable"
+import glob, json, sys
+# The byte 0xfe of the directory's name, as Python decodes file names.
+run = json.load(open([f for f in glob.glob(sys.argv[1] + "/r*/run.json") if "\udcfe" in f][0]))
+assert run["status"] == "complete", run["status"]
+assert run["config"]["path"].endswith("/cli\ufffd.yaml"), run["config"]["path"]
+assert run["config"]["command_line"]["filter"] == "pipe_buf\ufffd|pipe_buf", run["config"]
+PY
+
 # --quiet: no plan line, no progress, no table; only the final paths.
 "$IPC" run "$tmp/cli.yaml" -o "$tmp/r3" -q --repetitions 1 >"$tmp/out" 2>"$tmp/err" ||
 	fail "quiet run exits $?"
