@@ -81,6 +81,49 @@ static void write_what_ran(struct report_ctx *ctx)
 	json_decref(per);
 }
 
+/* Case runs during which other work used the machine (run.json cases[].machine): how many,
+ * that their figures are left out where the case has undisturbed repetitions, and the cases
+ * that have none, whose figures in every section were measured under that load. */
+static void write_disturbed(struct report_ctx *ctx)
+{
+	json_t *cases = json_object_get(ctx->meta, "cases"), *c, *calm = json_object(), *v;
+	size_t i, k = 0, only = 0;
+	const char *label;
+	json_array_foreach(cases, i, c) {
+		int d = json_is_true(json_object_get(json_object_get(c, "machine"), "disturbed"));
+		k += d;
+		label = json_text(c, "label");
+		json_object_set_new(calm, label, json_boolean(!d || json_is_true(json_object_get(calm,
+											label))));
+	}
+	char *list = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&list, &len);
+	json_object_foreach(calm, label, v)
+		if (!json_is_true(v) && only++ < 10)
+			fprintf(f, "%s%s", only > 1 ? "; " : "", label);
+	if (only > 10)
+		fprintf(f, "; and %zu more", only - 10);
+	fclose(f);
+	char msg[4096];
+	snprintf(msg, sizeof(msg), "%zu of %zu case runs were disturbed: other work used more than "
+		 "10%% of the machine's CPU time, or steal passed 5%% (run.json cases[].machine says "
+		 "why). Their figures are left out wherever the case has undisturbed repetitions.",
+		 k, json_array_size(cases));
+	if (only == 1)
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), " One case has none, and its "
+			 "figures were measured under that load: %s.", list);
+	else if (only)
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), " %zu cases have none, and "
+			 "their figures were measured under that load: %s.", only, list);
+	if (only)
+		doc_warn(ctx->doc, msg);
+	else if (k)
+		doc_p(ctx->doc, "%s", msg);
+	free(list);
+	json_decref(calm);
+}
+
 /* The run's title, and what the reader must know first: what ran, on what, whether the run
  * is complete, its warnings. */
 static void write_summary(struct report_ctx *ctx, char *title, size_t len)
@@ -100,6 +143,7 @@ static void write_summary(struct report_ctx *ctx, char *title, size_t len)
 				"(each case run's status is at the end).",
 		      json_text(s, "ok"), json_text(s, "unsupported"), json_text(s, "failed"),
 		      json_text(s, "timeout"), json_array_size(json_object_get(meta, "cases")));
+	write_disturbed(ctx);
 	if (strcmp(status, "complete") != 0) {
 		char msg[512];
 		snprintf(msg, sizeof(msg), "This run is incomplete (%s): %s",

@@ -29,7 +29,7 @@ def run(name, rtts, ratios, disturbed=False):
             f.write(json.dumps(rec("rtt", "ns", "lower", v, i, i)) + "\n")
             f.write(json.dumps(rec("fault_ratio", "ratio", "none", q, i, i)) + "\n")
             f.write(json.dumps(rec("capacity", "bytes", "none", 65536, i, i)) + "\n")
-            cases.append({"index": 0, "rep": i, "status": "ok",
+            cases.append({"index": 0, "rep": i, "status": "ok", "label": "latency/roundtrip pipe size=64",
                           "machine": {"disturbed": dist, "disturbed_why":
                                       "other processes used 92% of the CPU time" if dist else None,
                                       "foreign_cpu_share": 0.92 if dist else 0.01,
@@ -90,7 +90,13 @@ grep -q "| pipe | 64 B | 105 ns | \[100 ns – 110 ns\] |" "$tmp/base/report.md"
 "$BUILD/ipcprobe" report "$tmp/busy" > /dev/null 2>&1 || fail "report of busy failed"
 grep -q "| pipe | 64 B | 325 ns | — disturbed 6/6 |" "$tmp/busy/report.md" ||
 	{ grep "| pipe |" "$tmp/busy/report.md"; fail "the latency table does not say the repetitions were disturbed"; }
+# The summary says it for every section: how many case runs, and the cases with no others.
+grep -q "6 of 6 case runs were disturbed.* One case has none, and its figures were measured under that load: latency/roundtrip pipe size=64\." "$tmp/busy/report.md" ||
+	fail "the report's summary does not name the case measured only under load"
 "$BUILD/ipcprobe" report "$tmp/mixed" > /dev/null 2>&1 || fail "report of mixed failed"
 grep -q "| pipe | 64 B | 105 ns | \[100 ns – 110 ns\] disturbed 2/8 |" "$tmp/mixed/report.md" ||
 	{ grep "| pipe |" "$tmp/mixed/report.md"; fail "the p50 is not of the undisturbed repetitions its interval is of"; }
+grep -q "^2 of 8 case runs were disturbed: .*undisturbed repetitions\.$" "$tmp/mixed/report.md" ||
+	fail "the report's summary does not count the disturbed case runs"
+grep -q "case runs were disturbed" "$tmp/base/report.md" && fail "an undisturbed run's report speaks of disturbance"
 echo "test_compare_rules: ok"
