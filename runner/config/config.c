@@ -336,6 +336,7 @@ delete_parser:
 	yaml_parser_delete(&parser);
 free_cfg:
 	load_overrides_free(&L);
+	json_decref(L.planned);
 	if (rc < 0)
 		config_free(cfg);
 	return rc;

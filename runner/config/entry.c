@@ -335,6 +335,31 @@ static int expand(struct loader *L, const struct entry *E)
 	return 0;
 }
 
+/* A case this entry plans that an earlier entry planned too would run twice under one label,
+ * its records pooled as if they were more repetitions: refused, naming both entries.  (Cases
+ * that --param overrides make identical are merged instead: override.c.) */
+static int refuse_planned_twice(struct loader *L, const struct entry *E, yaml_node_t *en,
+				size_t first)
+{
+	if (L->novr)
+		return 0;
+	if (!L->planned)
+		L->planned = json_object();
+	for (size_t i = first; i < L->cfg->ncases; i++) {
+		char *id = plan_case_identity(&L->cfg->cases[i]);
+		json_t *by = json_object_get(L->planned, id);
+		if (by) {
+			free(id);
+			return load_fail(L, en, E->where, "plans %s, which %s plans too: a case runs "
+					 "once per repetition (raise repetitions to measure it more)",
+					 L->cfg->cases[i].label, json_string_value(by));
+		}
+		json_object_set_new(L->planned, id, json_string(E->where));
+		free(id);
+	}
+	return 0;
+}
+
 int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns)
 {
 	struct entry E;
@@ -355,5 +380,6 @@ int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns)
 	if (entry_interpreters(L, &E, en) < 0 || entry_params(L, &E, en) < 0 ||
 	    entry_overrides(L, &E) < 0)
 		return -1;
-	return expand(L, &E);
+	size_t first = L->cfg->ncases;
+	return expand(L, &E) < 0 ? -1 : refuse_planned_twice(L, &E, en, first);
 }

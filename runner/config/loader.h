@@ -35,6 +35,7 @@ struct loader {
 	size_t cap;
 	struct param_override *ovr;	/* the --param overrides, or none */
 	int novr;
+	json_t *planned;		/* each planned case's identity -> the entry that planned it */
 };
 
 

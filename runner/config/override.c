@@ -99,31 +99,23 @@ static int no_case_takes(struct loader *L, const struct param_override *o)
 	return -1;
 }
 
-/* Are a and b the same measurement: probe, case, transport, interpreter and every
- * parameter's value (the defaults included)? */
-static int same_case(const struct plan_case *a, const struct plan_case *b)
-{
-	return a->probe == b->probe && !strcmp(a->case_name, b->case_name) &&
-	       !strcmp(a->transport ? a->transport : "", b->transport ? b->transport : "") &&
-	       !strcmp(a->interpreter ? a->interpreter : "", b->interpreter ? b->interpreter : "") &&
-	       json_equal(a->params_json, b->params_json);
-}
-
 /* Keep the first of each set of identical cases, in the plan's order. */
 static size_t merge_identical(struct config *cfg)
 {
 	size_t kept = 0, merged = 0;
+	json_t *seen = json_object();
 	for (size_t i = 0; i < cfg->ncases; i++) {
-		int dup = 0;
-		for (size_t j = 0; j < kept && !dup; j++)
-			dup = same_case(&cfg->cases[j], &cfg->cases[i]);
-		if (dup) {
+		char *id = plan_case_identity(&cfg->cases[i]);
+		if (json_object_get(seen, id)) {
 			plan_case_free(&cfg->cases[i]);
 			merged++;
 		} else {
+			json_object_set_new(seen, id, json_true());
 			cfg->cases[kept++] = cfg->cases[i];
 		}
+		free(id);
 	}
+	json_decref(seen);
 	cfg->ncases = kept;
 	return merged;
 }

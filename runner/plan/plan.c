@@ -162,6 +162,16 @@ int plan_expand(struct plan *P, const struct plan_entry *E, struct plan_error *e
 	return 0;
 }
 
+char *plan_case_identity(const struct plan_case *pc)
+{
+	char *params = json_dumps(pc->params_json, JSON_COMPACT | JSON_SORT_KEYS);
+	char *id = xasprintf("%s/%s %s [%s] %s", pc->probe->name, pc->case_name,
+			     pc->transport ? pc->transport : "-",
+			     pc->interpreter ? pc->interpreter : "-", params ? params : "{}");
+	free(params);
+	return id;
+}
+
 void plan_case_free(struct plan_case *pc)
 {
 	free(pc->case_name);

@@ -79,6 +79,10 @@ int plan_expand(struct plan *P, const struct plan_entry *E, struct plan_error *e
 int param_canonical(json_t *jp, const char *text, char **ctext, json_t **cjson, char *err,
 		    size_t errlen);
 
+/* What makes two planned cases the same measurement, as one string: probe, case, transport,
+ * interpreter and every parameter's value (defaults included).  Caller frees. */
+char *plan_case_identity(const struct plan_case *pc);
+
 /* Free one planned case's strings and JSON. */
 void plan_case_free(struct plan_case *pc);
 
