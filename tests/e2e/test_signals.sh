@@ -17,6 +17,7 @@ probes:
     cases: [ok, hang]
   - probe: selftest
     cases: [ok]
+    params: {value: 2}
 YAML
 "$BUILD/ipcprobe" run "$tmp/c.yaml" -o "$tmp/run" > "$tmp/out" 2>&1 &
 pid=$!
