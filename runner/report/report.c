@@ -23,6 +23,7 @@
 #include "report/lookup.h"
 #include "report/report.h"
 #include "report/section.h"
+#include "store/machine.h"
 #include "store/records.h"
 
 /* What the command line changed of the config (run.json config.command_line): "--filter X
@@ -107,9 +108,10 @@ static void write_disturbed(struct report_ctx *ctx)
 	fclose(f);
 	char msg[4096];
 	snprintf(msg, sizeof(msg), "%zu of %zu case runs were disturbed: other work used more than "
-		 "10%% of the machine's CPU time, or steal passed 5%% (run.json cases[].machine says "
-		 "why). Their figures are left out wherever the case has undisturbed repetitions.",
-		 k, json_array_size(cases));
+		 "%.0f%% of the machine's CPU time, or steal passed %.0f%% (run.json cases[].machine "
+		 "says why). Their figures are left out wherever the case has undisturbed "
+		 "repetitions.", k, json_array_size(cases), 100 * MACHINE_FOREIGN_MAX,
+		 100 * MACHINE_STEAL_MAX);
 	if (only == 1)
 		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), " One case has none, and its "
 			 "figures were measured under that load: %s.", list);
