@@ -44,8 +44,9 @@ static char *command_line_text(json_t *cl)
 		if (json_is_string(v))
 			fprintf(f, " --param %s", json_string_value(v));
 	fclose(f);
-	memmove(text, text + (len > 0), len + (len == 0));	/* the leading space */
-	return text;
+	char *out = xstrdup(len ? text + 1 : "");	/* without the first separator */
+	free(text);
+	return out;
 }
 
 /* What ran: the config's name and the case runs per probe, in the order they first ran. */
@@ -94,8 +95,10 @@ static void write_disturbed(struct report_ctx *ctx)
 		int d = json_is_true(json_object_get(json_object_get(c, "machine"), "disturbed"));
 		k += d;
 		label = json_text(c, "label");
-		json_object_set_new(calm, label, json_boolean(!d || json_is_true(json_object_get(calm,
-											label))));
+		if (!d)		/* one undisturbed repetition is enough */
+			json_object_set_new(calm, label, json_true());
+		else if (!json_object_get(calm, label))
+			json_object_set_new(calm, label, json_false());
 	}
 	char *list = NULL;
 	size_t len = 0;
