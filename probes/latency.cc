@@ -53,6 +53,7 @@ struct session {
 	uint64_t seq;
 	bool (*step)(struct session *s);	/* one round trip, untimed; false on failure */
 	long batch;				/* round trips per timed span */
+	struct batch_seen seen;			/* what its calibration saw */
 	int64_t clock_ns;
 	void (*peer)(struct session *s);
 	std::vector<int64_t> samples;
@@ -263,7 +264,8 @@ static int measure(struct session *s, const std::string &name)
 		n_warm++;
 	} while (now_ns() < end);
 	s->clock_ns = timer_overhead_ns();
-	if (!failure && (s->batch = batch_calibrate(steps, s, s->clock_ns, 1L << 16)) < 0)
+	if (!failure && (s->batch = batch_calibrate_seen(steps, s, s->clock_ns, 1L << 16,
+							    &s->seen)) < 0)
 		failure = s->err;
 
 	if (!failure) {
@@ -295,6 +297,7 @@ static int measure(struct session *s, const std::string &name)
 		rec_fact(r, "iterations", json_integer((json_int_t)s->st.n));
 		rec_fact(r, "round_trips", json_integer((json_int_t)s->st.n * s->batch));
 		batch_facts(r, s->batch, s->clock_ns);
+		batch_seen_fact(r, &s->seen);
 	}
 	if (entry)
 		gbench_attach(r, context, entry);

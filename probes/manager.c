@@ -51,6 +51,7 @@ struct shared {
 	volatile int go;		/* the start line: clients spin-wait on it */
 	long batch;			/* operations per timed span, set by client 0 */
 	int64_t clock_ns;		/* what one clock read costs, as client 0 measured it */
+	struct batch_seen seen;		/* what client 0's calibration saw */
 	int64_t t_start, t_end[MAX_CLIENTS];
 	int64_t nkeys;
 	int64_t table[];		/* nkeys counters, a scratch one, then the samples */
@@ -212,12 +213,15 @@ static int calib_ops(void *arg, long k)
 
 /* Client 0 (alone: the parent starts the others after) finds how many operations make a
  * timed batch and publishes that with the clock's cost. */
+static volatile int64_t calib_sink;	/* keeps the gets of the calibration */
+
 static void publish_batch(struct run *r, int id)
 {
 	struct calib c = { r, id, 0 };
 	int64_t clock_ns = timer_overhead_ns();
-	long k = batch_calibrate(calib_ops, &c, clock_ns, (long)r->ops);
-	r->sh->clock_ns = clock_ns + (c.sink == -1);	/* sink keeps the gets */
+	long k = batch_calibrate_seen(calib_ops, &c, clock_ns, (long)r->ops, &r->sh->seen);
+	calib_sink = c.sink;
+	r->sh->clock_ns = clock_ns;
 	__atomic_store_n(&r->sh->batch, k, __ATOMIC_RELEASE);
 }
 
@@ -395,6 +399,7 @@ static void emit_records(struct probe_ctx *ctx, struct run *r, int64_t sum, int6
 	rec_fact(lat, "batches", json_integer((json_int_t)nb));
 	rec_fact(lat, "untimed_per_client", json_integer(r->ops % k));
 	batch_facts(lat, k, clock_ns);
+	batch_seen_fact(lat, &r->sh->seen);
 	if (r->op == OP_INCR)
 		rec_fact(lat, "final_sum", json_integer(sum));
 	rec_emit(lat);

@@ -6,9 +6,10 @@
 #include "probe.h"
 #include "timing.h"
 
-long batch_calibrate(batch_fn fn, void *arg, int64_t clock_ns, long max)
+long batch_calibrate_seen(batch_fn fn, void *arg, int64_t clock_ns, long max,
+			 struct batch_seen *seen)
 {
-	int64_t want = BATCH_CLOCK_FACTOR * (clock_ns > 0 ? clock_ns : 1);
+	int64_t want = BATCH_CLOCK_FACTOR * (clock_ns > 0 ? clock_ns : 1), below = -1;
 	long k = 1;
 	if (max < 1)
 		max = 1;
@@ -22,10 +23,27 @@ long batch_calibrate(batch_fn fn, void *arg, int64_t clock_ns, long max)
 			if (dt < best)
 				best = dt;
 		}
-		if (best >= want || k >= max)
+		if (best >= want || k >= max) {
+			if (seen)
+				*seen = (struct batch_seen){ want, best, below };
 			return k;
+		}
+		below = best;
 		k = k < max / 2 ? 2 * k : max;
 	}
+}
+
+long batch_calibrate(batch_fn fn, void *arg, int64_t clock_ns, long max)
+{
+	return batch_calibrate_seen(fn, arg, clock_ns, max, NULL);
+}
+
+void batch_seen_fact(struct rec *r, const struct batch_seen *seen)
+{
+	rec_fact(r, "batch_calibration",
+		 json_pack("{s:I, s:I, s:o}", "want_ns", (json_int_t)seen->want_ns, "fastest_ns",
+			   (json_int_t)seen->fastest_ns, "below_ns",
+			   seen->below_ns < 0 ? json_null() : json_integer(seen->below_ns)));
 }
 
 void batch_scale_stats(struct stats *s, long k)

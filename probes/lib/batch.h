@@ -31,6 +31,18 @@ typedef int (*batch_fn)(void *arg, long k);
  * operation that changes nothing the measurement checks.  -1 when fn fails (returns != 0). */
 long batch_calibrate(batch_fn fn, void *arg, int64_t clock_ns, long max);
 
+/* What the calibration saw, so that a record can show its batch follows the rule: want_ns =
+ * BATCH_CLOCK_FACTOR * clock_ns; fastest_ns, the fastest of the 3 tries of the batch chosen
+ * (>= want_ns unless the batch is max); below_ns, the fastest try of the batch before it
+ * (< want_ns), -1 when the batch is 1. */
+struct batch_seen {
+	int64_t want_ns, fastest_ns, below_ns;
+};
+long batch_calibrate_seen(batch_fn fn, void *arg, int64_t clock_ns, long max,
+			  struct batch_seen *seen);
+/* facts.batch_calibration: {want_ns, fastest_ns, below_ns (null for a batch of 1)}. */
+void batch_seen_fact(struct rec *r, const struct batch_seen *seen);
+
 /* Scale a distribution of batch times (ns per batch of k operations) to ns per operation:
  * every time is divided by k (the percentiles, mean, stddev, p50_ci's bounds, the modes'
  * center, lo and hi); counts and fractions are not (n, p50_ci's level, a mode's share). */

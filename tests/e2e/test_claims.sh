@@ -4,11 +4,7 @@
 # selector may pick a statistic of the distribution (dist.max: the largest over repetitions),
 # and each figure says what decided it; with interpreters, one column per interpreter, a
 # missing one "unsupported", a failed one with its whole reason.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_claims: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 mkdir "$tmp/run"
 python3 - "$tmp/run" <<'PY'
 import json, os, sys

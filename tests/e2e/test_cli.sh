@@ -3,12 +3,8 @@
 # stdout with exit 0 (bad usage: stderr, exit 2), run --quiet, --filter, --repetitions,
 # --param, --export-json and run.json's config.command_line; the progress line on a 60-column pty;
 # compare's text table with long keys; make install (man page, bash completion).  ~2 seconds.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 IPC="$BUILD/ipcprobe"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_cli: $*" >&2; exit 1; }
 
 # --version and version: the release and the git commit, exit 0.
 for v in --version version; do

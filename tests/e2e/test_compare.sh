@@ -3,11 +3,7 @@
 # the repetitions' own noise is not a regression, a 2x slowdown is (exit 1), facts that change
 # are reported, a case that now fails is a regression, three repetitions are too few to tell,
 # and export writes Google Benchmark and github-action-benchmark JSON.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_compare: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 
 python3 - "$tmp" <<'PY'
 import json, os, sys

@@ -6,11 +6,7 @@
 # --allow-disturbed) while a fact of the same case runs is still judged; the report shows the
 # intervals and the disturbed repetitions.  Each verdict names
 # the rule that decided it.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_compare_rules: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 
 python3 - "$tmp" <<'PY'
 import json, os, sys

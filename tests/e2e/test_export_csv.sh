@@ -1,11 +1,7 @@
 #!/bin/sh
 # test_export_csv.sh - `export --format csv`: one row per record (every status), RFC 4180
 # (CRLF, quoted fields with doubled quotes); Python's csv module reads back the same values.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_export_csv: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 python3 tests/e2e/export_runs.py "$tmp" || fail "no fixture runs"
 "$BUILD/ipcprobe" export --format csv "$tmp/base" > "$tmp/base.csv" || fail "export --format csv failed"
 python3 - "$tmp" <<'PY' || exit 1

@@ -4,11 +4,7 @@
 # the repetitions; extra = repetitions, samples, placement and the knobs, which are not in the
 # name (unless two figures differ only by a knob); smaller and bigger in separate outputs; one
 # line on stderr saying what was left out and why.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_export_gab: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 python3 tests/e2e/export_runs.py "$tmp" || fail "no fixture runs"
 for d in smaller bigger; do
 	"$BUILD/ipcprobe" export --format github-action-benchmark --direction $d "$tmp/base" \

@@ -4,11 +4,7 @@
 # (tests/e2e/export_runs.py) that differ: every name unique (two interpreters, two round_trips
 # knobs), the 2x slowdowns show as +1.0000, an unchanged figure shows +0.0000 with a U-test of
 # its own (p 1.0), facts and untimed rates are left out with one note on stderr.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_export_gbench: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 python3 tests/e2e/export_runs.py "$tmp" || fail "no fixture runs"
 for r in base new; do
 	"$BUILD/ipcprobe" export --format gbench "$tmp/$r" > "$tmp/$r.json" 2> "$tmp/$r.err" ||
@@ -30,12 +26,12 @@ cmp=""
 for f in /usr/share/benchmark/compare.py /usr/share/doc/libbenchmark-tools/compare.py; do
 	[ -f "$f" ] && cmp=$f && break
 done
-[ -n "$cmp" ] || { echo "test_export_gbench: SKIP compare.py: not installed (Debian: libbenchmark-tools)"; exit 77; }
+[ -n "$cmp" ] || h_skip "compare.py: not installed (Debian: libbenchmark-tools)"
 py=""
 for p in /usr/bin/python3 python3; do
 	"$p" -c 'import scipy, numpy' 2>/dev/null && py=$p && break
 done
-[ -n "$py" ] || { echo "test_export_gbench: SKIP compare.py: no python3 with scipy (python3-scipy)"; exit 77; }
+[ -n "$py" ] || h_skip "compare.py: no python3 with scipy (python3-scipy)"
 "$py" "$cmp" benchmarks "$tmp/base.json" "$tmp/new.json" > "$tmp/cmp.raw" 2>&1 ||
 	{ cat "$tmp/cmp.raw"; fail "compare.py failed"; }
 sed 's/\x1b\[[0-9;]*m//g' "$tmp/cmp.raw" > "$tmp/cmp.txt"

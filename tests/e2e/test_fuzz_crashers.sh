@@ -4,10 +4,7 @@
 # through `ipcprobe export` of a run directory holding it.  Each must end with an exit status
 # (0, 1 or 2: accepted or refused with a message), never a signal or a hang; a sanitizer
 # build turns any memory error into a failure.  With no findings kept it passes and says so.
-BUILD=${BUILD:-build}
-fail() { echo "test_fuzz_crashers: $*" >&2; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipcprobe-fz.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../lib/harness.sh"
 
 # One replay: run "$@" for at most 20 s; its exit status must be 0, 1 or 2.
 replay() {

@@ -4,13 +4,9 @@
 # (hostile-*.yaml, output-*.yaml, interpreter-path.yaml, name-slash.yaml); here, a config that
 # is accepted carries shell and HTML in its run name, which must reach neither a shell nor the
 # report's markup, and the plan runs only build/probes/NAME by argv.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 runner=$(pwd)/$BUILD/ipcprobe
 probes=$(cd "$BUILD/probes" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_hostile: $*" >&2; exit 1; }
 
 cat > "$tmp/h.yaml" <<'YAML'
 name: "<i>x<i>; $(touch pwned1) `touch pwned2` | touch pwned3 'q'"

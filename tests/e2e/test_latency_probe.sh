@@ -5,22 +5,14 @@
 # Google Benchmark entry; a size above a transport's maximum is unsupported; nothing is left
 # in /dev/shm, /dev/mqueue or SysV IPC; round trips cheaper than 50 clock reads are timed in
 # batches, the records saying the batch and the clock's cost; the memcpy floor is measured per
-# chunk size and states its working set, as the streams do.  No timing assertions.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_latency_probe: $*" >&2; exit 1; }
+# chunk size and states its working set, as the streams do.  No timing assertions: a
+# sample count or batch is judged by the rule the record shows it followed.
+. "$(dirname "$0")/../lib/harness.sh"
 for p in latency throughput; do
 	[ -x "$BUILD/probes/$p" ] || fail "$BUILD/probes/$p is not built"
 done
 
-ipc_state() {
-	ls -1 /dev/shm 2>/dev/null | grep ipcprobe
-	ls -1 /dev/mqueue 2>/dev/null | grep ipcprobe
-	ipcs -q 2>/dev/null | awk '$1 ~ /^0x4/ {print $1}'
-}
-ipc_state > "$tmp/before"
+h_ipc_state > "$tmp/before"
 
 # probe, then its arguments; the records go to $tmp/records, one file per run
 n=0
@@ -64,6 +56,17 @@ python3 - "$tmp" "$n" <<'PY' || exit 1
 import json, math, os, sys
 tmp, n = sys.argv[1], int(sys.argv[2])
 want = {"rtt": ("ns", "lower"), "bandwidth": ("bytes_per_s", "higher")}
+
+# The batch is the fewest round trips (a power of two, at most big) whose fastest of three
+# tries lasted 50 clock reads; the record shows what the calibration saw, so this holds exactly
+# on a machine of any speed and load, and fails on a probe that ignores its calibration.
+def batch_follows_the_rule(where, f, big):
+    k, cal = f["batch"], f["batch_calibration"]
+    assert k >= 1 and k & (k - 1) == 0 and k <= big, (where, f)
+    assert cal["want_ns"] == 50 * f["timer_overhead_ns"], (where, f)
+    assert cal["fastest_ns"] >= cal["want_ns"] or k == big, (where, f)
+    assert (cal["below_ns"] is None) == (k == 1), (where, f)
+    assert cal["below_ns"] is None or cal["below_ns"] < cal["want_ns"], (where, f)
 for i in range(1, n + 1):
     rc, cmd = open(os.path.join(tmp, "cmd.%d" % i)).read().split(" ", 1)
     lines = [l for l in open(os.path.join(tmp, "rec.%d" % i)) if l.strip()]
@@ -88,9 +91,15 @@ for i in range(1, n + 1):
         d = r["dist"]
         assert set(d) == {"n", "min", "p50", "p90", "p99", "p999", "max", "mean", "stddev",
                           "p50_ci", "modes"}, d
-        # the median's interval over this run's round trips (per round trip, like p50)
+        # the median's interval over this run's round trips (per round trip, like p50):
+        # one sample (a round trip slower than min_time, seen on a loaded VM) has none, and
+        # the record says so; two or more bracket the median at a level above 0.
         ci = d["p50_ci"]
-        assert ci["lo"] <= d["p50"] <= ci["hi"] and 0 < ci["level"] <= 1, (where, ci)
+        assert ci["lo"] <= d["p50"] <= ci["hi"] and 0 <= ci["level"] <= 1, (where, ci)
+        if d["n"] == 1:
+            assert ci["level"] == 0 and not ci["reached"] and ci["lo"] == ci["hi"], (where, ci)
+        else:
+            assert ci["level"] > 0 and ci["reached"] == (ci["level"] >= 0.95), (where, ci)
         assert d["modes"] is None or (len(d["modes"]) >= 2 and
                                       abs(sum(m["share"] for m in d["modes"]) - 1) < 1e-9), d
         assert d["n"] == r["facts"]["iterations"] == g["iterations"], (where, d["n"], g)
@@ -104,8 +113,7 @@ for i in range(1, n + 1):
         f = r["facts"]
         assert isinstance(f["timer_overhead_ns"], int) and f["batch"] >= 1, (where, f)
         assert f["round_trips"] == d["n"] * f["batch"], (where, f)
-        if r["case"] == "floor_cacheline":
-            assert f["batch"] > 1, (where, f)	# a cache line bounces in < 50 clock reads
+        batch_follows_the_rule(where, f, 1 << 16)
         assert all(v is None or math.isfinite(v) for k, v in d.items()
                    if k not in ("p50_ci", "modes")), where
         if r["case"] == "roundtrip":
@@ -151,7 +159,6 @@ for tr in ("pipe", "tcp", "shm-spin"):
         assert status("latency", "roundtrip", tr, size=64)[0] == "ok", tr
 PY
 
-sleep 0.1
-ipc_state > "$tmp/after"
+h_ipc_state > "$tmp/after"
 cmp -s "$tmp/before" "$tmp/after" || { diff "$tmp/before" "$tmp/after" >&2; fail "IPC objects left behind"; }
 exit 0

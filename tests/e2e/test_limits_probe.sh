@@ -2,12 +2,8 @@
 # test_limits_probe.sh - the limits probe finds what the kernel allows by trying, and tracks
 # the platform rather than restating constants: in a new IPC namespace with other sysctl
 # values, its records follow them exactly.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 P=$(pwd)/$BUILD/probes/limits
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_limits_probe: $*" >&2; exit 1; }
 
 "$P" --list > "$tmp/list.json" || fail "--list exited $?"
 "$P" --case pipe_atomic --transport pipe --param records=100 > "$tmp/atomic.jsonl" || fail "pipe_atomic exited $?"
@@ -134,7 +130,7 @@ PY
 
 # In a new IPC namespace with other limits, the records follow them.
 if [ "$(id -u)" != 0 ] || ! unshare --ipc true 2> /dev/null; then
-	echo "test_limits_probe: skipping the namespace part: needs root and unshare --ipc"
+	h_skip_part "the namespace part: needs root and unshare --ipc"
 else
 	unshare --ipc sh -c "
 		echo 16384 > /proc/sys/fs/mqueue/msgsize_max &&
@@ -167,6 +163,6 @@ if unshare -i true 2>/dev/null && [ -w /proc/sys/fs/mqueue/queues_max ]; then
 	grep -q 'ENOSPC.*queues_max' "$tmp/mq0.jsonl" || fail "posix_mq with queues_max 0: no errno and meaning"
 	grep -q '"value":0' "$tmp/mq0.jsonl" && fail "posix_mq with queues_max 0 recorded a measured 0"
 else
-	echo "test_limits_probe: no new IPC namespace here: the queues_max 0 case is skipped"
+	h_skip_part "the queues_max 0 case: no new IPC namespace here"
 fi
 echo "test_limits_probe: ok"

@@ -3,11 +3,7 @@
 # completes with every record kept and the runner's memory bounded: it holds one stdout line at
 # a time, so its peak RSS over the cases (run.json "runner_peak_rss_kib") must not grow with
 # the output (issue 8, load).
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_load: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 export IPCPROBE_PROBE_DIR=$(pwd)/$BUILD/tests/probes
 # 20 values x 20 sizes: 400 cases (a list holds at most 64 values).
 cases=400

@@ -3,11 +3,8 @@
 # and --libs), as Homebrew on arm64 needs (/opt/homebrew/include), and falls back to a plain
 # -lNAME, saying so, only for a library pkg-config has no .pc file for.  A stand-in pkg-config
 # first on PATH answers with made-up directories; `make -n` shows the commands it would run.
-set -u
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_make_pkgconfig: $*" >&2; exit 1; }
-command -v make >/dev/null || { echo "test_make_pkgconfig: SKIP: no make"; exit 77; }
+. "$(dirname "$0")/../lib/harness.sh"
+command -v make >/dev/null || h_skip "no make"
 
 mkdir "$tmp/bin"
 # Knows jansson, yaml-0.1 and benchmark; has no cmocka.pc.

@@ -1,12 +1,8 @@
 #!/bin/sh
 # test_no_gnuplot.sh - without gnuplot a run whose cases are all ok still exits 0; the report
 # says which charts were not drawn and why, and the terminal says what to do (issue 15).
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 runner=$(pwd)/$BUILD/ipcprobe
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_no_gnuplot: $*" >&2; exit 1; }
 cat > "$tmp/c.yaml" <<'YAML'
 probes:
   - probe: capacity

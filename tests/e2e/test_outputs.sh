@@ -4,13 +4,9 @@
 # that is full from the start, or fills up during the run (a small tmpfs in a private mount
 # namespace).  Each gets a clear message and an exit status, and loses nothing: files on disk
 # are whole, run.json says how the run ended, or the directory is absent.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 runner=$(pwd)/$BUILD/ipcprobe
-tmp=$(mktemp -d)
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_outputs: $*" >&2; exit 1; }
 # expect STATUS TEXT CMD...: CMD exits STATUS and says TEXT on stderr.
 expect() {
 	want=$1 text=$2
@@ -62,7 +58,7 @@ fi
 
 # A full file system, in a private mount namespace.
 if ! unshare -m true 2>/dev/null; then
-	echo "test_outputs: unshare -m is not allowed here: the full-disk cases are skipped"
+	h_skip_part "the full-disk cases: unshare -m is not allowed here"
 	exit 0
 fi
 export IPCPROBE_PROBE_DIR=$(pwd)/$BUILD/tests/probes

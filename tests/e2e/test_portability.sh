@@ -3,16 +3,13 @@
 # system without F_SETPIPE_SZ, POSIX mq, eventfd, futex, memfd, PDEATHSIG, affinity, ...)
 # compiles warning-free, and the quick config runs with every case either measured or
 # `unsupported` with a reason: never a crash or a failure.
-set -u
+. "$(dirname "$0")/../lib/harness.sh"
 PB=build-port
-fail() { echo "test_portability: $*" >&2; exit 1; }
 IPCPROBE_FEATURES_OFF=all make --no-print-directory BUILD=$PB all build-port/tests/probes/selftest \
 	> "$PB.log" 2>&1 || { tail -20 "$PB.log"; fail "the build without features failed"; }
 grep -q "warning:" "$PB.log" && { grep "warning:" "$PB.log"; fail "the build without features has warnings"; }
 rm -f "$PB.log"
 grep -q "^#define HAVE_" $PB/gen/have.h && fail "a feature is still on in $PB/gen/have.h"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 "$PB/ipcprobe" run configs/quick.yaml -o "$tmp/run" > "$tmp/out" 2>&1 ||
 	{ tail -30 "$tmp/out"; fail "the quick config did not pass without features"; }
 python3 - "$tmp/run" <<'PY' || exit 1

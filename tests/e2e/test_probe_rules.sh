@@ -8,13 +8,9 @@
 #  3. no probe chooses behaviour by a transport's name (the ops and TR_* flags say it);
 #  4. no function in probes/, probes/lib/ or runner/ is longer than 80 lines (funclen.awk).
 # Seconds in all.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 CC=${CC:-cc}
 CXX=${CXX:-c++}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_probe_rules: $*" >&2; exit 1; }
 [ -f "$BUILD/gen/have.h" ] || fail "$BUILD/gen/have.h is not there: build first"
 flags="-D_GNU_SOURCE -I$BUILD/gen -Iprobes/lib -Wall -Wextra -Werror"
 

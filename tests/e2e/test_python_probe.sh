@@ -6,13 +6,9 @@
 # The probe is a zipapp of probes/python: it holds every module of the pyprobe package and
 # nothing else, imports nothing outside the standard library, has no function over 80 lines,
 # and its children start under spawn and forkserver too, not only fork.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 P=$BUILD/probes/python
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_python_probe: $*" >&2; exit 1; }
-command -v python3 > /dev/null || { echo "python3 is not installed"; exit 77; }
+command -v python3 > /dev/null || h_skip "python3 is not installed"
 
 "$P" --list > "$tmp/list.json" || fail "--list exited $?"
 for m in pipe_duplex pipe_simplex; do

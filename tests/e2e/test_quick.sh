@@ -1,11 +1,7 @@
 #!/bin/sh
 # test_quick.sh - configs/quick.yaml end to end through the real runner and the real capacity
 # probe: exact facts read back from the records, the run directory complete, the reports there.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_quick: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 
 "$BUILD/ipcprobe" run configs/quick.yaml -o "$tmp/run" > "$tmp/out" 2>&1 ||
 	{ cat "$tmp/out"; fail "ipcprobe run configs/quick.yaml exited $?"; }

@@ -5,12 +5,8 @@
 # holds (the layout is 390 px wide, not 980 px scaled down), every table-of-contents link lands
 # on its target, and chart text is seen at 9 px or more.  Skipped, saying why, where Chromium
 # is not installed (make deps installs it) or cannot start.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_report_browser: $*" >&2; exit 1; }
-command -v gnuplot >/dev/null 2>&1 || { echo "gnuplot is not installed: no charts to see"; exit 77; }
+. "$(dirname "$0")/../lib/harness.sh"
+command -v gnuplot >/dev/null 2>&1 || h_skip "gnuplot is not installed: no charts to see"
 "$BUILD/ipcprobe" run configs/quick.yaml -o "$tmp/run" > "$tmp/out" 2>&1 || { tail -5 "$tmp/out"; fail "the quick run failed"; }
 python3 tests/report_browser.py "$tmp/run/report.html" --width 390 --width 1280 > "$tmp/seen" 2> "$tmp/err"
 rc=$?

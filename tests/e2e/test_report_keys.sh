@@ -2,11 +2,7 @@
 # test_report_keys.sh - every table row and chart line is keyed on every parameter that
 # varies: records of two CPU placements never share a median, in the latency and throughput
 # sections of one run's report and in the grouped charts of runs side by side.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_report_keys: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 mkdir "$tmp/a" "$tmp/b"
 python3 - "$tmp" <<'PY'
 import json, os, sys

@@ -6,12 +6,8 @@
 # installed) with unique ids and every in-page link resolved; a viewport meta; every chart's
 # y axis labelled in the unit its ticks use (tests/report_check.py).  The same checks on runs
 # side by side.  A failed case run is listed in the open status block, ok ones only counted.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_report_layout: $*" >&2; exit 1; }
-command -v gnuplot >/dev/null 2>&1 || { echo "gnuplot is not installed: no charts to check"; exit 77; }
+. "$(dirname "$0")/../lib/harness.sh"
+command -v gnuplot >/dev/null 2>&1 || h_skip "gnuplot is not installed: no charts to check"
 # The python that has html5lib (Debian's, when python3 on PATH is another one, as under pyenv).
 py=python3
 python3 -c 'import html5lib' 2>/dev/null || { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import html5lib' 2>/dev/null && py=/usr/bin/python3; }

@@ -4,12 +4,8 @@
 # never followed; records and run.json that are links, FIFOs or devices are refused without
 # hanging; an unknown run.json schema is refused; report -o over a run directory is refused;
 # runs started at the same moment never share a directory.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 runner=$(pwd)/$BUILD/ipcprobe
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_rundir_hostile: $*" >&2; exit 1; }
 
 cat > "$tmp/c.yaml" <<'YAML'
 probes:

@@ -2,13 +2,9 @@
 # test_runner.sh - the runner against a probe that misbehaves on request (tests/probes/
 # selftest.c): every ending gets its named status and reason, the run goes on, the exit
 # status says what happened, and nothing of the probes survives.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 IPCPROBE_PROBE_DIR=$(pwd)/$BUILD/tests/probes
 export IPCPROBE_PROBE_DIR
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_runner: $*" >&2; exit 1; }
 
 cat > "$tmp/all.yaml" <<YAML
 name: selftest-all
@@ -53,10 +49,9 @@ print("test_runner: statuses and reasons as expected; %d records" % len(recs))
 PY
 grep -q "SIGSEGV" "$tmp/out" || fail "the summary does not show the crash"
 # The hang case's child (same process group) is gone too.
-# SIGKILL is delivered at once, but a process takes a moment to be gone.
-i=0
-while [ $i -lt 40 ] && ps -eo comm= | grep -qx selftest; do sleep 0.05; i=$((i + 1)); done
-ps -eo comm= | grep -qx selftest && fail "a selftest process survived the run"
+# SIGKILL is delivered at once, but a process takes a moment to be gone: one that survives
+# keeps this waiting until the test's deadline, which names it.
+h_wait_gone selftest
 
 # Only measured and unsupported cases: exit 0, reports there.
 cat > "$tmp/ok.yaml" <<YAML

@@ -4,14 +4,9 @@
 # over many pages, the hand-over takes a placement and its futex wakes only a sleeping peer,
 # every timing says its batch and the clock's cost; nothing is left in /dev/shm or ipcs, also
 # after the probe's process group is SIGKILLed mid-run.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 P=$BUILD/probes/shm
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_shm_probe: $*" >&2; exit 1; }
-shm_before=$(ls /dev/shm | sort | tr '\n' ' ')
-ipcs_before=$(ipcs -m | awk '$1 ~ /^0x/' | sort)
+h_ipc_state > "$tmp/ipc.before"
 
 "$P" --list > "$tmp/list.json" || fail "--list exited $?"
 for m in posix_shm memfd sysv anon_shared hugetlb; do
@@ -89,22 +84,23 @@ PY
 "$P" --case handover --param wake=pigeon > /dev/null 2>&1; [ $? -eq 2 ] || fail "a bad wake did not exit 2"
 
 # SIGKILL the whole group mid-run, while it hands over or faults in a large region: the
-# names were removed as soon as the region was mapped, and anonymous memory has none.
-for args in "handover --param wake=futex --param round_trips=10000000" \
-	    "touch --param method=posix_shm --param size=512MiB" \
-	    "touch --param method=sysv --param size=512MiB"; do
+# names were removed as soon as the region was mapped, and anonymous memory has none.  Each
+# run lasts far longer than the test (10M round trips, 10000 regions of 512 MiB), and the kill
+# waits for the run to be in its measurement (a shared mapping in the probe, and for the
+# hand-over its peer forked), so it lands mid-run on a machine of any speed.
+shared_mapping() { awk '$2 ~ /s$/' "/proc/$1/maps" 2>/dev/null | grep -q .; }
+group_size() { ps -eo pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/' | wc -l; }
+measuring() { shared_mapping "$1" && [ "$(group_size "$1")" -ge "$2" ]; }
+for args in "handover --param wake=futex --param round_trips=10000000 2" \
+	    "touch --param method=posix_shm --param size=512MiB --param samples=10000 1" \
+	    "touch --param method=sysv --param size=512MiB --param samples=10000 1"; do
+	procs=${args##* } args=${args% *}
 	setsid $P --case $args > /dev/null 2>&1 &
 	pgid=$!		# setsid execs the probe: it leads its own session and group
-	sleep 0.3
-	kill -0 "$pgid" 2> /dev/null || fail "the probe ($args) was not running"
+	h_wait_alive "$pgid" "the probe ($args) in its measurement" measuring "$pgid" "$procs"
 	kill -KILL -"$pgid"
 	wait "$pgid" 2> /dev/null
-	# Zombies are dead: their reaping is init's business once their parent is gone.
-	live() { ps -eo stat=,comm= | awk '$1 !~ /^Z/ && $2 == "shm"' | grep -q .; }
-	i=0
-	while [ $i -lt 40 ] && live; do sleep 0.05; i=$((i + 1)); done
-	live && fail "the probe ($args) survived SIGKILL of its group"
+	h_wait_gone shm
 done
-[ "$(ls /dev/shm | sort | tr '\n' ' ')" = "$shm_before" ] || fail "/dev/shm changed: $(ls /dev/shm)"
-[ "$(ipcs -m | awk '$1 ~ /^0x/' | sort)" = "$ipcs_before" ] || fail "SysV shared memory changed"
+h_ipc_state | cmp -s "$tmp/ipc.before" - || fail "IPC objects left: $(h_ipc_state | comm -13 "$tmp/ipc.before" -)"
 echo "test_shm_probe: ok"

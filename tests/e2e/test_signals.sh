@@ -1,13 +1,9 @@
 #!/bin/sh
 # test_signals.sh - SIGINT during a run stops the current probe, keeps what was measured,
 # marks the run incomplete, and leaves no process behind.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 IPCPROBE_PROBE_DIR=$(pwd)/$BUILD/tests/probes
 export IPCPROBE_PROBE_DIR
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_signals: $*" >&2; exit 1; }
 
 cat > "$tmp/c.yaml" <<YAML
 timeout: 60s
@@ -21,10 +17,10 @@ probes:
 YAML
 "$BUILD/ipcprobe" run "$tmp/c.yaml" -o "$tmp/run" > "$tmp/out" 2>&1 &
 pid=$!
-# Wait until the hang case is running (its log exists), then interrupt.
-i=0
-while [ $i -lt 100 ] && ! ls "$tmp/run/logs" 2>/dev/null | grep -q hang; do sleep 0.05; i=$((i + 1)); done
-sleep 0.2
+# Wait until the hang case is running (its log exists and its probe lives: the ok case before
+# it was reaped first), then interrupt.
+hang_running() { ls "$tmp/run/logs" 2>/dev/null | grep -q hang && h_live selftest; }
+h_wait_alive $pid "the hang case to run" hang_running
 kill -INT $pid
 wait $pid
 rc=$?
@@ -41,10 +37,9 @@ assert len(recs) == 2, recs
 assert not os.path.exists(os.path.join(run, "records.jsonl.partial"))
 PY
 grep -q "incomplete" "$tmp/run/report.html" || fail "the report does not say the run is incomplete"
-# SIGKILL is delivered at once, but a process takes a moment to be gone.
-i=0
-while [ $i -lt 40 ] && ps -eo comm= | grep -qx selftest; do sleep 0.05; i=$((i + 1)); done
-ps -eo comm= | grep -qx selftest && fail "a selftest process survived the interrupted run"
+# SIGKILL is delivered at once, but a process takes a moment to be gone: one that survives
+# keeps this waiting until the test's deadline, which names it.
+h_wait_gone selftest
 
 # SIGTERM while a probe that has printed its record ends whole on its own: the case is ok,
 # not also failed (issue 15); the run is incomplete (stopped before the next case).
@@ -56,8 +51,7 @@ probes:
 YAML
 "$BUILD/ipcprobe" run "$tmp/l.yaml" -o "$tmp/linger" > "$tmp/out" 2>&1 &
 pid=$!
-i=0
-while [ $i -lt 100 ] && ! grep -qs linger "$tmp/linger/records.jsonl.partial"; do sleep 0.05; i=$((i + 1)); done
+h_wait_alive $pid "the linger record" grep -qs linger "$tmp/linger/records.jsonl.partial"
 kill -TERM $pid
 wait $pid
 python3 - "$tmp/linger" <<'PY' || { cat "$tmp/out"; fail "a probe that ended whole was called failed"; }
@@ -89,8 +83,7 @@ probes:
 YAML
 PATH="$tmp/bin:$PATH" "$BUILD/ipcprobe" run "$tmp/r.yaml" -o "$tmp/rep" > "$tmp/out" 2>&1 &
 pid=$!
-i=0
-while [ $i -lt 200 ] && [ ! -e "$tmp/gnuplot-started" ]; do sleep 0.05; i=$((i + 1)); done
+h_wait_alive $pid "the report's gnuplot" test -e "$tmp/gnuplot-started"
 kill -TERM $pid
 wait $pid
 rc=$?

@@ -2,12 +2,8 @@
 # test_sweep.sh - a probe SIGKILLed mid-run cannot clean up after itself; the runner removes
 # what it left (its SysV message queue here, whose key carries the probe's process group),
 # records the kill, and goes on.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_sweep: $*" >&2; exit 1; }
-[ -r /proc/sysvipc/msg ] || { echo "no /proc/sysvipc/msg: cannot watch SysV queues here"; exit 77; }
+. "$(dirname "$0")/../lib/harness.sh"
+[ -r /proc/sysvipc/msg ] || h_skip "no /proc/sysvipc/msg: cannot watch SysV queues here"
 
 cat > "$tmp/c.yaml" <<YAML
 timeout: 60s
@@ -42,16 +38,9 @@ sys.exit(0 if any(k >> 30 == 1 and (k >> 8) & 0x3fffff == tag for k in keys) els
 PY
 }
 # Wait for the probe's queue to exist, then kill the probe.
-i=0
 pid=
-while [ $i -lt 200 ]; do
-	pid=$(pgrep -x -P $runner latency)
-	[ -n "$pid" ] && queues_of "$pid" && break
-	sleep 0.05
-	i=$((i + 1))
-done
-[ -n "$pid" ] || { kill $runner; fail "the latency probe never started"; }
-queues_of "$pid" || { kill $runner; fail "the probe's SysV queue never appeared"; }
+probe_has_queue() { pid=$(pgrep -x -P $runner latency) && queues_of "$pid"; }
+h_wait_alive $runner "the latency probe's SysV queue" probe_has_queue
 kill -KILL "$pid"
 wait $runner
 rc=$?

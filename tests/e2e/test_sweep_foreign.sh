@@ -4,15 +4,10 @@
 # their probes the same process group numbers; the short runs' sweeps must not remove the
 # long run's live SysV queue.  Objects of another user named and keyed exactly as
 # a probe's own are covered by the unit test test_sweep.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 runner=$(pwd)/$BUILD/ipcprobe
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_sweep_foreign: $*" >&2; exit 1; }
 if ! unshare -p -f --mount-proc true 2>/dev/null; then
-	echo "test_sweep_foreign: unshare -p (a PID namespace) is not allowed here: skipped"
-	exit 77
+	h_skip "unshare -p (a PID namespace) is not allowed here"
 fi
 
 config() {	# config MIN_TIME: the same plan, so both runs fork the same pids in order

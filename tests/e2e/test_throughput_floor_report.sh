@@ -3,11 +3,7 @@
 # floor measured at its own chunk size (not one large copy for all), names the floor's window,
 # and says why whenever a stream stands above its floor: within the repetitions' spread, or
 # beyond it with the working sets compared.  Crafted records, no probe runs.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_throughput_floor_report: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 mkdir "$tmp/run"
 python3 - "$tmp/run" <<'PY'
 import json, os, sys

@@ -6,11 +6,7 @@
 # hi, its exact level) or facts.timed_intervals (a figure from that many timed spans, whose
 # interval can come only from the repetitions).  A timing case missing from the config below
 # fails the test too, so that a new one cannot go unchecked.  A few seconds.
-set -u
-BUILD=${BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_timing_records: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/harness.sh"
 
 cat > "$tmp/timing.yaml" <<'YAML'
 name: timing-records

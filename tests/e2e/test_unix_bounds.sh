@@ -6,12 +6,8 @@
 #  - a unix datagram transport's size limit is what the platform measures (the largest
 #    datagram limits finds), never a guessed 65536, in latency's and throughput's reasons;
 #  - the report says "n too small" for a tail percentile the samples cannot hold.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 B=$(pwd)/$BUILD
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_unix_bounds: $*" >&2; exit 1; }
 
 for t in unix-stream unix-dgram; do
 	"$B/probes/capacity" --case fill_nonblocking --transport $t > "$tmp/fill-$t.jsonl" ||

