@@ -179,6 +179,13 @@ test-asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" SAN="$(SAN_FLAGS)" test
 
+# `make test` three times in a row, then the sanitizer pass alone, while two busy loops load
+# the machine (tests/stress.sh): green every time, or a test depends on speed.  Not part of
+# `make test`.
+.PHONY: test-stress
+test-stress: deps
+	@MAKE="$(MAKE)" sh tests/stress.sh
+
 # The unit tests and one quick run (the runner and its probes) under valgrind's memcheck.
 test-valgrind: deps all $(UNIT_BINS)
 	@BUILD=$(BUILD) sh tests/valgrind.sh $(UNIT_BINS)

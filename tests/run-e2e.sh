@@ -31,9 +31,9 @@ done
 have_timeout=0
 command -v timeout >/dev/null && have_timeout=1
 
-# The deadline of test $1, in seconds.
+# The deadline of test $1, in seconds: a "# e2e-deadline: N" line in its opening comment.
 deadline_of() {
-	d=$(sed -n 's/^# e2e-deadline: *\([0-9][0-9]*\) *$/\1/p' "$1" | head -n 1)
+	d=$(awk '!/^#/ { exit } /^# e2e-deadline: *[0-9]+ *$/ { print $3; exit }' "$1")
 	echo "${d:-$deadline_default}"
 }
 
@@ -58,20 +58,26 @@ for t in $tests; do
 	: >"$skips"
 	echo "== e2e: $name"
 	t0=$(date +%s)
+	# The scope makes the test's TMPDIR inside $work/tmp, which is emptied after each test,
+	# also when the deadline killed the scope before it could clean up.
+	mkdir "$work/tmp"
 	if [ $have_timeout = 1 ]; then
-		IPCPROBE_E2E_TAG=$tag IPCPROBE_E2E_SKIPS=$skips \
-			timeout -k 10 "$d" sh tests/lib/scope.sh "$t" >"$out" 2>&1
+		TMPDIR=$work/tmp IPCPROBE_E2E_TAG=$tag IPCPROBE_E2E_SKIPS=$skips \
+			timeout -k 3 "$d" sh tests/lib/scope.sh "$t" >"$out" 2>&1
 	else
-		IPCPROBE_E2E_TAG=$tag IPCPROBE_E2E_SKIPS=$skips sh tests/lib/scope.sh "$t" >"$out" 2>&1
+		TMPDIR=$work/tmp IPCPROBE_E2E_TAG=$tag IPCPROBE_E2E_SKIPS=$skips \
+			sh tests/lib/scope.sh "$t" >"$out" 2>&1
 	fi
 	rc=$?
+	rm -rf "$work/tmp"
 	secs=$(($(date +%s) - t0))
 	cat "$out"
 	s=$(sed -n 's/^scope: //p' "$out" | tail -n 1)
 	[ -n "$s" ] && case "|$scopes|" in *"|$s|"*) ;; *) scopes="${scopes:+$scopes|}$s" ;; esac
 	if [ $have_timeout = 1 ] && { [ $rc -eq 124 ] || [ $rc -eq 137 ]; } && [ $secs -ge "$d" ]; then
 		kill_tagged "$tag"
-		last=$(grep -v '^scope: ' "$out" | tail -n 1)
+		# (not the shells' own word for a child the deadline killed)
+		last=$(grep -Ev '^(scope: .*|Terminated|Killed)$' "$out" | tail -n 1)
 		echo "FAIL: $name passed its deadline of $d s and was killed; it printed last: ${last:-nothing}" >&2
 		fail=$((fail + 1)) failed="$failed $name"
 		continue

@@ -1,15 +1,18 @@
 #!/bin/sh
-# test_e2e_scope.sh - the suite's leftover check (tests/run-e2e.sh) judges only the suite's own
-# objects, and its closing line names every skip.  A nested run of run-e2e.sh over a few fake
-# tests, in its private namespaces and again without them (E2E_NAMESPACES=no):
+# test_e2e_scope.sh - the suite's scope and deadline (tests/lib/scope.sh, tests/run-e2e.sh):
+# each test judges only its own objects, leftovers are named by the test that left them, a
+# test past its deadline is killed with its processes and named, and skips are counted from
+# the harness's calls.  A nested run of run-e2e.sh over a few fake tests, in private
+# namespaces and again without them (E2E_NAMESPACES=no):
 #   - passes while a POSIX shm name, a SysV segment and a process named like a probe appear
 #     outside it during its run and stay (another run on a shared machine);
-#   - fails, naming them, when one of its own tests leaves such objects behind;
-#   - counts a test that exits 77 as skipped and one that says it skipped a part, by name.
-set -u
-BUILD=${BUILD:-build}
-export BUILD
-meta=$(mktemp -d)
+#   - fails the test that leaves such objects behind, naming them and it;
+#   - kills a test that passes its deadline (e2e-deadline: 2) with the process it started in
+#     a session of its own, and names it with the last line it printed;
+#   - counts a test that exits 77 as skipped and one that calls h_skip_part, by name, and not
+#     one that merely prints the word "skip".
+. "$(dirname "$0")/../lib/harness.sh"
+meta=$tmp
 chmod 755 "$meta"
 foreign_pid="" foreign_shm="" foreign_sysv=""
 remove_foreign() {
@@ -30,38 +33,43 @@ cleanup_leaked() {
 	done < "$meta/leaked"
 	rm -f "$meta/leaked"
 }
-cleanup() {
-	remove_foreign
-	cleanup_leaked
-	rm -rf "$meta"
-}
-trap cleanup EXIT
+h_defer remove_foreign
+h_defer cleanup_leaked
 fail() { echo "test_e2e_scope: $*" >&2; [ -f "$meta/out" ] && cat "$meta/out" >&2; exit 1; }
 
 # A process named like one of ours (the test probe's name), outside the suite.
-mkdir -p "$meta/bin" "$meta/clean" "$meta/leak"
+mkdir -p "$meta/bin" "$meta/clean" "$meta/leak" "$meta/hang"
 cp "$(command -v sleep)" "$meta/bin/selftest"
 have_sysv=0
 command -v ipcmk >/dev/null && command -v ipcrm >/dev/null && ipcmk -M 4096 >"$meta/probe" 2>&1 &&
 	ipcrm -m "$(awk '{print $NF}' "$meta/probe")" && have_sysv=1
 
-# The fake tests.  test_wait lets the foreign objects appear while the run is going.
-cat > "$meta/clean/test_pass.sh" <<'EOF'
+# The fake tests, which use the harness as the real ones do.  test_wait lets the foreign
+# objects appear while the run is going.
+lib=". $(pwd)/tests/lib/harness.sh"
+cat > "$meta/clean/test_pass.sh" <<EOF
+$lib
 exit 0
 EOF
-cat > "$meta/clean/test_part.sh" <<'EOF'
-echo "test_part: no such feature here: its part is skipped"
+cat > "$meta/clean/test_part.sh" <<EOF
+$lib
+h_skip_part "no such feature here"
 EOF
-cat > "$meta/clean/test_skip.sh" <<'EOF'
-echo "test_skip: needs what this machine lacks"
-exit 77
+cat > "$meta/clean/test_word.sh" <<EOF
+$lib
+echo "test_word: the word skip alone is no skip"
+EOF
+cat > "$meta/clean/test_skip.sh" <<EOF
+$lib
+h_skip "needs what this machine lacks"
 EOF
 cat > "$meta/clean/test_wait.sh" <<EOF
+$lib
 touch "$meta/started"
-i=0
-while [ ! -f "$meta/go" ] && [ \$i -lt 300 ]; do sleep 0.1; i=\$((i + 1)); done
+h_wait "the foreign objects" test -f "$meta/go"
 EOF
 cat > "$meta/leak/test_leak.sh" <<EOF
+$lib
 touch /dev/shm/ipcprobe-e2e-leak-\$\$ && echo "shm ipcprobe-e2e-leak-\$\$" >> "$meta/leaked"
 if [ $have_sysv = 1 ]; then
 	id=\$(ipcmk -M 4096 | awk '{print \$NF}') && echo "sysv \$id" >> "$meta/leaked"
@@ -69,14 +77,19 @@ fi
 "$meta/bin/selftest" 60 >/dev/null 2>&1 &
 echo "pid \$!" >> "$meta/leaked"
 EOF
-chmod 755 "$meta"/clean/*.sh "$meta"/leak/*.sh
+cat > "$meta/hang/test_hang.sh" <<EOF
+# e2e-deadline: 2
+$lib
+setsid "$meta/bin/selftest" 600 >/dev/null 2>&1 &
+h_wait "the end of the world" false
+EOF
+chmod 755 "$meta"/clean/*.sh "$meta"/leak/*.sh "$meta"/hang/*.sh
 
 # Make the foreign objects once the nested run is under way: in the namespaces they are
 # outside them; without, they belong to another user (nobody, when we are root) and carry no
 # tag.  Without namespaces and not root, only the process can be foreign: said.
 make_foreign() {
-	i=0
-	while [ ! -f "$meta/started" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	h_wait "the nested run to start" test -f "$meta/started"
 	as=""
 	if [ "$1" = no ] && [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		as="setpriv --reuid=65534 --regid=65534 --clear-groups"
@@ -84,7 +97,7 @@ make_foreign() {
 	env -u IPCPROBE_E2E_TAG "$meta/bin/selftest" 60 >/dev/null 2>&1 &
 	foreign_pid=$!
 	if [ "$1" = no ] && [ -z "$as" ]; then
-		echo "test_e2e_scope: not root: without namespaces, foreign IPC objects are skipped"
+		h_skip_part "not root: without namespaces, foreign IPC objects"
 	else
 		foreign_shm=/dev/shm/ipcprobe-foreign-$$
 		$as touch "$foreign_shm"
@@ -111,7 +124,7 @@ if E2E_TESTS="$meta/clean/test_pass.sh" sh tests/run-e2e.sh >"$meta/out" 2>&1 &&
 	grep -q "^leftovers judged in: private namespaces" "$meta/out"; then
 	modes="yes no"
 else
-	echo "test_e2e_scope: run-e2e.sh cannot make private namespaces here: that mode is skipped"
+	h_skip_part "run-e2e.sh cannot make private namespaces here: that mode"
 fi
 
 for ns in $modes; do
@@ -121,17 +134,29 @@ for ns in $modes; do
 	make_foreign $ns
 	wait $run || fail "namespaces=$ns: a clean run failed (foreign objects judged as ours?)"
 	remove_foreign
-	want="e2e: 3 passed, 1 skipped ( test_skip ), 0 failed; parts skipped in: test_part(1)"
+	want="e2e: 4 passed, 1 skipped ( test_skip ), 0 failed; parts skipped in: test_part(1)"
 	grep -qxF "$want" "$meta/out" || fail "namespaces=$ns: the closing line is not: $want"
 
 	nested $ns leak && fail "namespaces=$ns: a test left objects behind and the run passed"
 	settle_leaked
-	grep -q "^shm ipcprobe-e2e-leak-" "$meta/out" || fail "namespaces=$ns: the shm name is not named"
-	grep -q "^proc selftest$" "$meta/out" || fail "namespaces=$ns: the process is not named"
-	[ $have_sysv = 0 ] || grep -q "^sysv 0x" "$meta/out" ||
+	grep -q "^test_leak left behind: shm ipcprobe-e2e-leak-" "$meta/out" ||
+		fail "namespaces=$ns: the shm name is not named"
+	grep -q "^test_leak left behind: proc selftest$" "$meta/out" ||
+		fail "namespaces=$ns: the process is not named"
+	[ $have_sysv = 0 ] || grep -q "^test_leak left behind: sysv 0x" "$meta/out" ||
 		fail "namespaces=$ns: the SysV segment is not named"
-	grep -qxF "e2e: 1 passed, 0 skipped, 1 failed ( leftovers )" "$meta/out" ||
-		fail "namespaces=$ns: the closing line does not name the leftovers"
+	grep -qxF "e2e: 0 passed, 0 skipped, 1 failed ( test_leak )" "$meta/out" ||
+		fail "namespaces=$ns: the closing line does not name the test that left them"
+
+	# Past its deadline: killed, named with its last line, and its session-leader child
+	# gone with it (the namespaces, else the tag).
+	nested $ns hang && fail "namespaces=$ns: a test past its deadline passed"
+	last="test_hang: waiting for the end of the world"
+	grep -qxF "FAIL: test_hang passed its deadline of 2 s and was killed; it printed last: $last" \
+		"$meta/out" || fail "namespaces=$ns: the test past its deadline is not named with its last line"
+	grep -qxF "e2e: 0 passed, 0 skipped, 1 failed ( test_hang )" "$meta/out" ||
+		fail "namespaces=$ns: the closing line does not name the test past its deadline"
+	h_wait_gone selftest
 done
-[ $have_sysv = 1 ] || echo "test_e2e_scope: no ipcmk/ipcrm: the SysV part is skipped"
+[ $have_sysv = 1 ] || h_skip_part "no ipcmk/ipcrm: the SysV part"
 echo "test_e2e_scope: ok (modes: $modes)"

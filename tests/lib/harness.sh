@@ -34,7 +34,7 @@ if [ -z "${IPCPROBE_E2E_SCOPE:-}" ]; then
 fi
 BUILD=${BUILD:-build}
 export BUILD
-. "$(dirname "$0")/../lib/objects.sh"
+. "${IPCPROBE_E2E_LIB:-$(dirname "$0")/../lib}/objects.sh"
 
 fail() {
 	echo "$H_NAME: $*" >&2

@@ -51,7 +51,8 @@ else
 	E2E_MQUEUE=/dev/mqueue
 	IPCPROBE_E2E_SCOPE="this user's new IPC objects and the processes tagged IPCPROBE_E2E_TAG (no private namespaces)"
 fi
-export IPCPROBE_E2E_SCOPE E2E_MQUEUE
+IPCPROBE_E2E_LIB=$here
+export IPCPROBE_E2E_SCOPE E2E_MQUEUE IPCPROBE_E2E_LIB
 test=$1
 name=$(basename "$test" .sh)
 IPCPROBE_E2E_TAG=${IPCPROBE_E2E_TAG:-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}

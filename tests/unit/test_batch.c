@@ -1,7 +1,7 @@
 /* test_batch.c - batch timing (probes/lib/batch.c): a batch distribution scaled to one
  * operation, nulls kept, the median's interval bounds and the modes' values scaled but never
- * a level, a share or n; the calibration grows the batch by powers of two up to its cap and
- * reports an operation that fails. */
+ * a level, a share or n; the calibration grows the batch by powers of two up to its cap,
+ * reports an operation that fails, and says what it saw (batch_calibrate_seen). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "batch.h"
+#include "timing.h"
 
 static void test_scale_json_divides_all_but_n(void **state)
 {
@@ -127,6 +128,37 @@ static void test_calibrate_reports_failure(void **state)
 	assert_int_equal(batch_calibrate(record_k, &c, 3600LL * 1000000000, 1 << 20), -1);
 }
 
+/* Each operation lasts at least ns_per_op (a spin on the clock): load only makes it longer. */
+static int spin_ops(void *arg, long k)
+{
+	int64_t until = now_ns() + k * *(const int64_t *)arg;
+	while (now_ns() < until)
+		;
+	return 0;
+}
+
+/* What the calibration saw follows its rule exactly, on a machine of any speed and load: the
+ * batch chosen lasted want_ns in its fastest try, the one before it did not; and a batch is
+ * never larger than the first whose operations alone last want_ns (load cannot shorten them). */
+static void test_calibrate_says_what_it_saw(void **state)
+{
+	(void)state;
+	struct batch_seen seen;
+	int64_t slow = 20000, quick = 700;	/* ns per operation; want_ns is 50 * 100 ns */
+	assert_int_equal(batch_calibrate_seen(spin_ops, &slow, 100, 1 << 16, &seen), 1);
+	assert_true(seen.want_ns == 5000 && seen.fastest_ns >= 20000 && seen.below_ns == -1);
+
+	long k = batch_calibrate_seen(spin_ops, &quick, 100, 1 << 16, &seen);
+	assert_true(k >= 1 && k <= 8 && (k & (k - 1)) == 0);	/* 8 * 700 ns >= 5000 ns */
+	assert_true(seen.want_ns == 5000 && seen.fastest_ns >= seen.want_ns);
+	assert_true(k == 1 ? seen.below_ns == -1 : seen.below_ns >= 0 && seen.below_ns < 5000);
+
+	/* the cap: an hour's clock is never reached; the fastest try is still what it was */
+	struct calls c = { .fail_at = -1 };
+	assert_int_equal(batch_calibrate_seen(record_k, &c, 3600LL * 1000000000, 8, &seen), 8);
+	assert_true(seen.fastest_ns < seen.want_ns && seen.below_ns >= 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_scale_stats_scales_the_modes),
 		cmocka_unit_test(test_calibrate_doubles_up_to_the_cap),
 		cmocka_unit_test(test_calibrate_reports_failure),
+		cmocka_unit_test(test_calibrate_says_what_it_saw),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
