@@ -48,6 +48,7 @@ kill_tagged() {
 
 pass=0 fail=0 skip=0 failed="" skipped="" partial="" scopes=""
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipcprobe-e2e-run.XXXXXX") || exit 1
+chmod 755 "$work"	# tests run parts as nobody inside their TMPDIR, below this
 trap 'rm -rf "$work"' EXIT
 out=$work/out skips=$work/skips
 for t in $tests; do
@@ -58,18 +59,19 @@ for t in $tests; do
 	: >"$skips"
 	echo "== e2e: $name"
 	t0=$(date +%s)
-	# The scope makes the test's TMPDIR inside $work/tmp, which is emptied after each test,
-	# also when the deadline killed the scope before it could clean up.
-	mkdir "$work/tmp"
+	# The scope makes the test's TMPDIR inside $work/t, which is removed after each test, also
+	# when the deadline killed the scope before it could clean up.  (Short: Chromium's socket
+	# path inside it must stay under the 108 bytes of a sockaddr_un.)
+	mkdir -m 755 "$work/t"
 	if [ $have_timeout = 1 ]; then
-		TMPDIR=$work/tmp IPCPROBE_E2E_TAG=$tag IPCPROBE_E2E_SKIPS=$skips \
+		TMPDIR=$work/t IPCPROBE_E2E_TAG=$tag IPCPROBE_E2E_SKIPS=$skips \
 			timeout -k 3 "$d" sh tests/lib/scope.sh "$t" >"$out" 2>&1
 	else
-		TMPDIR=$work/tmp IPCPROBE_E2E_TAG=$tag IPCPROBE_E2E_SKIPS=$skips \
+		TMPDIR=$work/t IPCPROBE_E2E_TAG=$tag IPCPROBE_E2E_SKIPS=$skips \
 			sh tests/lib/scope.sh "$t" >"$out" 2>&1
 	fi
 	rc=$?
-	rm -rf "$work/tmp"
+	rm -rf "$work/t"
 	secs=$(($(date +%s) - t0))
 	cat "$out"
 	s=$(sed -n 's/^scope: //p' "$out" | tail -n 1)

@@ -61,7 +61,7 @@ export IPCPROBE_E2E_TAG
 
 # The test's temporary files go into a directory of its own (sticky and world-writable like
 # /tmp, for the tests that run parts as nobody), which must be empty when it ends.
-TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/ipcprobe-e2e-$name.XXXXXX") || exit 1
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/ipcprobe-e2e.XXXXXX") || exit 1
 chmod 1777 "$TMPDIR"
 export TMPDIR
 before=$(mktemp "$TMPDIR.before.XXXXXX") after=$(mktemp "$TMPDIR.after.XXXXXX")
