@@ -32,6 +32,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-build}
 config=configs/kernels.yaml results=results host=1 report=1 force_tcg=0 try_kvm=0 append=''
 smp=2 mem=2048 boot_timeout=120 kvm_boot_timeout=60 run_timeout=1200 shutdown_timeout=30
+# The most framed base64 taken from a guest (its tar.gz, 4/3 bigger); lab/import.sh has the
+# budgets of the unpacked run (LAB_IMPORT_MAX_BYTES, LAB_IMPORT_MAX_FILES).
+max_serial=${LAB_MAX_SERIAL_BYTES:-536870912}
+case $max_serial in
+    '' | *[!0-9]* | 0?*) echo "lab: LAB_MAX_SERIAL_BYTES=$max_serial: not a number" >&2; exit 2 ;;
+esac
 while [ $# -gt 0 ]; do
     case $1 in
         -c) config=$2; shift 2 ;;
@@ -193,22 +199,53 @@ boot() {
 }
 
 # The run directory the guest sent on ttyS1 (base64 of a tar.gz between BEGIN and END lines,
-# END giving its size), unpacked as $1.  0 when whole.
+# END giving its size), imported as $1 by lab/import.sh, which takes it as hostile data: only
+# regular files and directories, the host's owners and modes, within its budgets.  The framed
+# base64 is bounded first (LAB_MAX_SERIAL_BYTES), so that decoding it cannot fill the disk.
+# 0 when whole and imported; else recv_why says which.
 receive() {
+    recv_why="its run did not arrive whole"
     sed -n '/^BEGIN ipcprobe-lab/,/^END /p' "$tmp/data.txt" | tr -d '\r' >"$tmp/framed"
+    framed=$(wc -c <"$tmp/framed")
+    [ "$framed" -le "$max_serial" ] || {
+        recv_why="it sent more than LAB_MAX_SERIAL_BYTES=$max_serial bytes ($framed)"
+        return 1; }
     want=$(sed -n 's/^END \([0-9]*\)$/\1/p' "$tmp/framed")
     [ -n "$want" ] || { say "$name: the guest's data has no END line (cut short)"; return 1; }
     sed '1d;$d' "$tmp/framed" | base64 -d >"$tmp/run.tgz" || { say "$name: bad base64"; return 1; }
+    rm -f "$tmp/framed"
     got=$(wc -c <"$tmp/run.tgz")
     [ "$got" -eq "$want" ] || { say "$name: got $got bytes of $want"; return 1; }
-    rm -rf "$tmp/unpack"; mkdir "$tmp/unpack"
-    tar -xzf "$tmp/run.tgz" -C "$tmp/unpack" || return 1
-    mv "$tmp/unpack/run" "$1"
+    recv_why="its run was refused on import (why above)"
+    # Its temporary directory inside ours, which the trap removes however this script ends.
+    TMPDIR=$tmp sh "$here/import.sh" "$tmp/run.tgz" "$1" || return 1
+    rm -f "$tmp/run.tgz"
+    # lab-console.log and lab.json are the host's word; a guest's run directory (ipcprobe
+    # run's) never has them, so one that does is not what this lab packed: refused whole.
+    for f in lab-console.log lab.json; do
+        if [ -e "$1/$f" ]; then
+            say "$name: the guest's run directory has its own $f: refused"
+            rm -rf "$1"
+            return 1
+        fi
+    done
+}
+
+# put_new FILE: standard input into FILE, which must not exist as anything.  Written to a
+# fresh name beside it (mktemp: O_EXCL) and renamed into place with mv -T, which replaces a
+# name rather than following it: nothing is ever written through a link.  lab/import.sh
+# leaves only regular files and directories, so this is a second guard, not the first.
+put_new() {
+    if [ -e "$1" ] || [ -L "$1" ]; then say "$1: exists: not written"; return 1; fi
+    new=$(mktemp "$(dirname "$1")/.lab-new.XXXXXX") || return 1
+    if cat >"$new" && chmod 0644 "$new" && mv -T "$new" "$1"; then return 0; fi
+    rm -f "$new"
+    return 1
 }
 
 # lab.json beside run.json: how this guest was run and how long each phase took.
 write_lab_json() {
-    cat >"$1/lab.json" <<EOF
+    put_new "$1/lab.json" <<EOF
 {"kernel_image": "$img", "accel": "$accel_name", "vcpus": $smp, "memory_mib": $mem,
  "qemu": "$($QEMU --version | head -n 1)",
  "boot_s": ${t_boot:-null}, "boot_to_first_record_s": ${t_first:-null}, "total_s": $t_total}
@@ -240,8 +277,9 @@ for k in "$@"; do
     fi
     out=$(fresh_dir "lab-$name")
     if [ $rc = 0 ] && receive "$out"; then
-        tr -d '\r' <"$tmp/console.log" >"$out/lab-console.log"
-        write_lab_json "$out"
+        tr -d '\r' <"$tmp/console.log" | put_new "$out/lab-console.log" ||
+            say "$name: lab-console.log not written"
+        write_lab_json "$out" || say "$name: lab.json not written"
         "$BUILD/ipcprobe" report "$out" >/dev/null 2>&1 || say "$name: report on the host failed"
         guests="$guests $out"
         printf '%-24s %-4s boot %6s s  first record %6s s  total %6s s  %s\n' "$name" \
@@ -252,7 +290,7 @@ for k in "$@"; do
         case $rc in
             1) why="hung in $hung, killed after ${t_total} s" ;;
             2) why="stopped before sending its run" ;;
-            *) why="its run did not arrive whole" ;;
+            *) why=$recv_why ;;
         esac
         say "$name: FAILED: $why; console: $out.console.log"
         [ -s "$tmp/qemu.out" ] && sed 's/^/    qemu: /' "$tmp/qemu.out"
