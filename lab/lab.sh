@@ -326,9 +326,11 @@ if [ "$report" = 1 ] && [ "$(echo $runs | wc -w)" -ge 2 ]; then
             # Exit 1 is a difference, which is what the lab is for; 2 is a run compare could
             # not read, which the lab must not hide.
             out="$rep/compare-$(basename "$base")-vs-$(basename "$g").md"
+            # (|| keeps set -e from ending the lab on exit 1, before the case sees it)
+            rc=0
             "$BUILD/ipcprobe" compare "$base" "$g" --format markdown --allow-missing \
-                >"$out" 2>&1
-            case $? in
+                >"$out" 2>&1 || rc=$?
+            case $rc in
             0|1) ;;
             *) say "compare $base $g failed: $(tail -n 1 "$out")"; failed=1 ;;
             esac

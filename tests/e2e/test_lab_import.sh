@@ -17,22 +17,21 @@
 #     targets are unchanged, nothing was written beside DEST, and the temporary directory
 #     ($TMPDIR, one of the test's own) is empty.
 # Exit 0 pass, 77 skip (no python3, gzip or GNU tar), else fail.
-set -u
-me=test_lab_import
+. "$(dirname "$0")/../lib/harness.sh"
+me=$H_NAME
 root=$(cd "$(dirname "$0")/../.." && pwd)
 import=$root/lab/import.sh
 for tool in python3 gzip tar; do
-    command -v "$tool" >/dev/null || { echo "$me: SKIP no $tool"; exit 77; }
+    command -v "$tool" >/dev/null || h_skip "no $tool"
 done
-tar --version 2>/dev/null | grep -q 'GNU tar' || { echo "$me: SKIP tar is not GNU tar"; exit 77; }
+tar --version 2>/dev/null | grep -q 'GNU tar' || h_skip "tar is not GNU tar"
 
-work=$(mktemp -d) || exit 1
+work=$tmp
 # find goes back to where it started, which fails where that is a directory this user cannot
 # read (run as nobody from root's home): start in our own.
 cd "$work" || exit 1
 # A refused archive may leave (if import.sh is wrong) a directory of mode 0000 of ours.
-trap 'chmod -R u+rwX "$work" 2>/dev/null; rm -rf "$work"' EXIT
-fail() { echo "$me: $*" >&2; exit 1; }
+h_defer 'chmod -R u+rwX "$work" 2>/dev/null'
 mkdir "$work/tmp" "$work/out" "$work/tars" "$work/elsewhere"
 # What a planted link points at: files of the test's own, never a system file.
 echo "the host's own file" >"$work/target"
@@ -195,7 +194,7 @@ refused over-budget 'member run/big: past LAB_IMPORT_MAX_BYTES=1048576' LAB_IMPO
 if [ $sparse = 1 ]; then
     refused sparse 'member run/hole: past LAB_IMPORT_MAX_BYTES=268435456'
 else
-    echo "$me: skipped the sparse member: tar -S or truncate failed here"
+    h_skip_part "the sparse member: tar -S or truncate failed here"
 fi
 refused many 'past LAB_IMPORT_MAX_FILES=5' LAB_IMPORT_MAX_FILES=5
 refused deep 'member run/a/b/c/d/e/f: past LAB_IMPORT_MAX_FILES=5' LAB_IMPORT_MAX_FILES=5
