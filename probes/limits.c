@@ -651,18 +651,21 @@ struct msgbuf_any {
 	char mtext[];
 };
 
-static int sysv_queue(int *handle)
+static int new_queue(int key, void *arg)
 {
-	for (int tries = 0; tries < 256; tries++) {
-		int id = msgget(ipc_key(), IPC_CREAT | IPC_EXCL | 0600);
-		if (id >= 0) {
-			*handle = cleanup_add_id(CL_SYSV_MSG, id);
-			return id;
-		}
-		if (errno != EEXIST)
-			return -1;
-	}
-	return -1;
+	(void)arg;
+	return msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+}
+
+/* A queue of ours, or -1 with err said. */
+static int sysv_queue(int *handle, char *err, size_t errlen)
+{
+	int id = ipc_key_create(new_queue, NULL, "sysv_msg", err, errlen);
+	if (id >= 0)
+		*handle = cleanup_add_id(CL_SYSV_MSG, id);
+	else if (errno != EEXIST)
+		snprintf(err, errlen, "msgget(IPC_CREAT): %s (%d)", strerror(errno), errno);
+	return id;
 }
 
 struct sysv_try {
@@ -687,9 +690,10 @@ static int run_sysv_msg(struct probe_ctx *ctx)
 #ifdef HAVE_SYSV_MSG
 	long long bound = param_int(ctx, "limit");
 	int h = -1;
-	int id = sysv_queue(&h);
+	char err[256];
+	int id = sysv_queue(&h, err, sizeof(err));
 	if (id < 0)
-		return probe_failed(ctx, "msgget(IPC_CREAT): %s (%d)", strerror(errno), errno);
+		return probe_failed(ctx, "%s", err);
 	struct sysv_try t = { .id = id, .m = probe_alloc(sizeof(long) + (size_t)bound,
 							   "the message (the limit parameter: lower it)") };
 	struct search s;

@@ -85,6 +85,13 @@ static const char *does_not_fit(enum method m, size_t len, char *why, size_t wl)
 	return NULL;
 }
 
+#ifdef HAVE_SYSV_SHM
+static int new_segment(int key, void *len)
+{
+	return shmget(key, *(size_t *)len, IPC_CREAT | IPC_EXCL | 0600);
+}
+#endif
+
 /* Create the object behind a region (nothing for anonymous memory); its name (posix_shm) or
  * id (sysv) stays until region_remove() or region_drop_name(). */
 static int region_create(struct region *r, char *err, size_t el)
@@ -131,11 +138,9 @@ static int region_create(struct region *r, char *err, size_t el)
 #endif
 	case M_SYSV:
 #ifdef HAVE_SYSV_SHM
-		for (int tries = 0; tries < 256 && r->shmid < 0; tries++) {
-			r->shmid = shmget(ipc_key(), r->len, IPC_CREAT | IPC_EXCL | 0600);
-			if (r->shmid < 0 && errno != EEXIST)
-				break;
-		}
+		r->shmid = ipc_key_create(new_segment, &r->len, method_names[r->m], err, el);
+		if (r->shmid < 0 && errno == EEXIST)
+			return -1;	/* err says every key was taken */
 		if (r->shmid < 0)
 			break;
 		r->handle = cleanup_add_id(CL_SYSV_SHM, r->shmid);

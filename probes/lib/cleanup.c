@@ -1,6 +1,7 @@
 /* cleanup.c - the registry of IPC objects to remove; see cleanup.h. */
 #include "cleanup.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,6 +83,20 @@ int ipc_key_is(int key, const char *token, long pgid)
 {
 	return (key & (int)0xc0000000) == IPC_KEY_MARK &&
 	       ((unsigned)key >> 8 & IPC_KEY_TAG_MASK) == ipc_key_tag(token, pgid);
+}
+
+int ipc_key_create(int (*make)(int key, void *arg), void *arg, const char *what, char *err,
+		   size_t errlen)
+{
+	for (int i = 0; i < IPC_KEY_ATTEMPTS; i++) {
+		int id = make(ipc_key(), arg);
+		if (id >= 0 || errno != EEXIST)
+			return id;
+	}
+	snprintf(err, errlen, "%s: %d keys in a row already taken (EEXIST): another process holds "
+		 "this run's keys; see ipcs", what, IPC_KEY_ATTEMPTS);
+	errno = EEXIST;
+	return -1;
 }
 
 const char *ipc_path(char *buf, size_t len, const char *suffix)

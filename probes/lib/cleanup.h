@@ -37,8 +37,7 @@ const char *ipc_name(char *buf, size_t len);
 const char *ipc_path(char *buf, size_t len, const char *suffix);
 
 /* SysV keys of ours: IPC_KEY_MARK | tag(token, pgid) << 8 | (seq & 0xff), the tag a 22-bit
- * hash of the run's token and the process group.  Create with IPC_CREAT | IPC_EXCL and call
- * ipc_key() again on EEXIST (another process of the group may hold the same seq). */
+ * hash of the run's token and the process group.  Create them with ipc_key_create(). */
 #define IPC_KEY_MARK		0x40000000
 #define IPC_KEY_TAG_MASK	0x3fffff
 int ipc_key(void);
@@ -46,6 +45,18 @@ int ipc_key(void);
 unsigned ipc_key_tag(const char *token, long pgid);
 /* Was key made by ipc_key() under token in process group pgid? */
 int ipc_key_is(int key, const char *token, long pgid);
+
+/* How many keys ipc_key_create() tries.  Another process of the group may hold a key of the
+ * same seq (a forked child goes on from its parent's seq), or another run's tag may equal
+ * ours (one in 2^22): a few tries get past either.  64 taken in a row means someone holds
+ * our keys on purpose, and trying on would only hang the case. */
+#define IPC_KEY_ATTEMPTS	64
+/* Create a SysV object of ours: make(key, arg), which calls shmget/msgget/semget with
+ * IPC_CREAT | IPC_EXCL and returns the id or -1 with errno, with a fresh ipc_key() each time it
+ * fails with EEXIST, at most IPC_KEY_ATTEMPTS times.  Returns the id, or -1 with make's errno;
+ * when every key was taken, errno is EEXIST and err says so, naming what ("sysv-msg"). */
+int ipc_key_create(int (*make)(int key, void *arg), void *arg, const char *what, char *err,
+		   size_t errlen);
 
 /* Register an object; returns a handle for cleanup_forget(), or -1 if the table is full. */
 int cleanup_add_name(enum cleanup_kind kind, const char *name);

@@ -60,16 +60,21 @@ static size_t sysv_limit(char *why, size_t whylen)
 	return limit > 0 ? (size_t)limit : 1;
 }
 
+static int new_queue(int key, void *arg)
+{
+	*(int *)arg = key;	/* for the error message */
+	return msgget(key, IPC_CREAT | IPC_EXCL | 0600);
+}
+
 static int sysv_open(struct tr_pair *p, char *err, size_t errlen)
 {
 	char why[256];
 	size_t max = sysv_limit(why, sizeof(why));
 	struct sysv_pair *sp = probe_alloc(sizeof(*sp), "a sysv-msg pair");
-	int key;
-	do {
-		key = ipc_key();
-		sp->id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
-	} while (sp->id < 0 && errno == EEXIST);
+	int key = 0;
+	sp->id = ipc_key_create(new_queue, &key, "sysv-msg", err, errlen);
+	if (sp->id < 0 && errno == EEXIST)
+		goto free_pair;	/* err says every key was taken */
 	if (sp->id < 0) {
 		int e = errno;
 		snprintf(err, errlen, "sysv-msg: msgget(0x%x, IPC_CREAT): %s (%d)%s", key,
