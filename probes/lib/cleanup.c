@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,27 +63,67 @@ const char *ipc_name(char *buf, size_t len)
 	return buf;
 }
 
-/* FNV-1a over "token-pgid", folded to the tag's 22 bits. */
-unsigned ipc_key_tag(const char *token, long pgid)
+/* The run's secret: IPCPROBE_RUN_SECRET, exactly 16 hex digits (the runner draws it), else 0.
+ * It only ever enters the key tags below, never a name, record or log line. */
+uint64_t ipc_run_secret(void)
 {
-	char text[48];
-	unsigned h = 2166136261u;
-	snprintf(text, sizeof(text), "%s-%ld", token, pgid);
-	for (const char *p = text; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return (h ^ (h >> 22)) & IPC_KEY_TAG_MASK;
+	static int read_once;
+	static uint64_t secret;
+	if (read_once)
+		return secret;
+	read_once = 1;
+	const char *env = getenv("IPCPROBE_RUN_SECRET");
+	if (env && strlen(env) == 16 && strspn(env, "0123456789abcdef") == 16)
+		secret = strtoull(env, NULL, 16);
+	return secret;
+}
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+static void sip_round(uint64_t v[4])
+{
+	v[0] += v[1], v[1] = ROTL(v[1], 13), v[1] ^= v[0], v[0] = ROTL(v[0], 32);
+	v[2] += v[3], v[3] = ROTL(v[3], 16), v[3] ^= v[2];
+	v[0] += v[3], v[3] = ROTL(v[3], 21), v[3] ^= v[0];
+	v[2] += v[1], v[1] = ROTL(v[1], 17), v[1] ^= v[2], v[2] = ROTL(v[2], 32);
+}
+
+uint64_t ipc_siphash_word(uint64_t k0, uint64_t k1, uint64_t m)
+{
+	uint64_t v[4] = { k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull,
+			  k0 ^ 0x6c7967656e657261ull, k1 ^ 0x7465646279746573ull };
+	const uint64_t last = (uint64_t)8 << 56;	/* the length, 8 bytes, and no tail */
+	v[3] ^= m, sip_round(v), sip_round(v), v[0] ^= m;
+	v[3] ^= last, sip_round(v), sip_round(v), v[0] ^= last;
+	v[2] ^= 0xff;
+	for (int i = 0; i < 4; i++)
+		sip_round(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/* The tag is SipHash-2-4 of the process group keyed by the secret, folded to 22 bits.  The
+ * keys of earlier groups are listed to every user (ipcs, /proc/sysvipc), so the tag must be a
+ * pseudorandom function of the secret: from any number of (pgid, tag) pairs nothing about the
+ * tag of the next group may follow.  A plain hash such as FNV-1a over "secret-pgid" does not
+ * do: its whole state after the secret is 32 bits, found in 2^32 trials from two listed tags,
+ * and then every later key is known.  SipHash is made for short inputs under a secret key; a
+ * guess of the 64-bit secret costs 2^64 trials. */
+unsigned ipc_key_tag(uint64_t secret, long pgid)
+{
+	uint64_t h = ipc_siphash_word(secret, 0x69706370726f6265ull /* "ipcprobe" */, (uint64_t)pgid);
+	return (unsigned)(h ^ (h >> 22) ^ (h >> 44)) & IPC_KEY_TAG_MASK;
 }
 
 int ipc_key(void)
 {
-	return IPC_KEY_MARK | (int)(ipc_key_tag(ipc_run_token(), (long)getpgrp()) << 8) |
+	return IPC_KEY_MARK | (int)(ipc_key_tag(ipc_run_secret(), (long)getpgrp()) << 8) |
 	       (int)(seq++ & 0xff);
 }
 
-int ipc_key_is(int key, const char *token, long pgid)
+int ipc_key_is(int key, uint64_t secret, long pgid)
 {
 	return (key & (int)0xc0000000) == IPC_KEY_MARK &&
-	       ((unsigned)key >> 8 & IPC_KEY_TAG_MASK) == ipc_key_tag(token, pgid);
+	       ((unsigned)key >> 8 & IPC_KEY_TAG_MASK) == ipc_key_tag(secret, pgid);
 }
 
 int ipc_key_create(int (*make)(int key, void *arg), void *arg, const char *what, char *err,

@@ -4,12 +4,16 @@
  * random bits the runner passes in IPCPROBE_RUN_TOKEN) and the process group, which the
  * runner makes equal to the probe's pid, so that it can sweep what a SIGKILLed probe or peer
  * left behind (runner/sweep.c) and nothing else: process groups repeat across PID namespaces
- * and runs, the token does not.  SysV keys carry a tag of both (ipc_key()).
+ * and runs, the token does not.  Names are listed to every user, so the token is public.
+ * SysV keys are listed too, and anyone who can predict a key can create it first: their tag
+ * comes from the process group and a second value that is never shown, the run's secret
+ * (IPCPROBE_RUN_SECRET), not from the token (ipc_key()).
  */
 #ifndef IPCPROBE_CLEANUP_H
 #define IPCPROBE_CLEANUP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,15 +40,23 @@ const char *ipc_name(char *buf, size_t len);
 /* Make a unique path "<TMPDIR or /tmp>/ipcprobe-<token>-<pgid>-<pid>-<seq><suffix>". */
 const char *ipc_path(char *buf, size_t len, const char *suffix);
 
-/* SysV keys of ours: IPC_KEY_MARK | tag(token, pgid) << 8 | (seq & 0xff), the tag a 22-bit
- * hash of the run's token and the process group.  Create them with ipc_key_create(). */
+/* The run's secret: IPCPROBE_RUN_SECRET when it is 16 hex digits (the runner draws 64 random
+ * bits per run), else 0 (a probe run by hand: its keys are predictable, and the runner never
+ * sweeps them).  It goes into no name, record or log. */
+uint64_t ipc_run_secret(void);
+
+/* SysV keys of ours: IPC_KEY_MARK | tag(secret, pgid) << 8 | (seq & 0xff), the tag a 22-bit
+ * keyed hash (SipHash-2-4) of the process group under the run's secret.  Create them with
+ * ipc_key_create(). */
 #define IPC_KEY_MARK		0x40000000
 #define IPC_KEY_TAG_MASK	0x3fffff
 int ipc_key(void);
-/* The tag keys made under token by process group pgid carry (bits 8-29). */
-unsigned ipc_key_tag(const char *token, long pgid);
-/* Was key made by ipc_key() under token in process group pgid? */
-int ipc_key_is(int key, const char *token, long pgid);
+/* The tag keys made under secret by process group pgid carry (bits 8-29). */
+unsigned ipc_key_tag(uint64_t secret, long pgid);
+/* Was key made by ipc_key() under secret in process group pgid? */
+int ipc_key_is(int key, uint64_t secret, long pgid);
+/* SipHash-2-4 of the one 8-byte word m (little-endian bytes) under the key (k0, k1). */
+uint64_t ipc_siphash_word(uint64_t k0, uint64_t k1, uint64_t m);
 
 /* How many keys ipc_key_create() tries.  Another process of the group may hold a key of the
  * same seq (a forked child goes on from its parent's seq), or another run's tag may equal

@@ -73,7 +73,7 @@ static void end_group(pid_t pgid)
 	kill(-pgid, SIGKILL);
 	sleep_ns(50000000);	/* let the kernel tear the group down before sweeping */
 sweep:
-	sweep_group(pgid, ipc_run_token(), NULL);
+	sweep_group(pgid, ipc_run_token(), ipc_run_secret(), NULL);
 }
 
 /* Mark run.json incomplete if the runner left it "running". */

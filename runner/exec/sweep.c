@@ -102,10 +102,10 @@ static void find_columns(char *header, struct sysv_cols *c)
 	}
 }
 
-/* Is the object on this line ours: a key made under our token by this process group,
+/* Is the object on this line ours: a key made under our secret by this process group,
  * created by our uid, and (where the table names the creator) not created by a live process
  * outside the group? */
-static int sysv_line_is_ours(char *line, const struct sysv_cols *c, const char *token,
+static int sysv_line_is_ours(char *line, const struct sysv_cols *c, uint64_t secret,
 			     pid_t pgid, long *key, int *id)
 {
 	long v[32];
@@ -116,7 +116,7 @@ static int sysv_line_is_ours(char *line, const struct sysv_cols *c, const char *
 		return 0;
 	*key = v[c->key];
 	*id = (int)v[c->id];
-	if (!ipc_key_is((int)*key, token, (long)pgid) || v[c->cuid] != (long)geteuid())
+	if (!ipc_key_is((int)*key, secret, (long)pgid) || v[c->cuid] != (long)geteuid())
 		return 0;
 	if (c->cpid >= 0 && c->cpid < n && v[c->cpid] > 0) {
 		pid_t g = getpgid((pid_t)v[c->cpid]);
@@ -127,7 +127,7 @@ static int sysv_line_is_ours(char *line, const struct sysv_cols *c, const char *
 }
 
 /* Linux lists SysV objects in /proc/sysvipc/{shm,msg,sem}, one per line after a header. */
-static int sweep_sysv(const char *table, pid_t pgid, const char *token, int (*rm)(int id),
+static int sweep_sysv(const char *table, pid_t pgid, uint64_t secret, int (*rm)(int id),
 		      json_t *removed)
 {
 	char path[64], line[1024];
@@ -145,7 +145,7 @@ static int sweep_sysv(const char *table, pid_t pgid, const char *token, int (*rm
 	while (fgets(line, sizeof(line), f)) {
 		long key;
 		int id;
-		if (!sysv_line_is_ours(line, &cols, token, pgid, &key, &id) || rm(id) != 0)
+		if (!sysv_line_is_ours(line, &cols, secret, pgid, &key, &id) || rm(id) != 0)
 			continue;
 		char name[64];
 		snprintf(name, sizeof(name), "key 0x%08lx id %d", key & 0xffffffffL, id);
@@ -173,7 +173,7 @@ static int rm_sem(int id)
 	return semctl(id, 0, IPC_RMID);
 }
 
-int sweep_group(pid_t pgid, const char *token, json_t *removed)
+int sweep_group(pid_t pgid, const char *token, uint64_t secret, json_t *removed)
 {
 	char prefix[80];
 	if (!token || !strcmp(token, "0"))
@@ -189,29 +189,53 @@ int sweep_group(pid_t pgid, const char *token, json_t *removed)
 	n += sweep_dir("/dev/mqueue", prefix, "mq", 1, unlink_mq, removed);
 #endif
 #ifdef HAVE_SYSV_SHM
-	n += sweep_sysv("shm", pgid, token, rm_shm, removed);
+	n += sweep_sysv("shm", pgid, secret, rm_shm, removed);
 #endif
 #ifdef HAVE_SYSV_MSG
-	n += sweep_sysv("msg", pgid, token, rm_msg, removed);
+	n += sweep_sysv("msg", pgid, secret, rm_msg, removed);
 #endif
-	n += sweep_sysv("sem", pgid, token, rm_sem, removed);
+	n += sweep_sysv("sem", pgid, secret, rm_sem, removed);
 	return n;
 }
 
+/* 64 bits from /dev/urandom; 0 when it cannot be read. */
+static int random64(uint64_t *v)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	int ok = fd >= 0 && read(fd, v, sizeof(*v)) == (ssize_t)sizeof(*v);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 /* The run's token: 64 random bits in IPCPROBE_RUN_TOKEN, which every probe puts into the IPC
- * names and SysV keys it makes (probes/lib/cleanup.c), so that the sweep after a killed probe
- * removes this run's objects and never another run's whose process group has the same number
- * (another PID namespace, a container, a concurrent CI job).  Whatever the environment held is
- * replaced. */
+ * names it makes (probes/lib/cleanup.c), so that the sweep after a killed probe removes this
+ * run's objects and never another run's whose process group has the same number (another PID
+ * namespace, a container, a concurrent CI job).  It is public: the names are listed to every
+ * user.  Whatever the environment held is replaced. */
 void sweep_new_run_token(void)
 {
 	uint64_t t = 0;
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read(fd, &t, sizeof(t)) != (ssize_t)sizeof(t))
+	if (!random64(&t))
 		t = (uint64_t)now_ns() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() << 32;
-	if (fd >= 0)
-		close(fd);
 	char hex[17];
 	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)t);
 	setenv("IPCPROBE_RUN_TOKEN", hex, 1);
+}
+
+/* The run's secret: 64 random bits in IPCPROBE_RUN_SECRET, which the probes' SysV key tags
+ * come from (a key is listed to every user but names no secret).  Only the environment the
+ * probes inherit carries it: no name, file, record or log.  Without /dev/urandom it would be
+ * guessable, so the run goes on and says that its keys can be predicted. */
+void sweep_new_run_secret(void)
+{
+	uint64_t s = 0;
+	if (!random64(&s)) {
+		fprintf(stderr, "ipcprobe run: warning: /dev/urandom cannot be read: another user "
+				"can predict this run's SysV keys and take them first\n");
+		s = (uint64_t)now_ns() * 0xbf58476d1ce4e5b9ull ^ (uint64_t)getpid();
+	}
+	char hex[17];
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)s);
+	setenv("IPCPROBE_RUN_SECRET", hex, 1);
 }

@@ -317,7 +317,7 @@ static json_t *measured_exec(struct case_run *C, const char *log, struct exec_ou
 	*status = exec_case(C, log, o, reason, len);
 	/* A probe killed before its own clean-up leaves names carrying its group id. */
 	if (o->pid > 0)
-		sweep_group(o->pid, ipc_run_token(), C->swept);
+		sweep_group(o->pid, ipc_run_token(), ipc_run_secret(), C->swept);
 	machine_sample(&after);
 	return machine_case(&before, &after, json_object_get(C->R->meta, "machine"),
 			    clock_read_ns, &disturbed, why, sizeof(why));

@@ -210,12 +210,13 @@ static int usage(const char *why)
 	return cli_usage("run", stderr);
 }
 
-/* Everything before the first case: signals, the run token, the run directory claimed, the
- * watchman, run.json saying "running".  0, or -1 (said on stderr). */
+/* Everything before the first case: signals, the run token and secret, the run directory
+ * claimed, the watchman, run.json saying "running".  0, or -1 (said on stderr). */
 static int start_run(struct run *R, const char *argv0, const char *out)
 {
 	install_signals();
 	sweep_new_run_token();
+	sweep_new_run_secret();	/* in the probes' environment only: run.json has the token */
 #ifdef PR_SET_CHILD_SUBREAPER
 	/* Orphaned peers of a killed probe become ours, so exec_run() can reap them. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
