@@ -171,7 +171,11 @@ int main(int argc, char **argv)
 	return 0;
 }
 C
-${CC:-cc} -D_GNU_SOURCE -Iprobes/lib -I"$BUILD/gen" -o "$tmp/squat_secret" "$tmp/squat_secret.c" \
+# Linked with the build's own library: built with the sanitizers (make test-asan), it needs
+# their runtimes too.
+san=""
+nm "$BUILD/libprobe.a" 2>/dev/null | grep -q __asan_init && san="-fsanitize=address,undefined"
+${CC:-cc} $san -D_GNU_SOURCE -Iprobes/lib -I"$BUILD/gen" -o "$tmp/squat_secret" "$tmp/squat_secret.c" \
 	"$BUILD/libprobe.a" || fail "cannot compile the squatter that knows the secret"
 mkfifo "$tmp/go"
 IPCPROBE_RUN_TOKEN=$token IPCPROBE_RUN_SECRET=$secret setsid sh -c 'echo $$ > "$1"; read -r go < "$2"
