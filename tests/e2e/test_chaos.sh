@@ -35,6 +35,8 @@ draw() {
 started_in() {
 	ls "$1/logs" 2>/dev/null | wc -l | tr -d ' '
 }
+# Has the run in $1 started more than $2 case runs?
+started_past() { [ -f "$1/run.json" ] && [ "$(started_in "$1")" -gt "$2" ]; }
 # The case runs run.json lists.
 cases_in() {
 	python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["cases"]))' "$1/run.json"
@@ -81,9 +83,7 @@ for k in $(draw "$points" "$total" "$seed" %d); do
 	dir=$tmp/r$n
 	IPCPROBE_CHAOS=$tag "$BUILD/ipcprobe" run tests/e2e/chaos.yaml -o "$dir" >"$tmp/out$n" 2>&1 &
 	runner=$!
-	h_wait_alive $runner "run $n to start case run $((k + 1)) of $total" \
-		sh -c '[ -f "$1/run.json" ] && [ "$(ls "$1/logs" 2>/dev/null | wc -l)" -gt "$2" ]' \
-		sh "$dir" "$k"
+	h_wait_alive $runner "run $n to start case run $((k + 1)) of $total" started_past "$dir" "$k"
 	sleep "0.0$(printf %02d "${extra%.*}")"
 	kill -KILL $runner 2>/dev/null
 	wait $runner 2>/dev/null

@@ -62,11 +62,11 @@ $h_deferred"
 h_teardown() {
 	rc=$?
 	trap - EXIT
-	printf '%s\n' "$h_deferred" >"$tmp.deferred" 2>/dev/null &&
-		while IFS= read -r cmd; do
-			[ -n "$cmd" ] && eval "$cmd"
-		done <"$tmp.deferred"
-	rm -f "$tmp.deferred"
+	while IFS= read -r cmd; do
+		[ -n "$cmd" ] && eval "$cmd"
+	done <<DEFERRED
+$h_deferred
+DEFERRED
 	[ -n "${H_KEEP:-}" ] && echo "$H_NAME: kept $tmp" >&2 || rm -rf "$tmp"
 	exit $rc
 }
