@@ -32,57 +32,78 @@ int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* The temporary file beside path: an unpredictable name created with O_EXCL (mkstemp), so
- * that nothing planted in the directory (a link, a file of the same name) is followed or
- * reused.  rename() then replaces whatever path was, a link included, without following it. */
-static int open_temp_beside(const char *path, char *tmp, size_t tmplen)
+/* "dir/name" for messages: the name alone when d is the working directory. */
+static const char *shown(struct dirref d, const char *name, char *buf, size_t len)
 {
-	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path + 1) : 0;
-	if (snprintf(tmp, tmplen, "%.*s.%s.XXXXXX", dirlen, path, slash ? slash + 1 : path) >=
-	    (int)tmplen) {
+	if (!d.path)
+		return name;
+	snprintf(buf, len, "%s/%s", d.path, name);
+	return buf;
+}
+
+/* A name nobody can guess for a temporary entry in a directory: the process, the clock and
+ * a counter, mixed.  Guessing only costs a retry: the entry is always created exclusively. */
+static void temp_name(char *buf, size_t len, const char *prefix)
+{
+	static unsigned long n;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t x = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts.tv_nsec << 20 ^
+		     (uint64_t)ts.tv_sec ^ (uint64_t)++n * 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 31;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 29;
+	snprintf(buf, len, "%s%012llx", prefix, (unsigned long long)(x & 0xffffffffffffull));
+}
+
+/* The temporary file beside name in d: a new entry created exclusively and never through a
+ * link (O_EXCL), so that nothing planted in the directory is followed or reused; renameat()
+ * then replaces whatever name was, a link included, without following it. */
+static int open_temp_beside(struct dirref d, const char *name, char *tmp, size_t tmplen)
+{
+	const char *slash = strrchr(name, '/');
+	int dirlen = slash ? (int)(slash - name + 1) : 0;
+	char prefix[PATH_MAX];
+	if (snprintf(prefix, sizeof(prefix), "%.*s.%s.", dirlen, name, slash ? slash + 1 : name) >=
+	    (int)sizeof(prefix) - 16) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return -1;
-	mode_t mask = umask(022);	/* mkstemp makes 0600; the result is 0644 less the umask */
-	umask(mask);
-	if (fchmod(fd, 0644 & ~mask) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		errno = e;
-		return -1;
+	for (int tries = 0; tries < 100; tries++) {
+		temp_name(tmp, tmplen, prefix);
+		int fd = openat(d.fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
 	}
-	return fd;
+	return -1;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+int write_file_at(struct dirref d, const char *name, const void *data, size_t len, char *err,
+		  size_t errlen)
 {
-	char tmp[PATH_MAX];
-	int fd = open_temp_beside(path, tmp, sizeof(tmp));
+	char tmp[PATH_MAX], p[PATH_MAX + 64];
+	const char *path = shown(d, name, p, sizeof(p));
+	int fd = open_temp_beside(d, name, tmp, sizeof(tmp));
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot create a temporary file beside it: %s", path,
 			 strerror(errno));
 		return -1;
 	}
 	if (write_all(fd, data, len) < 0) {
-		snprintf(err, errlen, "%s: write: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "%s: write: %s", path, strerror(errno));
 		goto remove_tmp;
 	}
 	if (fsync(fd) < 0 && errno != EINVAL) {
-		snprintf(err, errlen, "%s: fsync: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "%s: fsync: %s", path, strerror(errno));
 		goto remove_tmp;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		snprintf(err, errlen, "%s: close: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "%s: close: %s", path, strerror(errno));
 		goto remove_tmp;
 	}
 	fd = -1;
-	if (rename(tmp, path) < 0) {
+	if (renameat(d.fd, tmp, d.fd, name) < 0) {
 		snprintf(err, errlen, "%s: rename: %s", path, strerror(errno));
 		goto remove_tmp;
 	}
@@ -90,29 +111,40 @@ int write_file_atomic(const char *path, const void *data, size_t len, char *err,
 remove_tmp:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	unlinkat(d.fd, tmp, 0);
 	return -1;
 }
 
-int write_json_atomic(const char *path, json_t *v, char *err, size_t errlen)
+int write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
+	return write_file_at(DIR_CWD, path, data, len, err, errlen);
+}
+
+int write_json_at(struct dirref d, const char *name, json_t *v, char *err, size_t errlen)
+{
+	char p[PATH_MAX + 64];
 	char *s = json_dumps(v, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
 	if (!s) {
-		snprintf(err, errlen, "%s: cannot encode JSON", path);
+		snprintf(err, errlen, "%s: cannot encode JSON", shown(d, name, p, sizeof(p)));
 		return -1;
 	}
 	size_t n = strlen(s);
 	char *t = realloc(s, n + 2);
 	if (!t) {
 		free(s);
-		snprintf(err, errlen, "%s: out of memory", path);
+		snprintf(err, errlen, "%s: out of memory", shown(d, name, p, sizeof(p)));
 		return -1;
 	}
 	t[n] = '\n';
 	t[n + 1] = '\0';
-	int rc = write_file_atomic(path, t, n + 1, err, errlen);
+	int rc = write_file_at(d, name, t, n + 1, err, errlen);
 	free(t);
 	return rc;
+}
+
+int write_json_atomic(const char *path, json_t *v, char *err, size_t errlen)
+{
+	return write_json_at(DIR_CWD, path, v, err, errlen);
 }
 
 static const char *file_kind(mode_t m)
@@ -121,11 +153,13 @@ static const char *file_kind(mode_t m)
 	       S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
 }
 
-/* Open path for reading only if it is a regular file: O_NONBLOCK so that a FIFO cannot hang
- * the open, fstat before any read so that a device (/dev/zero) is never read. */
-static int open_regular(const char *path, int flags, char *err, size_t errlen)
+/* Open name in d for reading only if it is a regular file: O_NONBLOCK so that a FIFO cannot
+ * hang the open, fstat before any read so that a device (/dev/zero) is never read. */
+static int open_regular(struct dirref d, const char *name, int flags, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+	char p[PATH_MAX + 64];
+	const char *path = shown(d, name, p, sizeof(p));
+	int fd = openat(d.fd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
 				    (flags & RF_NOFOLLOW ? O_NOFOLLOW : 0));
 	if (fd < 0) {
 		if (errno == ELOOP && (flags & RF_NOFOLLOW))
@@ -147,10 +181,12 @@ static int open_regular(const char *path, int flags, char *err, size_t errlen)
 	return fd;
 }
 
-char *read_file_max(const char *path, size_t max, int flags, size_t *len, char *err,
-		    size_t errlen)
+char *read_file_at(struct dirref d, const char *name, size_t max, int flags, size_t *len,
+		   char *err, size_t errlen)
 {
-	int fd = open_regular(path, flags, err, errlen);
+	char p[PATH_MAX + 64];
+	const char *path = shown(d, name, p, sizeof(p));
+	int fd = open_regular(d, name, flags, err, errlen);
 	if (fd < 0)
 		return NULL;
 	struct stat st;
@@ -196,39 +232,72 @@ char *read_file_max(const char *path, size_t max, int flags, size_t *len, char *
 	return buf;
 }
 
+char *read_file_max(const char *path, size_t max, int flags, size_t *len, char *err,
+		    size_t errlen)
+{
+	return read_file_at(DIR_CWD, path, max, flags, len, err, errlen);
+}
+
 char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
 	return read_file_max(path, SIZE_MAX / 2, 0, len, err, errlen);
 }
 
-json_t *read_json_file(const char *path, int flags, char *err, size_t errlen)
+json_t *read_json_at(struct dirref d, const char *name, int flags, char *err, size_t errlen)
 {
+	char p[PATH_MAX + 64];
 	size_t len;
-	char *text = read_file_max(path, MAX_META_BYTES, flags, &len, err, errlen);
+	char *text = read_file_at(d, name, MAX_META_BYTES, flags, &len, err, errlen);
 	if (!text)
 		return NULL;
 	json_error_t je;
 	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	free(text);
 	if (!v)
-		snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		snprintf(err, errlen, "%s:%d:%d: %s", shown(d, name, p, sizeof(p)), je.line,
+			 je.column, je.text);
 	return v;
+}
+
+json_t *read_json_file(const char *path, int flags, char *err, size_t errlen)
+{
+	return read_json_at(DIR_CWD, path, flags, err, errlen);
+}
+
+int subdir_at(struct dirref d, const char *name)
+{
+	struct stat st;
+	if (mkdirat(d.fd, name, 0755) < 0 && errno != EEXIST)
+		return -1;
+	int fd = openat(d.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	int e = errno;
+	if (fstatat(d.fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		e = S_ISLNK(st.st_mode) ? ELOOP : S_ISDIR(st.st_mode) ? e : ENOTDIR;
+	errno = e;
+	return -1;
 }
 
 int subdir_here(const char *path)
 {
-	struct stat st;
-	if (mkdir(path, 0755) == 0)
-		return 0;
-	if (errno != EEXIST)
+	int fd = subdir_at(DIR_CWD, path);
+	if (fd < 0)
 		return -1;
-	if (lstat(path, &st) < 0)
-		return -1;
-	if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
-		errno = S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
-		return -1;
-	}
+	close(fd);
 	return 0;
+}
+
+int mkdir_temp_at(struct dirref d, const char *prefix, char *name, size_t len)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		temp_name(name, len, prefix);
+		if (mkdirat(d.fd, name, 0700) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
 }
 
 int mkdir_p(const char *path, mode_t mode)

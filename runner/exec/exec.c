@@ -31,6 +31,8 @@ static int open_stderr(const struct exec_spec *spec, int out_fd)
 		return open(spec->stderr_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
 	case ERR_STDOUT:
 		return dup(out_fd);
+	case ERR_FD:
+		return dup(spec->stderr_fd);
 	default:
 		return open("/dev/null", O_WRONLY);
 	}
@@ -48,6 +50,8 @@ static void exec_child(const struct exec_spec *spec, int out_fd, pid_t parent)
 	(void)parent;
 #endif
 	signal(SIGPIPE, SIG_DFL);
+	if (spec->cwd_fd > 0 && fchdir(spec->cwd_fd) < 0)
+		_exit(126);
 	int in = open("/dev/null", O_RDONLY);
 	int err = open_stderr(spec, out_fd);
 	if (in < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err, 2) < 0)

@@ -19,6 +19,7 @@ enum exec_stderr {
 	ERR_APPEND,	/* appended to stderr_path (never through a link) */
 	ERR_NEW,	/* a new file stderr_path, created exclusively (never through a link) */
 	ERR_STDOUT,	/* mixed into stdout, read with it */
+	ERR_FD,		/* stderr_fd, a file the caller opened (e.g. in a directory held open) */
 };
 
 struct exec_spec {
@@ -26,7 +27,12 @@ struct exec_spec {
 					 * PATH when search_path is set */
 	int search_path;
 	enum exec_stderr err_to;
-	const char *stderr_path;
+	const char *stderr_path;	/* relative: to cwd_fd when that is set */
+	int stderr_fd;
+	/* A directory held open for the child to start in (fchdir), so that relative names
+	 * given to it resolve there whatever happens to the path above; 0 (stdin, never a
+	 * directory here): the runner's own working directory. */
+	int cwd_fd;
 	int64_t timeout_ns;		/* required: every child has a deadline */
 	size_t max_line;		/* a longer stdout line ends the child as malformed */
 	/* Called for each stdout line (without its newline, NUL-terminated); a non-zero return

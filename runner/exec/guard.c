@@ -2,11 +2,13 @@
 #include "exec/guard.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,15 +78,19 @@ sweep:
 	sweep_group(pgid, ipc_run_token(), ipc_run_secret(), NULL);
 }
 
-/* Mark run.json incomplete if the runner left it "running". */
-static void mark_incomplete(const char *dir, pid_t runner, int ngroups)
+/* Mark run.json incomplete if the runner left it "running": in the run directory the runner
+ * held open, whatever has become of its path since. */
+static void mark_incomplete(struct dirref d, pid_t runner, int ngroups)
 {
-	char path[4200], err[512], reason[300];
-	snprintf(path, sizeof(path), "%s/%s", dir, RUN_SPACE_RESERVE);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	json_error_t je;
-	json_t *meta = json_load_file(path, 0, &je);
+	char err[PATH_MAX + 512], reason[300];
+	unlinkat(d.fd, RUN_SPACE_RESERVE, 0);
+	struct stat st;
+	int absent = fstatat(d.fd, "run.json", &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
+	json_t *meta = absent ? NULL : read_json_at(d, "run.json", RF_NOFOLLOW, err, sizeof(err));
+	if (!meta && !absent) {	/* never replace a run.json that cannot be read with less */
+		fprintf(stderr, "ipcprobe watchman: %s\n", err);
+		return;
+	}
 	if (!meta)	/* killed while starting, before run.json: say so in one */
 		meta = json_pack("{s:i, s:s}", "schema", 1, "status", "running");
 	const char *status = json_string_value(json_object_get(meta, "status"));
@@ -94,16 +100,16 @@ static void mark_incomplete(const char *dir, pid_t runner, int ngroups)
 			 "before are in records.jsonl.partial", (long)runner, ngroups);
 		json_object_set_new(meta, "status", json_string("incomplete"));
 		json_object_set_new(meta, "reason", json_string(reason));
-		if (write_json_atomic(path, meta, err, sizeof(err)) < 0)
+		if (write_json_at(d, "run.json", meta, err, sizeof(err)) < 0)
 			fprintf(stderr, "ipcprobe watchman: %s\n", err);
 		else
-			fprintf(stderr, "ipcprobe watchman: %s: run incomplete: %s\n", dir, reason);
+			fprintf(stderr, "ipcprobe watchman: %s: run incomplete: %s\n", d.path, reason);
 	}
 	json_decref(meta);
 }
 
 /* Follow the runner's messages; when they stop without "done", clean up after it. */
-static void watch(int fd, const char *dir, pid_t runner)
+static void watch(int fd, struct dirref dir, pid_t runner)
 {
 	pid_t groups[MAX_GROUPS];
 	int ngroups = 0, done = 0;
@@ -141,7 +147,7 @@ static void watch(int fd, const char *dir, pid_t runner)
 	mark_incomplete(dir, runner, ngroups);
 }
 
-int guard_start(const char *dir)
+int guard_start(int dirfd, const char *dir)
 {
 	int p[2];
 	if (pipe(p) < 0)
@@ -170,7 +176,7 @@ int guard_start(const char *dir)
 			dup2(null, 1);	/* whoever reads the runner's output is not held up by us */
 			close(null);
 		}
-		watch(p[0], dir, runner);
+		watch(p[0], (struct dirref){ dirfd, dir }, runner);
 		_exit(0);
 	}
 	close(p[0]);

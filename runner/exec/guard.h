@@ -12,8 +12,9 @@
  * watchman removes it too. */
 #define RUN_SPACE_RESERVE ".space-reserve"
 
-/* Fork the watchman for the run in dir.  0, or -1 with errno (the run goes on unguarded). */
-int guard_start(const char *dir);
+/* Fork the watchman for the run in the directory held open as dirfd (dir: its path, for
+ * messages).  0, or -1 with errno (the run goes on unguarded). */
+int guard_start(int dirfd, const char *dir);
 
 /* A probe group has started or ended (pgid == the probe's pid). */
 void guard_probe_started(pid_t pgid);

@@ -16,8 +16,9 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
  * <name>.opts, written here (ydiv and the label), and draws each value over ydiv. */
 int report_plot_axis(struct report_ctx *ctx, const char *script, const char *name,
 		     const char *data, const char *what, const char *unit, int log);
-/* ctx->dir/plots made or checked to be a real directory (never a link); its path in plots. */
-int report_plots_dir(struct report_ctx *ctx, char *plots, size_t len);
+/* Write plots/<file> (made, or checked to be a real directory: never through a link) whole.
+ * 0, or -1 with the reason in ctx->err. */
+int report_plot_file(struct report_ctx *ctx, const char *file, const char *text);
 /* After a report: a warning on stderr when charts were skipped for want of gnuplot. */
 void report_warn_skipped(const struct report_ctx *ctx);
 

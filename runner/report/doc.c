@@ -336,11 +336,12 @@ static void svg_scoped(struct sbuf *b, const char *svg, const char *name, const 
 	sb_add(b, run, (size_t)(s - run));
 }
 
-void doc_chart(struct doc *d, const char *dir, const char *name, const char *alt)
+void doc_chart(struct doc *d, struct dirref dir, const char *name, const char *alt)
 {
 	char path[PATH_MAX], err[256], id[DOC_ID_MAX], base[DOC_ID_MAX];
-	snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, name);
-	char *svg = read_file_max(path, SIZE_MAX / 2, RF_NOFOLLOW, NULL, err, sizeof(err));
+	snprintf(path, sizeof(path), "plots/%s.svg", name);
+	char *svg = dir.fd < 0 ? NULL : read_file_at(dir, path, SIZE_MAX / 2, RF_NOFOLLOW, NULL, err,
+						     sizeof(err));
 	char *start = svg ? strstr(svg, "<svg") : NULL;
 	if (start) {
 		snprintf(base, sizeof(base), "chart-%s", name);
@@ -445,23 +446,20 @@ struct doc *doc_new(void)
 	return d;
 }
 
-int doc_save(struct doc *d, const char *dir, const char *title, char *err, size_t errlen)
+int doc_save(struct doc *d, struct dirref dir, const char *title, char *err, size_t errlen)
 {
 	struct sbuf h = { 0 }, m = { 0 };
-	char path[PATH_MAX + 16];
 	int rc = 0;
 	page_head(d, &h, &m, title);
 	sb_puts(&h, d->html.s ? d->html.s : "");
 	sb_puts(&h, "</body></html>\n");
 	sb_puts(&m, d->md.s ? d->md.s : "");
-	snprintf(path, sizeof(path), "%s/report.html", dir);
-	if (mkdir_p(dir, 0755) < 0 || write_file_atomic(path, h.s, h.len, err, errlen) < 0)
+	if (write_file_at(dir, "report.html", h.s, h.len, err, errlen) < 0)
 		rc = -1;
-	snprintf(path, sizeof(path), "%s/report.md", dir);
-	if (rc == 0 && write_file_atomic(path, m.s, m.len, err, errlen) < 0)
+	if (rc == 0 && write_file_at(dir, "report.md", m.s, m.len, err, errlen) < 0)
 		rc = -1;
 	if (rc < 0 && !err[0])
-		snprintf(err, errlen, "%s: cannot create it", dir);
+		snprintf(err, errlen, "%s: cannot create it", dir.path);
 	free(h.s);
 	free(m.s);
 	free(d->html.s);

@@ -5,12 +5,14 @@
 
 #include <stddef.h>
 
+#include "common/util.h"
+
 struct doc;
 
 struct doc *doc_new(void);
 /* Write <dir>/report.html and report.md under title (through temporary files renamed into
  * place); frees d.  0, or -1 with err. */
-int doc_save(struct doc *d, const char *dir, const char *title, char *err, size_t errlen);
+int doc_save(struct doc *d, struct dirref dir, const char *title, char *err, size_t errlen);
 /* Anchors are at most this long (with the NUL). */
 #define DOC_ID_MAX 96
 
@@ -41,6 +43,6 @@ void doc_table_end(struct doc *d);
 /* plots/<name>.svg inline in HTML, plots/<name>.png in Markdown; its anchor is chart-<name>
  * and the table of contents lists it (by alt's first clause) under its section.  The SVG's
  * own ids get that anchor in front, so that charts on one page never share one. */
-void doc_chart(struct doc *d, const char *dir, const char *name, const char *alt);
+void doc_chart(struct doc *d, struct dirref dir, const char *name, const char *alt);
 
 #endif

@@ -410,16 +410,12 @@ static char *group_data(json_t *groups, struct run_in *r, int n, double div)
 static int group_opts(struct report_ctx *ctx, const char *name, const char *title,
 		      const char *ylabel, size_t ngroups, int logscale)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 64], e[1024];
-	if (report_plots_dir(ctx, dir, sizeof(dir)) < 0)
-		return -1;
+	char file[256];
 	char *text = xasprintf("set title \"%s\"\nset ylabel \"%s\"\nset xrange [-0.6:%zu.4]\n%s",
 			       title, ylabel, ngroups - 1,
 			       logscale ? "set logscale y 10\nset yrange [*:*]\n" : "");
-	snprintf(path, sizeof(path), "%s/%s.opts", dir, name);
-	int rc = write_file_atomic(path, text, strlen(text), e, sizeof(e));
-	if (rc < 0 && !ctx->err[0])
-		snprintf(ctx->err, sizeof(ctx->err), "%s", e);
+	snprintf(file, sizeof(file), "%s.opts", name);
+	int rc = report_plot_file(ctx, file, text);
 	free(text);
 	return rc;
 }
@@ -459,7 +455,7 @@ static int group_draw(struct report_ctx *ctx, struct run_in *r, int n, const str
 	    report_plot(ctx, "grouped", c->name, data) == 0) {
 		snprintf(alt, sizeof(alt), "%s: a cluster per %s, a bar per run (numbered as "
 			 "in the runs table)", title, c->label ? "case" : "transport");
-		doc_chart(ctx->doc, ctx->dir, c->name, alt);
+		doc_chart(ctx->doc, report_dir(ctx), c->name, alt);
 		drawn = 1;
 	}
 	free(data);

@@ -297,16 +297,20 @@ static void write_platform(struct report_ctx *ctx)
 	}
 }
 
-int report_write(const char *dir, char *err, size_t errlen)
+/* The report of the run in d, a directory held open: read and written by descriptor only. */
+int report_write_at(struct dirref d, char *err, size_t errlen)
 {
-	struct report_ctx ctx = { .dir = dir };
+	struct report_ctx ctx = { .dir = d.path, .fd = dup(d.fd) };
 	char title[512], claims[PATH_MAX];
-	ctx.records = records_load_run(dir, NULL, err, errlen);
-	if (!ctx.records)
+	if (ctx.fd <= 0) {
+		snprintf(err, errlen, "%s: %s", d.path, strerror(errno));
 		return -1;
-	ctx.meta = records_load_meta(dir, err, errlen);
+	}
+	ctx.records = records_load_run_at(d, NULL, err, errlen);
+	ctx.meta = ctx.records ? records_load_meta_at(d, err, errlen) : NULL;
 	if (!ctx.meta) {
 		json_decref(ctx.records);
+		close(ctx.fd);
 		return -1;
 	}
 	ctx.doc = doc_new();
@@ -320,6 +324,19 @@ int report_write(const char *dir, char *err, size_t errlen)
 	int rc = report_save(&ctx, title, err, errlen);
 	json_decref(ctx.records);
 	json_decref(ctx.meta);
+	return rc;
+}
+
+int report_write(const char *dir, char *err, size_t errlen)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s%s", dir, strerror(errno),
+			 errno == ENOTDIR ? " (give a run directory)" : "");
+		return -1;
+	}
+	int rc = report_write_at((struct dirref){ fd, dir }, err, errlen);
+	close(fd);
 	return rc;
 }
 

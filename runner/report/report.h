@@ -5,8 +5,12 @@
 
 #include <stddef.h>
 
+#include "common/util.h"
+
 /* Generate report.html, report.md and plots/ in a run directory; 0 or -1 with err. */
 int report_write(const char *dir, char *err, size_t errlen);
+/* The same for a run directory held open (the run's own report, by descriptor). */
+int report_write_at(struct dirref d, char *err, size_t errlen);
 /* Several runs side by side into out/report.html and report.md. */
 int report_multi(const char *const *dirs, int n, const char *out, char *err, size_t errlen);
 /* Runs in the order they started: the figures whose key contains match (all timings when

@@ -111,7 +111,7 @@ void report_capacity(struct report_ctx *ctx)
 	doc_table_end(ctx->doc);
 	fclose(f);
 	if (bars && report_plot_axis(ctx, "capacity", "capacity", data, "capacity", "bytes", 1) == 0)
-		doc_chart(ctx->doc, ctx->dir, "capacity",
+		doc_chart(ctx->doc, report_dir(ctx), "capacity",
 			  "Capacity per transport: measured (solid) and OS-reported (light), at the "
 			  "default size and raised to the unprivileged maximum; log scale");
 	free(data);

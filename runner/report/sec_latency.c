@@ -90,7 +90,7 @@ static void latency_charts(struct report_ctx *ctx, struct lat_table *T, const ch
 			   const char *cdf)
 {
 	if (report_plot_axis(ctx, "latency", "latency", data, "round trip", "ns", 1) == 0)
-		doc_chart(ctx->doc, ctx->dir, "latency",
+		doc_chart(ctx->doc, report_dir(ctx), "latency",
 			  "Round-trip latency by message size: p50 with a whisker to p99, one line "
 			  "per transport (and value of every parameter that varies), the cache-line "
 			  "floor for reference; log-log");
@@ -101,7 +101,7 @@ static void latency_charts(struct report_ctx *ctx, struct lat_table *T, const ch
 					   "p99, p99.9 and max per transport (and varying parameter); "
 					   "log scale",
 			 fmt_value((double)T->cdf_size, "bytes", sz, sizeof(sz)));
-		doc_chart(ctx->doc, ctx->dir, "latency_percentiles", alt);
+		doc_chart(ctx->doc, report_dir(ctx), "latency_percentiles", alt);
 	}
 }
 

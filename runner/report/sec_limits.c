@@ -92,7 +92,7 @@ void report_limits(struct report_ctx *ctx)
 	doc_table_end(ctx->doc);
 	fclose(dat);
 	if (rows && report_plot_axis(ctx, "limits", "limits", data, "size", "bytes", 1) == 0)
-		doc_chart(ctx->doc, ctx->dir, "limits",
+		doc_chart(ctx->doc, report_dir(ctx), "limits",
 			  "Each size limit measured by trying (dark) against what the OS reports "
 			  "(light); log scale");
 	free(data);

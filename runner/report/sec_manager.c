@@ -135,7 +135,7 @@ static void manager_chart(struct report_ctx *ctx, double tp[3][3][MAX_CLIENTS],
 	snprintf(alt, sizeof(alt), "Aggregate %s operations per second by client count: through "
 				   "the broker, under a process-shared mutex, atomic", ops[op]);
 	if (report_plot_axis(ctx, "manager", "manager", data, "operations", "ops_per_s", 1) == 0)
-		doc_chart(ctx->doc, ctx->dir, "manager", alt);
+		doc_chart(ctx->doc, report_dir(ctx), "manager", alt);
 	free(data);
 }
 

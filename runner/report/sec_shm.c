@@ -210,7 +210,7 @@ void report_shm(struct report_ctx *ctx)
 	fclose(dat);
 	if (rows && report_plot_axis(ctx, "handover", "shm_handover", data, "round trip",
 					   "ns", 1) == 0)
-		doc_chart(ctx->doc, ctx->dir, "shm_handover",
+		doc_chart(ctx->doc, report_dir(ctx), "shm_handover",
 			  "Hand-over round trip through shared memory by wake-up mechanism: p50 and "
 			  "p99; log scale");
 	free(data);

@@ -184,7 +184,7 @@ void report_throughput(struct report_ctx *ctx)
 	fclose(f);
 	if (json_array_size(trs) && report_plot_axis(ctx, "throughput", "throughput", data,
 						     "bandwidth", "bytes_per_s", 1) == 0)
-		doc_chart(ctx->doc, ctx->dir, "throughput",
+		doc_chart(ctx->doc, report_dir(ctx), "throughput",
 			  "One-way bandwidth by chunk size, one line per transport, the memcpy floor "
 			  "at each chunk size for reference; log-log");
 	free(data);

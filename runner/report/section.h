@@ -7,10 +7,13 @@
 
 #include <jansson.h>
 
+#include "common/util.h"
+
 struct doc;
 
 struct report_ctx {
-	const char *dir;	/* the run directory */
+	const char *dir;	/* the run directory (or a report's -o OUT): its path */
+	int fd;			/* ... held open once the report writes there (0: not yet) */
 	json_t *meta;		/* run.json (an empty object when absent) */
 	json_t *records;	/* every record */
 	struct doc *doc;
@@ -18,6 +21,11 @@ struct report_ctx {
 	int charts_skipped;	/* charts not drawn because gnuplot is not installed (not an error:
 				 * the report says which, and the command still succeeds) */
 };
+
+/* The directory the report writes in, opened (made first when absent) the first time and
+ * then held: every file of the report is written by descriptor, whatever happens to the path
+ * meanwhile.  Its fd is -1 (the reason in ctx->err) when it cannot be opened. */
+struct dirref report_dir(struct report_ctx *ctx);
 
 struct report_section {
 	const char *probe;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,28 +87,39 @@ static int on_line(void *arg, const char *line, size_t len)
 	return 0;
 }
 
-/* What a log file says, trailing blank lines dropped: its last line (what a failing probe
- * said last), or all of it when whole (an interpreter that fails to start, such as a pyenv
- * shim not activated, exits 127 with several lines that together explain it). */
-static void log_said(const char *path, int whole, char *buf, size_t len)
+/* How much of a probe's log is read back for what it said last: a probe that prints a
+ * gigabyte on stderr costs the runner this much memory, not a gigabyte. */
+#define LOG_TAIL_BYTES (64 * 1024)
+
+/* What a log file (open as fd) says, trailing blank lines dropped: its last line (what a
+ * failing probe said last), or all of its last LOG_TAIL_BYTES when whole (an interpreter
+ * that fails to start, such as a pyenv shim not activated, exits 127 with several lines that
+ * together explain it).  Read from the descriptor the probe wrote through, never by name. */
+static void log_said(int fd, int whole, char *buf, size_t len)
 {
-	char e[128];
-	size_t n;
-	char *text = read_file(path, &n, e, sizeof(e));
+	static char text[LOG_TAIL_BYTES + 1];
+	struct stat st;
+	ssize_t n = 0;
 	buf[0] = '\0';
-	if (!text)
+	if (fd < 0 || fstat(fd, &st) < 0)
 		return;
+	off_t from = st.st_size > LOG_TAIL_BYTES ? st.st_size - LOG_TAIL_BYTES : 0;
+	while ((n = pread(fd, text, LOG_TAIL_BYTES, from)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	n = (ssize_t)strlen(text);	/* a NUL inside ends the text there */
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
 	char *nl = whole ? NULL : strrchr(text, '\n');
 	snprintf(buf, len, "%s", nl ? nl + 1 : text);
-	free(text);
 }
 
 /* Decide the case's status and reason from how the probe ended and what it printed: its last
  * line, or everything it printed when an interpreter ended without a single record (it did
  * not get as far as the probe). */
-static const char *verdict(struct case_run *C, const struct exec_outcome *o, const char *log,
+static const char *verdict(struct case_run *C, const struct exec_outcome *o, int log,
 			   char *reason, size_t len)
 {
 	char said[900], how[96];
@@ -207,7 +219,7 @@ static void free_argv(char **argv)
 
 
 /* Start the probe and decide how the case ended; its status ("ok", ...), reason in reason. */
-static const char *exec_case(struct case_run *C, const char *log, struct exec_outcome *o,
+static const char *exec_case(struct case_run *C, int log, struct exec_outcome *o,
 			     char *reason, size_t len)
 {
 	const struct plan_case *pc = C->pc;
@@ -220,8 +232,12 @@ static const char *exec_case(struct case_run *C, const char *log, struct exec_ou
 			 pc->interpreter);
 		return "unsupported";
 	}
+	if (log < 0) {
+		snprintf(reason, len, "could not create its log in logs/ (said on stderr)");
+		return "failed";
+	}
 	char **argv = build_argv(pc, (char *)ipath);
-	struct exec_spec spec = { .argv = argv, .err_to = ERR_APPEND, .stderr_path = log,
+	struct exec_spec spec = { .argv = argv, .err_to = ERR_FD, .stderr_fd = log,
 				  .timeout_ns = pc->timeout_ns, .max_line = MAX_LINE,
 				  .on_line = on_line, .arg = C, .on_start = guard_probe_started };
 	if (exec_run(&spec, o, err, sizeof(err)) < 0) {
@@ -306,7 +322,7 @@ static json_t *case_entry(struct case_run *C, size_t i, const char *status, cons
 }
 
 /* Run the probe between two readings of the machine; the "machine" object of its case. */
-static json_t *measured_exec(struct case_run *C, const char *log, struct exec_outcome *o,
+static json_t *measured_exec(struct case_run *C, int log, struct exec_outcome *o,
 			     const char **status, char *reason, size_t len)
 {
 	struct machine_sample before, after;
@@ -327,14 +343,16 @@ int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 {
 	const struct plan_case *pc = &R->cfg.cases[i];
 	struct case_run C = { .R = R, .index = i, .pc = pc, .rep = rep, .swept = json_array() };
-	char log_rel[PATH_MAX], log[PATH_MAX * 2], reason[1024], value[64] = "—";
+	char log_rel[PATH_MAX], reason[1024], value[64] = "—";
 	const char *status;
 	snprintf(log_rel, sizeof(log_rel), "logs/%03zu-%s-%s%s%s-r%d.log", i, pc->probe->name,
 		 pc->case_name, pc->transport ? "-" : "", pc->transport ? pc->transport : "", rep);
-	snprintf(log, sizeof(log), "%s/%s", R->store.dir, log_rel);
 	progress_case_start(R, pc, rep, done, total);
 	struct exec_outcome o = { 0 };
+	int log = rundir_open_log(&R->store, log_rel + strlen("logs/"));
 	json_t *machine = measured_exec(&C, log, &o, &status, reason, sizeof(reason));
+	if (log >= 0)
+		close(log);
 	if (o.pid > 0)
 		guard_probe_ended(o.pid);
 	status = check_written(&C, status, reason, sizeof(reason));

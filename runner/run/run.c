@@ -172,7 +172,7 @@ static int write_summaries(struct run *R)
 {
 	char err[1024];
 	size_t facts, rates;
-	json_t *recs = records_load_run(R->store.dir, NULL, err, sizeof(err));
+	json_t *recs = records_load_run_at(rundir_ref(&R->store), NULL, err, sizeof(err));
 	if (!recs) {
 		fprintf(stderr, "ipcprobe run: summary: %s\n", err);
 		return -1;
@@ -224,7 +224,7 @@ static int start_run(struct run *R, const char *argv0, const char *out)
 	if (rundir_create(&R->store, out, R->cfg.output) < 0)
 		return -1;
 	/* From here on a killed runner leaves a directory its watchman marks incomplete. */
-	if (guard_start(R->store.dir) < 0)
+	if (guard_start(R->store.fd, R->store.dir) < 0)
 		fprintf(stderr, "ipcprobe run: warning: no watchman (%s): if the runner is killed, "
 				"run.json will still say \"running\"\n", strerror(errno));
 	R->t0 = now_ns();
@@ -256,7 +256,7 @@ static int end_run(struct run *R, size_t done, size_t total)
 	if (why[0])
 		printf("run incomplete: %s\n", why);
 	int stopped_before_report = exec_stop_signal;
-	if (report_write(R->store.dir, err, sizeof(err)) < 0) {
+	if (report_write_at(rundir_ref(&R->store), err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipcprobe run: report: %s\n", err);
 		rc = -1;
 	}

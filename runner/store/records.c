@@ -2,12 +2,14 @@
 #include "store/records.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/util.h"
 #include "common/vocab.h"
@@ -250,31 +252,34 @@ json_t *records_parse(const char *path, const char *text, size_t len, int cut_ta
 	return all;
 }
 
-static json_t *load(const char *path, int cut_tail_ok, char *err, size_t errlen)
+static json_t *load(struct dirref d, const char *name, int cut_tail_ok, char *err, size_t errlen)
 {
 	size_t len;
+	char path[PATH_MAX + 64];
 	/* Records are read from run directories that may come from someone else: never
 	 * through a link, never from a FIFO or a device. */
-	char *text = read_file_max(path, SIZE_MAX / 2, RF_NOFOLLOW, &len, err, errlen);
+	char *text = read_file_at(d, name, SIZE_MAX / 2, RF_NOFOLLOW, &len, err, errlen);
 	if (!text)
 		return NULL;
-	json_t *all = records_parse(path, text, len, cut_tail_ok, err, errlen);
+	if (d.path)
+		snprintf(path, sizeof(path), "%s/%s", d.path, name);
+	json_t *all = records_parse(d.path ? path : name, text, len, cut_tail_ok, err, errlen);
 	free(text);
 	return all;
 }
 
 json_t *records_load(const char *path, char *err, size_t errlen)
 {
-	return load(path, 0, err, errlen);
+	return load(DIR_CWD, path, 0, err, errlen);
 }
 
 /* Give each record the verdict of its case run (run.json "cases"[case_run].machine): the
  * record links to its entry, written when the case ended.  A run.json that is missing,
  * unreadable or does not hold that entry leaves the record without one: nothing is guessed. */
-static void attach_machine(const char *dir, json_t *recs)
+static void attach_machine(struct dirref d, json_t *recs)
 {
 	char e[256];
-	json_t *meta = records_load_meta(dir, e, sizeof(e)), *r;
+	json_t *meta = records_load_meta_at(d, e, sizeof(e)), *r;
 	json_t *cases = json_object_get(meta, "cases");
 	size_t i;
 	json_array_foreach(recs, i, r) {
@@ -299,49 +304,77 @@ int record_disturbed(json_t *r)
 	return json_is_true(json_object_get(json_object_get(r, "machine"), "disturbed"));
 }
 
-json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen)
+json_t *records_load_run_at(struct dirref d, int *partial, char *err, size_t errlen)
 {
-	char path[4096];
 	struct stat st;
+	const char *name = "records.jsonl";
 	int part = 0;
-	snprintf(path, sizeof(path), "%s/records.jsonl", dir);
-	if (lstat(path, &st) < 0) {
-		snprintf(path, sizeof(path), "%s/records.jsonl.partial", dir);
+	if (fstatat(d.fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		name = "records.jsonl.partial";
 		part = 1;
 	}
-	if (lstat(path, &st) < 0) {
+	if (fstatat(d.fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		snprintf(err, errlen, "%s: no records.jsonl (nor a .partial one): not a run "
-				      "directory?", dir);
+				      "directory?", d.path);
 		return NULL;
 	}
 	if (partial)
 		*partial = part;
-	json_t *recs = load(path, part, err, errlen);
+	json_t *recs = load(d, name, part, err, errlen);
 	if (recs)
-		attach_machine(dir, recs);
+		attach_machine(d, recs);
 	return recs;
 }
 
-json_t *records_load_meta(const char *dir, char *err, size_t errlen)
+/* Call load_at(d) on the directory dir, opened once for every file read in it. */
+static json_t *in_dir(const char *dir, json_t *(*load_at)(struct dirref, int *, char *, size_t),
+		      int *partial, char *err, size_t errlen)
 {
-	char path[4096];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s%s", dir, strerror(errno),
+			 errno == ENOTDIR ? " (give a run directory)" : "");
+		return NULL;
+	}
+	json_t *v = load_at((struct dirref){ fd, dir }, partial, err, errlen);
+	close(fd);
+	return v;
+}
+
+json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen)
+{
+	return in_dir(dir, records_load_run_at, partial, err, errlen);
+}
+
+json_t *records_load_meta_at(struct dirref d, char *err, size_t errlen)
+{
 	struct stat st;
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	if (lstat(path, &st) < 0 && errno == ENOENT)
+	if (fstatat(d.fd, "run.json", &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
 		return json_object();	/* a run killed before its first word */
-	json_t *m = read_json_file(path, RF_NOFOLLOW, err, errlen);
+	json_t *m = read_json_at(d, "run.json", RF_NOFOLLOW, err, errlen);
 	if (!m)
 		return NULL;
 	json_t *schema = json_object_get(m, "schema");
 	if (!json_is_object(m) || !json_is_integer(schema) || json_integer_value(schema) != 1) {
-		snprintf(err, errlen, "%s: %s; this ipcprobe reads schema 1 (a run from a newer "
-				      "ipcprobe? use that version to read it)", path,
+		snprintf(err, errlen, "%s/run.json: %s; this ipcprobe reads schema 1 (a run from a "
+				      "newer ipcprobe? use that version to read it)", d.path,
 			 !json_is_object(m) ? "not a JSON object" : json_is_integer(schema) ?
 			 "an unknown schema version" : "no \"schema\" number");
 		json_decref(m);
 		return NULL;
 	}
 	return m;
+}
+
+static json_t *meta_at(struct dirref d, int *unused, char *err, size_t errlen)
+{
+	(void)unused;
+	return records_load_meta_at(d, err, errlen);
+}
+
+json_t *records_load_meta(const char *dir, char *err, size_t errlen)
+{
+	return in_dir(dir, meta_at, NULL, err, errlen);
 }
 
 json_t *record_make_status(const char *probe, const char *cas, const char *transport,

@@ -4,6 +4,8 @@
 #define IPCPROBE_RECORDS_H
 
 #include <jansson.h>
+
+#include "common/util.h"
 #include <stddef.h>
 
 /* Check that r has the shape of a record: schema 1, probe/case/metric/unit/direction strings,
@@ -30,12 +32,15 @@ json_t *records_load(const char *path, char *err, size_t errlen);
  * as "machine": {"disturbed", "why", "foreign_cpu_share", "steal_share"}.
  * NULL with err on failure. */
 json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen);
+/* The same in a directory held open (its files read by descriptor). */
+json_t *records_load_run_at(struct dirref d, int *partial, char *err, size_t errlen);
 /* 1 when the record's case run was disturbed (its "machine" says so). */
 int record_disturbed(json_t *r);
 
 /* DIR/run.json, refused when it is a link, not a regular file, not JSON or of an unknown
  * schema (NULL with err); an empty object when the run has none (killed at once). */
 json_t *records_load_meta(const char *dir, char *err, size_t errlen);
+json_t *records_load_meta_at(struct dirref d, char *err, size_t errlen);
 
 /* Build a record the runner writes for a case that produced none of its own: failed or
  * timeout, with the reason.  params is borrowed (copied). */

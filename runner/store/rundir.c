@@ -1,9 +1,10 @@
-/* rundir.c - the run directory (rundir.h): claimed whole, written so that every file is
- * complete or absent. */
+/* rundir.c - the run directory (rundir.h): claimed whole, held open, written so that every
+ * file is complete or absent. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +17,18 @@
 #include "store/rundir.h"
 
 #define RESERVE_BYTES (256 * 1024)
+#define PARTIAL "records.jsonl.partial"
 
 /* Keep RESERVE_BYTES of the file system for the run's last words: if the disk fills up
  * during the run, this file is removed so run.json can still say what happened.  A file
- * system without even that much is refused at the start, and what we made removed.  The
- * file is created with O_EXCL, and that is also how a run claims its directory: of two runs
- * given the same empty directory, only one can create it. */
-static int reserve_space(struct rundir *D, int made_dir)
+ * system without even that much is refused at the start.  The file is created with O_EXCL,
+ * and that is also how a run claims its directory: of two runs given the same empty
+ * directory, only one can create it. */
+static int reserve_space(struct rundir *D)
 {
 	static char zeros[64 * 1024];
-	snprintf(D->reserve, sizeof(D->reserve), "%s/%s", D->dir, RUN_SPACE_RESERVE);
-	int fd = open(D->reserve, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = openat(D->fd, RUN_SPACE_RESERVE,
+			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == EEXIST) {
 		fprintf(stderr, "ipcprobe run: %s is being used by another run; choose another -o "
 				"DIR\n", D->dir);
@@ -45,34 +47,92 @@ static int reserve_space(struct rundir *D, int made_dir)
 	fprintf(stderr, "ipcprobe run: cannot write in %s: %s; free some space there or choose "
 			"another -o DIR\n", D->dir, strerror(e));
 	if (fd >= 0)
-		unlink(D->reserve);
-	if (made_dir)
-		rmdir(D->dir);
+		unlinkat(D->fd, RUN_SPACE_RESERVE, 0);
 	return -1;
 }
 
-/* Does dir hold nothing at all? */
-static int dir_is_empty(const char *dir)
+/* Does the directory open as fd hold nothing at all? */
+static int dir_is_empty(int fd)
 {
-	DIR *d = opendir(dir);
+	int copy = dup(fd);
+	DIR *d = copy < 0 ? NULL : fdopendir(copy);
 	struct dirent *e;
 	int empty = d != NULL;
 	while (d && empty && (e = readdir(d)))
 		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
 	if (d)
 		closedir(d);
+	else if (copy >= 0)
+		close(copy);
 	return empty;
 }
 
-/* -o DIR: it must not exist, or be an empty directory (results are never written over). */
+static const char *user_name(uid_t uid, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+	if (pw)
+		snprintf(buf, len, "%s (uid %ld)", pw->pw_name, (long)uid);
+	else
+		snprintf(buf, len, "uid %ld", (long)uid);
+	return buf;
+}
+
+/* A run directory is this user's alone: owned by us, and writable by nobody else (its group
+ * only when that group is ours).  Someone who may write in it could swap logs/ or a file
+ * for a link while the run writes there, and so send the runner's files (and what it reads
+ * back into the report) wherever they like. */
+static int check_ours(const struct rundir *D)
+{
+	struct stat st;
+	char who[128];
+	if (fstat(D->fd, &st) < 0) {
+		fprintf(stderr, "ipcprobe run: %s: %s\n", D->dir, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		fprintf(stderr, "ipcprobe run: %s belongs to %s, not to you: a run writes only into a "
+				"directory of its own, which nobody else can change under it; choose "
+				"another -o DIR (one that does not exist yet is made for you)\n",
+			D->dir, user_name(st.st_uid, who, sizeof(who)));
+		return -1;
+	}
+	if ((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && st.st_gid != getegid())) {
+		fprintf(stderr, "ipcprobe run: %s is writable by %s (mode %04o): they could change "
+				"what the run writes there; `chmod go-w` it, or choose another -o "
+				"DIR\n", D->dir, st.st_mode & S_IWOTH ? "everyone" : "its group",
+			(unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/* Hold the run directory open: every later file is made relative to this descriptor. */
+static int open_run_dir(struct rundir *D, int at, const char *name)
+{
+	D->fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (D->fd < 0) {
+		fprintf(stderr, "ipcprobe run: cannot open %s: %s\n", D->dir,
+			errno == ELOOP ? "it is a symbolic link; give the directory itself" :
+			strerror(errno));
+		return -1;
+	}
+	return check_ours(D);
+}
+
+/* -o DIR: it must not exist, or be an empty directory of ours (results are never written
+ * over, nor into a directory someone else can change). */
 static int make_given_dir(struct rundir *D, const char *opt_dir, int *made)
 {
 	struct stat st;
-	snprintf(D->dir, sizeof(D->dir), "%s", opt_dir);
+	if (snprintf(D->dir, sizeof(D->dir), "%s", opt_dir) >= (int)sizeof(D->dir)) {
+		fprintf(stderr, "ipcprobe run: -o %.80s...: longer than %d bytes\n", opt_dir,
+			PATH_MAX - 1);
+		return -1;
+	}
 	int existed = lstat(D->dir, &st) == 0;
 	if (existed && !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "ipcprobe run: %s exists and is not a directory; choose another -o "
-				"DIR\n", D->dir);
+		fprintf(stderr, "ipcprobe run: %s exists and is not a directory%s; choose another "
+				"-o DIR\n", D->dir, S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
 		return -1;
 	}
 	if (mkdir_p(D->dir, 0755) < 0) {
@@ -80,7 +140,9 @@ static int make_given_dir(struct rundir *D, const char *opt_dir, int *made)
 		return -1;
 	}
 	*made = !existed;
-	if (!dir_is_empty(D->dir)) {
+	if (open_run_dir(D, AT_FDCWD, D->dir) < 0)
+		return -1;
+	if (!dir_is_empty(D->fd)) {
 		fprintf(stderr, "ipcprobe run: %s: not empty; results are never written over: "
 				"choose a new -o DIR\n", D->dir);
 		return -1;
@@ -88,31 +150,41 @@ static int make_given_dir(struct rundir *D, const char *opt_dir, int *made)
 	return 0;
 }
 
-/* The default: OUTPUT/<UTC time>-<host>, made with one mkdir() so that it is this run's
- * alone; -2, -3, ... when another run started in the same second took the name. */
+/* The default: OUTPUT/<UTC time>-<host>, made with one mkdirat() in OUTPUT held open, so
+ * that it is this run's alone; -2, -3, ... when another run started in the same second took
+ * the name. */
 static int make_default_dir(struct rundir *D, const char *output_root)
 {
-	char stamp[64], host[128] = "host";
+	char stamp[64], host[128] = "host", name[256];
 	utc_now(stamp, sizeof(stamp), 0);
 	gethostname(host, sizeof(host) - 1);
 	host[strcspn(host, ".")] = '\0';
-	if (mkdir_p(output_root, 0755) < 0) {
+	int root = mkdir_p(output_root, 0755) < 0 ? -1 :
+		   open(output_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
 		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", output_root,
 			strerror(errno));
 		return -1;
 	}
+	int rc = -1;
 	for (int k = 1; k <= 1000; k++) {
 		if (k == 1)
-			snprintf(D->dir, sizeof(D->dir), "%s/%s-%s", output_root, stamp, host);
+			snprintf(name, sizeof(name), "%s-%s", stamp, host);
 		else
-			snprintf(D->dir, sizeof(D->dir), "%s/%s-%s-%d", output_root, stamp, host, k);
-		if (mkdir(D->dir, 0755) == 0)
-			return 0;
-		if (errno != EEXIST)
+			snprintf(name, sizeof(name), "%s-%s-%d", stamp, host, k);
+		snprintf(D->dir, sizeof(D->dir), "%s/%s", output_root, name);
+		if (mkdirat(root, name, 0755) == 0) {
+			rc = open_run_dir(D, root, name);
 			break;
+		}
+		if (errno != EEXIST) {
+			fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", D->dir,
+				strerror(errno));
+			break;
+		}
 	}
-	fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", D->dir, strerror(errno));
-	return -1;
+	close(root);
+	return rc;
 }
 
 /* Choose and claim the run directory, then make its logs/ and the records file: all new,
@@ -120,23 +192,45 @@ static int make_default_dir(struct rundir *D, const char *output_root)
 int rundir_create(struct rundir *D, const char *opt_dir, const char *output_root)
 {
 	int made = 1;
-	if ((opt_dir ? make_given_dir(D, opt_dir, &made) : make_default_dir(D, output_root)) < 0)
-		return -1;
-	if (reserve_space(D, made) < 0)
-		return -1;
-	char logs[PATH_MAX + 8];
-	snprintf(logs, sizeof(logs), "%s/logs", D->dir);
-	if (mkdir(logs, 0755) < 0) {
-		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", logs, strerror(errno));
+	D->fd = D->logs = D->records = -1;
+	int rc = opt_dir ? make_given_dir(D, opt_dir, &made) : make_default_dir(D, output_root);
+	if (rc == 0)
+		rc = reserve_space(D);
+	if (rc < 0) {
+		if (made && D->fd >= 0)
+			rmdir(D->dir);	/* only ever removes an empty directory */
+		if (D->fd >= 0)
+			close(D->fd);
+		D->fd = -1;
 		return -1;
 	}
-	snprintf(D->partial, sizeof(D->partial), "%s/records.jsonl.partial", D->dir);
-	D->records = open(D->partial, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+	if (mkdirat(D->fd, "logs", 0755) < 0 ||
+	    (D->logs = openat(D->fd, "logs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "ipcprobe run: cannot create %s/logs: %s\n", D->dir, strerror(errno));
+		return -1;
+	}
+	D->records = openat(D->fd, PARTIAL,
+			    O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (D->records < 0) {
-		fprintf(stderr, "ipcprobe run: cannot create %s: %s\n", D->partial, strerror(errno));
+		fprintf(stderr, "ipcprobe run: cannot create %s/%s: %s\n", D->dir, PARTIAL,
+			strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+struct dirref rundir_ref(const struct rundir *D)
+{
+	return (struct dirref){ D->fd, D->dir };
+}
+
+int rundir_open_log(const struct rundir *D, const char *name)
+{
+	int fd = openat(D->logs, name, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fprintf(stderr, "ipcprobe run: cannot create %s/logs/%s: %s\n", D->dir, name,
+			strerror(errno));
+	return fd;
 }
 
 /* One write() per record, newline included, so that a runner killed at any moment leaves
@@ -154,19 +248,18 @@ void rundir_append(struct rundir *D, json_t *r)
 		/* A full disk: take back the cut line and stop the run (the run loop looks at write_errno). */
 		D->write_errno = errno;
 		if (ftruncate(D->records, D->records_len) < 0)
-			fprintf(stderr, "ipcprobe run: ftruncate %s: %s\n", D->partial,
+			fprintf(stderr, "ipcprobe run: ftruncate %s/%s: %s\n", D->dir, PARTIAL,
 				strerror(errno));
-		fprintf(stderr, "ipcprobe run: writing %s: %s; stopping the run\n", D->partial,
-			strerror(D->write_errno));
+		fprintf(stderr, "ipcprobe run: writing %s/%s: %s; stopping the run\n", D->dir,
+			PARTIAL, strerror(D->write_errno));
 	}
 	free(line);
 }
 
 int rundir_write_json(const struct rundir *D, const char *name, json_t *v)
 {
-	char path[PATH_MAX + 64], err[512];
-	snprintf(path, sizeof(path), "%s/%s", D->dir, name);
-	if (write_json_atomic(path, v, err, sizeof(err)) < 0) {
+	char err[PATH_MAX + 512];
+	if (write_json_at(rundir_ref(D), name, v, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipcprobe run: %s\n", err);
 		return -1;
 	}
@@ -175,14 +268,13 @@ int rundir_write_json(const struct rundir *D, const char *name, json_t *v)
 
 int rundir_close_records(struct rundir *D)
 {
-	char path[PATH_MAX + 16];
-	unlink(D->reserve);
+	unlinkat(D->fd, RUN_SPACE_RESERVE, 0);
 	fsync(D->records);
 	close(D->records);
 	D->records = -1;
-	snprintf(path, sizeof(path), "%s/records.jsonl", D->dir);
-	if (rename(D->partial, path) < 0) {
-		fprintf(stderr, "ipcprobe run: rename %s: %s\n", D->partial, strerror(errno));
+	if (renameat(D->fd, PARTIAL, D->fd, "records.jsonl") < 0) {
+		fprintf(stderr, "ipcprobe run: rename %s/%s: %s\n", D->dir, PARTIAL,
+			strerror(errno));
 		return -1;
 	}
 	return 0;

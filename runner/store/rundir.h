@@ -10,19 +10,26 @@
 #include <limits.h>
 #include <sys/types.h>
 
+#include "common/util.h"
+
 struct rundir {
-	char dir[PATH_MAX];
-	char partial[PATH_MAX + 32];	/* records.jsonl.partial */
-	int records;			/* its descriptor */
+	char dir[PATH_MAX];		/* its path: for messages and run.json only */
+	int fd;				/* the run directory, held open: every file is made in it */
+	int logs;			/* its logs/ */
+	int records;			/* records.jsonl.partial */
 	off_t records_len;		/* its whole lines so far */
 	int write_errno;		/* why records could not be written (the run stops), or 0 */
-	char reserve[PATH_MAX + 32];	/* the space reserve (exec/guard.h RUN_SPACE_RESERVE) */
 };
 
-/* Claim opt_dir (absent or an empty directory), or a new OUTPUT_ROOT/<UTC time>-<host>[-N];
- * make logs/, the space reserve and the records file.  0, or -1 after saying why on stderr
- * (what was made for nothing is removed). */
+/* Claim opt_dir (absent, or an empty directory of this user's that nobody else may write
+ * in), or a new OUTPUT_ROOT/<UTC time>-<host>[-N]; hold it open; make logs/, the space
+ * reserve and the records file in it.  0, or -1 after saying why on stderr (what was made
+ * for nothing is removed). */
 int rundir_create(struct rundir *D, const char *opt_dir, const char *output_root);
+/* The run directory as a descriptor to address its files by (util.h). */
+struct dirref rundir_ref(const struct rundir *D);
+/* logs/name, opened for appending (and reading back): a descriptor, or -1 said on stderr. */
+int rundir_open_log(const struct rundir *D, const char *name);
 /* Append one record as one write() of one line.  A write that fails (a full disk) is taken
  * back, said on stderr, and sets write_errno; later appends do nothing. */
 void rundir_append(struct rundir *D, json_t *r);
