@@ -53,6 +53,28 @@ grep -q "SIGSEGV" "$tmp/out" || fail "the summary does not show the crash"
 # keeps this waiting until the test's deadline, which names it.
 h_wait_gone selftest
 
+# A probe that writes 192 MiB to stderr before it fails: the reason is its last line, and the
+# runner reads only the end of the log (its peak memory stays far below the log's size; the
+# runner reading the log whole, as it once did, peaked above 192 MiB).
+cat > "$tmp/shout.yaml" <<YAML
+probes:
+  - probe: selftest
+    cases: [shout]
+YAML
+"$BUILD/ipcprobe" run "$tmp/shout.yaml" -o "$tmp/shout" > "$tmp/out" 2>&1
+[ $? -eq 1 ] || { cat "$tmp/out"; fail "a run whose only case failed did not exit 1"; }
+python3 - "$tmp/shout" <<'PY' || fail "the shouting probe's ending is not as expected"
+import json, os, sys
+meta = json.load(open(os.path.join(sys.argv[1], "run.json")))
+case = meta["cases"][0]
+assert case["status"] == "failed", case
+assert case["reason"] == "exit 1: selftest: my last words after 192 MiB", case["reason"]
+log = os.path.getsize(os.path.join(sys.argv[1], case["log"]))
+assert log > 192 << 20, log
+rss = meta["runner_peak_rss_kib"] << 10
+assert rss < log // 2, "runner peak RSS %d for a log of %d bytes" % (rss, log)
+PY
+
 # Only measured and unsupported cases: exit 0, reports there.
 cat > "$tmp/ok.yaml" <<YAML
 probes:

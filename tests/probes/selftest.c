@@ -158,6 +158,21 @@ static int run_linger(struct probe_ctx *ctx)
 	return PROBE_OK;
 }
 
+/* Writes 192 MiB of chatter to stderr, then its last words, and exits 1: the runner must
+ * take the reason from the end of the log without reading the log whole. */
+static int run_shout(struct probe_ctx *ctx)
+{
+	(void)ctx;
+	static char line[1024];
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	for (int i = 0; i < 192 * 1024; i++)
+		if (fwrite(line, 1, sizeof(line), stderr) != sizeof(line))
+			break;
+	fprintf(stderr, "selftest: my last words after 192 MiB\n");
+	return PROBE_FAILED;
+}
+
 static const struct case_desc cases[] = {
 	{ "ok", "echoes its parameters", m_value, p_value, 0, run_ok },
 	{ "hang", "never returns (and forks a child that never returns)", m_value, p_none, 0,
@@ -175,6 +190,8 @@ static const struct case_desc cases[] = {
 	  run_transport },
 	{ "oom", "registers a FIFO, then runs out of memory (alloc.h's failure)", m_value, p_none,
 	  0, run_oom },
+	{ "shout", "writes 192 MiB to stderr, then its last words, and exits 1", m_value, p_none,
+	  0, run_shout },
 	{ NULL },
 };
 
