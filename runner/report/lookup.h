@@ -18,6 +18,14 @@ double report_median(json_t *recs);
  * rather than a tail nobody measured. */
 const char *report_fmt_tail(json_t *recs, const char *key, const char *unit, char *buf,
 			    size_t len);
+/* The operations per timed sample of recs: the largest facts.batch, 1 when none was timed in
+ * batches.  Where it is above 1, a record's dist (its percentiles, min, max, modes) is over
+ * means of that many operations, not over single ones, and its n counts batches. */
+json_int_t report_batch(json_t *recs);
+/* v in unit, and " (N-op means)" when recs were timed in batches of N: a percentile of batch
+ * means is never shown as one of single operations. */
+const char *report_fmt_batched(json_t *recs, double v, const char *unit, char *buf,
+			       size_t len);
 /* The distinct values of the string field key in recs, in the order first seen (a new array
  * of strings). */
 json_t *distinct_strings(json_t *recs, const char *key);
@@ -27,9 +35,9 @@ json_t *report_transports(json_t *recs);
 /* The median over repetitions of dist.<key> (or of value when key is NULL; NAN if none). */
 double report_median_of(json_t *recs, const char *key);
 
-/* How sure the median over repetitions of recs' values is, for a table cell: "[lo – hi]" (its
- * distribution-free 95% interval, ci.h), with the level when the repetitions are too few for
- * 95% ("[lo – hi] 93.8%"), "—" with one repetition; and " disturbed k/n" when k of the
+/* How sure the median over repetitions of recs' values is, for a table cell: "[lo – hi] L%" (its
+ * distribution-free interval at level L, ci.h: 95% or more when the repetitions allow it,
+ * the highest they allow below that, e.g. 75.0% for 3), "—" with one repetition; and " disturbed k/n" when k of the
  * repetitions were measured while the machine was disturbed (they are left out, as compare
  * and summary.json do). */
 const char *report_fmt_interval(json_t *recs, const char *unit, char *buf, size_t len);

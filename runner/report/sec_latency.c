@@ -13,19 +13,33 @@
 #include "report/section.h"
 #include "report/variants.h"
 
+/* How many round trips a repetition timed (the median over repetitions): where they were
+ * timed in batches, every round trip of every batch, and the batches too. */
+static void round_trips_cell(json_t *sel, char *buf, size_t len)
+{
+	double n = report_median_of(sel, "n");
+	json_int_t b = report_batch(sel);
+	if (isnan(n))	/* records without a distribution */
+		snprintf(buf, len, "—");
+	else if (b > 1)
+		snprintf(buf, len, "%.0f (%.0f batches of %lld)", n * (double)b, n, (long long)b);
+	else
+		snprintf(buf, len, "%.0f", n);
+}
+
 static void latency_row(struct report_ctx *ctx, json_t *sel, const char *tr, const char *v,
 			int has_v, json_int_t size, double floor, FILE *f)
 {
 	double p50 = report_median_of(sel, NULL), p99 = report_median_of(sel, "p99");
-	char c1[32], c2[32], ci[160], md[200], c3[96], c4[96], c5[32], c6[32], c7[32];
+	char c1[32], c2[32], ci[160], md[200], c3[96], c4[96], c5[64], c6[96], c7[32];
 	fmt_value((double)size, "bytes", c1, sizeof(c1));
 	fmt_value(p50, "ns", c2, sizeof(c2));
 	report_fmt_interval(sel, "ns", ci, sizeof(ci));
 	report_fmt_modes(sel, "ns", md, sizeof(md));
 	report_fmt_tail(sel, "p99", "ns", c3, sizeof(c3));
 	report_fmt_tail(sel, "p999", "ns", c4, sizeof(c4));
-	fmt_value(report_median_of(sel, "min"), "ns", c5, sizeof(c5));
-	snprintf(c6, sizeof(c6), "%.0f", report_median_of(sel, "n"));
+	report_fmt_batched(sel, report_median_of(sel, "min"), "ns", c5, sizeof(c5));
+	round_trips_cell(sel, c6, sizeof(c6));
 	fmt_ratio(c7, sizeof(c7), p50, floor);
 	const char *cells[11] = { tr, v, c1, c2, ci, c3, c4, c5, c6, c7, md };
 	drop_variant_column(cells, 11, has_v);
@@ -37,7 +51,11 @@ static void latency_row(struct report_ctx *ctx, json_t *sel, const char *tr, con
 static void percentile_block(FILE *c, json_t *sel, const char *name)
 {
 	static const char *const pk[] = { "min", "p50", "p90", "p99", "p999", "max" };
-	fprintf(c, "%s x ns\n", name);
+	json_int_t b = report_batch(sel);
+	if (b > 1)	/* its line is of batch means, and says so in the legend */
+		fprintf(c, "\"%s (%lld-op means)\" x ns\n", name, (long long)b);
+	else
+		fprintf(c, "%s x ns\n", name);
 	for (int q = 0; q < 6; q++)
 		fprintf(c, "%d %.1f\n", q, report_median_of(sel, pk[q]));
 	fprintf(c, "\n\n");
@@ -66,7 +84,10 @@ static void transport_rows(struct report_ctx *ctx, struct lat_table *T, const ch
 		json_t *v_recs = of_variant(tr_recs, T->vary, T->nv, json_string_value(v));
 		char name[256];
 		line_name(tr, json_string_value(v), name, sizeof(name));
-		fprintf(T->data, "%s size p50 p99\n", name);
+		if (report_batch(v_recs) > 1)	/* its whisker reaches a p99 of batch means */
+			fprintf(T->data, "\"%s (batch means)\" size p50 p99\n", name);
+		else
+			fprintf(T->data, "%s size p50 p99\n", name);
 		for (int k = 0; k < T->nsizes; k++) {
 			json_t *sel = with_param(v_recs, "size", T->sizes[k]);
 			if (json_array_size(sel))
@@ -113,23 +134,28 @@ void report_latency(struct report_ctx *ctx)
 	json_t *trs = report_transports(T.all), *t;
 	static const char *const keyed[] = { "size", NULL };
 	size_t i;
-	char fl[64], fl99[64], vh[128];
+	char fl[64], fl99[96], vh[128];
 	T.floor = report_median_of(floor_recs, NULL);
 	T.nsizes = param_values(T.all, "size", T.sizes, 64);
 	T.nv = varying(T.all, keyed, T.vary);
 	doc_p(ctx->doc, "Round trips between two processes (ping-pong), every message checked on "
 			"arrival; the distribution of individual round trips, medians over "
-			"repetitions%s. The floor is one cache line bounced between two cores through "
-			"shared memory: %s p50 (p99 %s) on this machine. The p50's interval is the "
-			"distribution-free 95%% interval of its median over repetitions (a lower "
-			"level is said when the repetitions are too few for 95%%); repetitions "
+			"repetitions%s. A round trip shorter than 50 clock reads is timed in batches "
+			"(facts.batch): its p99, p99.9 and min are then percentiles of the batches' "
+			"means, marked \"N-op means\", which hide a single round trip's tail, and "
+			"its round trips count every one of each batch. The floor is one cache line "
+			"bounced between two cores through shared memory: %s p50, p99 %s, on this "
+			"machine. The p50's interval is the distribution-free interval of its median "
+			"over repetitions, at the level shown: 95%% or more when the repetitions "
+			"allow it (6 or more), the highest they allow when fewer; repetitions "
 			"measured while other work disturbed the machine are left out and counted; "
 			"modes are said when a repetition's round trips were clearly multi-modal.",
 	      T.nv ? ", one row per value of every parameter that varies" : "",
 	      fmt_value(T.floor, "ns", fl, sizeof(fl)),
-	      fmt_value(report_median_of(floor_recs, "p99"), "ns", fl99, sizeof(fl99)));
+	      report_fmt_batched(floor_recs, report_median_of(floor_recs, "p99"), "ns", fl99,
+				 sizeof(fl99)));
 	variant_header(T.vary, T.nv, vh, sizeof(vh));
-	const char *hd[11] = { "transport", vh, "size", "p50", "p50's 95% interval", "p99",
+	const char *hd[11] = { "transport", vh, "size", "p50", "p50's interval, level", "p99",
 			       "p99.9", "min", "round trips", "p50 × floor", "modes" };
 	doc_table(ctx->doc, drop_variant_column(hd, 11, T.nv), hd);
 	char *data = NULL, *cdf = NULL;

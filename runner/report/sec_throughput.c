@@ -142,7 +142,7 @@ void report_throughput(struct report_ctx *ctx)
 	int nv = varying(all, keyed, vary);
 	char vh[128];
 	variant_header(vary, nv, vh, sizeof(vh));
-	const char *hd[7] = { "transport", vh, "chunk", "bandwidth", "its 95% interval",
+	const char *hd[7] = { "transport", vh, "chunk", "bandwidth", "its interval, level",
 			      "floor (same chunk)", "share of floor" };
 	doc_table(ctx->doc, drop_variant_column(hd, 7, nv), hd);
 	char *data = NULL, *notes = NULL;

@@ -81,7 +81,7 @@ v=$(verdict "$tmp/b.json" "/capacity ")
 	fail "markdown lacks the disturbed row"
 # The report shows each median's interval, and the disturbed repetitions it left out.
 "$BUILD/ipcprobe" report "$tmp/base" > /dev/null 2>&1 || fail "report of base failed"
-grep -q "| pipe | 64 B | 105 ns | \[100 ns – 110 ns\] |" "$tmp/base/report.md" ||
+grep -q "| pipe | 64 B | 105 ns | \[100 ns – 110 ns\] 96.9% |" "$tmp/base/report.md" ||
 	{ grep "| pipe |" "$tmp/base/report.md"; fail "the latency table lacks the p50's interval"; }
 "$BUILD/ipcprobe" report "$tmp/busy" > /dev/null 2>&1 || fail "report of busy failed"
 grep -q "| pipe | 64 B | 325 ns | — disturbed 6/6 |" "$tmp/busy/report.md" ||
@@ -90,7 +90,7 @@ grep -q "| pipe | 64 B | 325 ns | — disturbed 6/6 |" "$tmp/busy/report.md" ||
 grep -q "6 of 6 case runs were disturbed.* One case has none, and its figures were measured under that load: latency/roundtrip pipe size=64\." "$tmp/busy/report.md" ||
 	fail "the report's summary does not name the case measured only under load"
 "$BUILD/ipcprobe" report "$tmp/mixed" > /dev/null 2>&1 || fail "report of mixed failed"
-grep -q "| pipe | 64 B | 105 ns | \[100 ns – 110 ns\] disturbed 2/8 |" "$tmp/mixed/report.md" ||
+grep -q "| pipe | 64 B | 105 ns | \[100 ns – 110 ns\] 96.9% disturbed 2/8 |" "$tmp/mixed/report.md" ||
 	{ grep "| pipe |" "$tmp/mixed/report.md"; fail "the p50 is not of the undisturbed repetitions its interval is of"; }
 grep -q "^2 of 8 case runs were disturbed: .*undisturbed repetitions\.$" "$tmp/mixed/report.md" ||
 	fail "the report's summary does not count the disturbed case runs"
