@@ -98,8 +98,7 @@ json_t *report_transports(json_t *recs)
 	return distinct_strings(recs, "transport");
 }
 
-/* The median over repetitions of dist.<key> (or of value when key is NULL). */
-double report_median_of(json_t *recs, const char *key)
+json_t *report_values_of(json_t *recs, const char *key)
 {
 	json_t *vals = json_array(), *r;
 	size_t i;
@@ -110,6 +109,13 @@ double report_median_of(json_t *recs, const char *key)
 			json_array_append_new(vals, json_pack("{s:O, s:O?}", "value", v, "machine",
 							      json_object_get(r, "machine")));
 	}
+	return vals;
+}
+
+/* The median over repetitions of dist.<key> (or of value when key is NULL). */
+double report_median_of(json_t *recs, const char *key)
+{
+	json_t *vals = report_values_of(recs, key);
 	double m = report_median(vals);
 	json_decref(vals);
 	return m;

@@ -29,6 +29,10 @@ json_t *distinct_strings(json_t *recs, const char *key);
 /* Ordered transport names appearing in recs (a new array of strings). */
 json_t *report_transports(json_t *recs);
 
+/* Each record of recs as {"value": its dist.<key> (its value when key is NULL), "machine"},
+ * those without that number left out (a new array): what report_median and
+ * report_fmt_interval read, for a statistic other than the value. */
+json_t *report_values_of(json_t *recs, const char *key);
 /* The median over repetitions of dist.<key> (or of value when key is NULL; NAN if none). */
 double report_median_of(json_t *recs, const char *key);
 
