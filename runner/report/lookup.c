@@ -29,22 +29,37 @@ json_t *report_select(json_t *records, const char *probe, const char *cas,
 	return out;
 }
 
-double report_median(json_t *recs)
+size_t report_median_values(json_t *recs, double *out, size_t *calm, size_t *disturbed)
 {
-	size_t n = json_array_size(recs), k = 0, i;
+	size_t k = 0, nc = 0, nd = 0, i;
 	json_t *r;
-	int calm = 0;
-	if (n == 0)
-		return NAN;
+	json_array_foreach(recs, i, r) {
+		if (!json_is_number(json_object_get(r, "value")))
+			continue;
+		if (record_disturbed(r))
+			nd++;
+		else
+			nc++;
+	}
 	/* Repetitions run while other work disturbed the machine are left out when others are
 	 * there, as summary.json and compare leave them out (the interval cell counts them). */
 	json_array_foreach(recs, i, r)
-		calm |= !record_disturbed(r) && json_is_number(json_object_get(r, "value"));
+		if (json_is_number(json_object_get(r, "value")) && !(nc && record_disturbed(r)))
+			out[k++] = json_number_value(json_object_get(r, "value"));
+	if (calm)
+		*calm = nc;
+	if (disturbed)
+		*disturbed = nd;
+	return k;
+}
+
+double report_median(json_t *recs)
+{
+	size_t n = json_array_size(recs);
+	if (n == 0)
+		return NAN;
 	double *v = malloc(n * sizeof(*v));
-	json_array_foreach(recs, i, r)
-		if (json_is_number(json_object_get(r, "value")) && !(calm && record_disturbed(r)))
-			v[k++] = json_number_value(json_object_get(r, "value"));
-	double m = ci_sort_median(v, k);
+	double m = ci_sort_median(v, report_median_values(recs, v, NULL, NULL));
 	free(v);
 	return m;
 }
@@ -109,8 +124,7 @@ json_t *report_transports(json_t *recs)
 	return distinct_strings(recs, "transport");
 }
 
-/* The median over repetitions of dist.<key> (or of value when key is NULL). */
-double report_median_of(json_t *recs, const char *key)
+json_t *report_values_of(json_t *recs, const char *key)
 {
 	json_t *vals = json_array(), *r;
 	size_t i;
@@ -121,6 +135,13 @@ double report_median_of(json_t *recs, const char *key)
 			json_array_append_new(vals, json_pack("{s:O, s:O?}", "value", v, "machine",
 							      json_object_get(r, "machine")));
 	}
+	return vals;
+}
+
+/* The median over repetitions of dist.<key> (or of value when key is NULL). */
+double report_median_of(json_t *recs, const char *key)
+{
+	json_t *vals = report_values_of(recs, key);
 	double m = report_median(vals);
 	json_decref(vals);
 	return m;
@@ -163,16 +184,12 @@ int param_values(json_t *recs, const char *param, json_int_t *out, int max)
 
 const char *report_fmt_interval(json_t *recs, const char *unit, char *buf, size_t len)
 {
-	size_t n = 0, k = 0, i;
-	json_t *r;
+	size_t calm, k;
 	double *v = malloc((json_array_size(recs) + 1) * sizeof(*v));
-	json_array_foreach(recs, i, r) {
-		json_t *x = json_object_get(r, "value");
-		if (record_disturbed(r))
-			k++;
-		else if (json_is_number(x))
-			v[n++] = json_number_value(x);
-	}
+	size_t got = report_median_values(recs, v, &calm, &k);
+	/* The interval is over undisturbed repetitions only: with every one disturbed, none
+	 * (report_median then takes them all, for want of better). */
+	size_t n = calm ? got : 0;
 	ci_sort_median(v, n);
 	struct median_ci ci;
 	ci_median(v, n, CI_LEVEL, &ci);

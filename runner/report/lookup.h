@@ -10,8 +10,13 @@ int str_is(json_t *o, const char *key, const char *want);
 /* Records of probe/case/metric (transport NULL: any) with status ok, as a new array. */
 json_t *report_select(json_t *records, const char *probe, const char *cas,
 		      const char *transport, const char *metric);
-/* The median of the values of recs (NAN if none), the disturbed repetitions left out when
- * any other is there, as in summary.json. */
+/* The values of recs that report_median (and every figure over repetitions: the interval
+ * cells, the claims) takes: those of disturbed repetitions left out when any other is there,
+ * as in summary.json.  out has room for json_array_size(recs); returns how many it got, in
+ * recs' order.  *calm and *disturbed (each may be NULL) get how many of recs' values were
+ * measured undisturbed and disturbed: with calm 0, the values returned are disturbed ones. */
+size_t report_median_values(json_t *recs, double *out, size_t *calm, size_t *disturbed);
+/* The median of the values of recs (NAN if none), those report_median_values takes. */
 double report_median(json_t *recs);
 /* The cell for tail percentile dist.<key> over recs (the median over repetitions); where
  * the distributions hold too few samples for it (null, n > 0), "n too small (n N): = max M"
@@ -32,6 +37,10 @@ json_t *distinct_strings(json_t *recs, const char *key);
 /* Ordered transport names appearing in recs (a new array of strings). */
 json_t *report_transports(json_t *recs);
 
+/* Each record of recs as {"value": its dist.<key> (its value when key is NULL), "machine"},
+ * those without that number left out (a new array): what report_median and
+ * report_fmt_interval read, for a statistic other than the value. */
+json_t *report_values_of(json_t *recs, const char *key);
 /* The median over repetitions of dist.<key> (or of value when key is NULL; NAN if none). */
 double report_median_of(json_t *recs, const char *key);
 

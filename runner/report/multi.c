@@ -165,7 +165,7 @@ static void claims_table(struct doc *d, struct run_in *r, int n)
 	for (q = 0; q < ncols; q++)
 		hd[q + 1] = cols[q].head;
 	doc_p(d, "One column per run, and per Python interpreter where a run names them; each "
-		 "cell the verdict and the figures that decided it.");
+		 "cell the verdict and the figures that decided it. " CLAIM_UNDECIDED_MEANS);
 	doc_table(d, (int)ncols + 1, hd);
 	char **cells = calloc(ncols + 1, sizeof(char *));
 	json_array_foreach(json_object_get(claims, "claims"), k, c) {
