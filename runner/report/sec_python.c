@@ -338,11 +338,59 @@ static void large_data(struct report_ctx *ctx, struct cols *c)
 	free(hd);
 }
 
+/* queue_put: did every put return with nobody consuming (the claim), and the longest put,
+ * with and without a consumer: the stall is not about the consumer. */
+static void queue_put(struct report_ctx *ctx, struct cols *c)
+{
+	static const struct { const char *metric, *unit, *what; } rows[] = {
+		{ "puts_blocked", "count", "puts that blocked (raised queue.Full), no consumer" },
+		{ "put_latency", "ns", "one put, p50, no consumer" },
+		{ "longest_put", "ns", "Longest put, no consumer" },
+		{ "put_latency_consumer", "ns", "one put, p50, with a consumer" },
+		{ "longest_put_consumer", "ns", "Longest put, with a consumer" },
+	};
+	json_t *any = report_select(ctx->records, "python", "queue_put", NULL, "puts_blocked");
+	size_t na = json_array_size(any);
+	json_decref(any);
+	if (!na)
+		return;
+	doc_h3(ctx->doc, "Queue.put: does it return with nobody consuming?");
+	doc_p(ctx->doc, "n puts of one size-byte bytes object into an unbounded Queue, timed one "
+			"by one (medians over repetitions): with nobody consuming, and again while a "
+			"child process takes every item as it comes. A put that waits block_wait and "
+			"raises queue.Full is one that blocked; the claim is judged on those. The "
+			"longest put is its own figure (facts.slowest_puts names which puts were "
+			"slowest): when it is as long with a consumer as without, it is not waiting "
+			"for one.");
+	const char **hd = calloc(c->n + 1, sizeof(char *));
+	hd[0] = "figure";
+	for (size_t k = 0; k < c->n; k++)
+		hd[k + 1] = col_name(c, k) ?: "median";
+	doc_table(ctx->doc, (int)c->n + 1, hd);
+	char **cells = calloc(c->n + 1, sizeof(char *));
+	for (unsigned m = 0; m < sizeof(rows) / sizeof(rows[0]); m++) {
+		cells[0] = (char *)rows[m].what;
+		for (size_t k = 0; k < c->n; k++) {
+			char v[32];
+			fmt_value(med(ctx->records, "python", "queue_put", NULL, rows[m].metric, NULL,
+				      NULL, -1, col_name(c, k)), rows[m].unit, v, sizeof(v));
+			cells[k + 1] = xasprintf("%s", v);
+		}
+		doc_row(ctx->doc, (const char *const *)cells);
+		for (size_t k = 0; k < c->n; k++)
+			free(cells[k + 1]);
+	}
+	doc_table_end(ctx->doc);
+	free(cells);
+	free(hd);
+}
+
 void report_python(struct report_ctx *ctx)
 {
 	struct cols c = columns(ctx->records);
 	layer_attribution(ctx, &c);
 	no_reader(ctx, &c);
+	queue_put(ctx, &c);
 	large_data(ctx, &c);
 	json_decref(c.names);
 }

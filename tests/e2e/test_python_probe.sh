@@ -37,6 +37,14 @@ for m in ("pipe_duplex", "pipe_simplex"):
 qp = [json.loads(l) for l in open(os.path.join(tmp, "qp.jsonl"))]
 put = [x for x in qp if x["metric"] == "put_latency"][0]
 assert put["dist"]["n"] == 300 and put["facts"]["puts"] == 300, put
+# Whether put returned with nobody consuming (the claim), and the longest put as its own
+# figure, with and without a consumer.
+qm = {x["metric"]: x for x in qp}
+assert qm["puts_blocked"]["value"] == 0 and qm["puts_blocked"]["facts"]["consumer"] is False, qm["puts_blocked"]
+assert qm["longest_put"]["value"] == put["dist"]["max"], (qm["longest_put"], put["dist"])
+cput = qm["put_latency_consumer"]
+assert cput["dist"]["n"] == 300 and cput["facts"]["consumer"] is True, cput
+assert qm["longest_put_consumer"]["value"] == cput["dist"]["max"], qm["longest_put_consumer"]
 ld = {x["metric"]: x for x in map(json.loads, open(os.path.join(tmp, "ld.jsonl")))}
 for m in ("shared_memory_reused", "shared_memory_fresh", "pipe_send_bytes", "queue_put",
           "temp_file", "shared_memory_create"):

@@ -22,6 +22,56 @@ def _put_and_exit(q, items, size, mark, cancel):
     mark.send_bytes(b"p")
 
 
+def _consume(q, items, timeout_s, done):
+    for _ in range(items):
+        q.get(timeout=timeout_s)
+    done.send_bytes(b"d")
+
+
+def timed_puts(q, data, n, wait_s):
+    """n puts of data into q, each timed; a put that raises queue.Full after waiting wait_s
+    (an unbounded Queue only does that if put itself blocks) is counted, not retried."""
+    lat, blocked = [], 0
+    for _ in range(n):
+        t0 = time.perf_counter_ns()
+        try:
+            q.put(data, timeout=wait_s)
+        except queue.Full:
+            blocked += 1
+        lat.append(time.perf_counter_ns() - t0)
+    return lat, blocked
+
+
+def put_facts(base, lat, wait_ns, consumer):
+    n = len(lat)
+    slow = sorted(range(n), key=lambda i: lat[i], reverse=True)[:5]
+    buffered = None if consumer else n * base["message_bytes"]
+    return dict(base, puts=n, first_put_ns=lat[0], consumer=consumer, buffered_bytes=buffered,
+                timer="time.perf_counter_ns", timer_overhead_ns=timer_overhead_ns(),
+                puts_over_1ms=sum(1 for x in lat if x > 10 ** 6),
+                puts_over_block_wait=sum(1 for x in lat if x >= wait_ns),
+                slowest_puts=[{"index": i, "ns": lat[i]} for i in slow])
+
+
+def puts_with_consumer(ctx, data):
+    """The same puts while a child process takes every item as it comes: (latencies,
+    blocked).  Forked before any feeder thread of this process runs."""
+    n, timeout_s, wait_s = ctx.p["n"], ctx.p["timeout"] / 1e9, ctx.p["block_wait"] / 1e9
+    q = children.MP.Queue()
+    done_r, done_w = children.MP.Pipe(duplex=False)
+    child = start_child(_consume, q, n, timeout_s, done_w)
+    done_w.close()
+    lat, blocked = timed_puts(q, data, n, wait_s)
+    if not done_r.poll(timeout_s):
+        raise RuntimeError("the consumer did not take the %d items within %.1f s"
+                           % (n, timeout_s))
+    done_r.recv_bytes()
+    reap_child(child, 2)
+    done_r.close()
+    close_queue(q)
+    return lat, blocked
+
+
 def queue_exit(ctx, cancel):
     """A child puts items and returns: (blocked, ns from last put to exit or to drain start)."""
     items, size = ctx.p["items"], ctx.p["size"]
@@ -65,24 +115,30 @@ def run_queue_put(ctx):
     efacts = dict(base, items=ctx.p["items"], buffered_bytes=ctx.p["items"] * size,
                   exit_wait_ns=ctx.p["exit_wait"])
     cblocked, cns = queue_exit(ctx, cancel=True)
-
-    # put() with no consumer.
-    q = children.MP.Queue()
     data = bytes(size)
-    lat = []
-    for _ in range(n):
-        t0 = time.perf_counter_ns()
-        q.put(data)
-        lat.append(time.perf_counter_ns() - t0)
+    wait_ns = ctx.p["block_wait"]
+    # The same puts with a consumer, so that a reader sees whether the slow put is about the
+    # consumer (it is not: the main thread waits for the GIL while the feeder thread
+    # pickles).  It forks, so it comes before any feeder thread of ours starts.
+    clat, cblock = puts_with_consumer(ctx, data)
+
+    # put() with no consumer: does every put return?
+    q = children.MP.Queue()
+    lat, nblocked = timed_puts(q, data, n, wait_ns / 1e9)
+    facts = put_facts(base, lat, wait_ns, False)
     d = dist(lat)
-    slow = sorted(range(n), key=lambda i: lat[i], reverse=True)[:5]
-    ctx.record("put_latency", d["p50"], dist_=d,
-               facts=dict(base, puts=n, first_put_ns=lat[0], consumer=False,
-                          buffered_bytes=n * size, timer="time.perf_counter_ns",
-                          timer_overhead_ns=timer_overhead_ns(),
-                          puts_over_1ms=sum(1 for x in lat if x > 10 ** 6),
-                          slowest_puts=[{"index": i, "ns": lat[i]} for i in slow]))
-    drain(q, n, timeout_s)
+    ctx.record("put_latency", d["p50"], dist_=d, facts=facts)
+    ctx.record("puts_blocked", nblocked,
+               facts=dict(base, puts=n, consumer=False, block_wait_ns=wait_ns,
+                          how="put(timeout=block_wait) into an unbounded Queue with nobody "
+                              "consuming; a put raising queue.Full is one that blocked"))
+    ctx.record("longest_put", max(lat), facts=dict(facts, timed_intervals=n))
+    cd = dist(clat)
+    cfacts = put_facts(base, clat, wait_ns, True)
+    ctx.record("put_latency_consumer", cd["p50"], dist_=cd, facts=cfacts)
+    ctx.record("longest_put_consumer", max(clat), facts=dict(cfacts, timed_intervals=n,
+                                                             puts_blocked=cblock))
+    drain(q, n - nblocked, timeout_s)
     close_queue(q)
 
     # put() into Queue(maxsize) until one blocks.
@@ -119,6 +175,15 @@ CASE = Case("queue_put",
             "maxsize, and how long a process with items still buffered takes to exit.",
             [Metric("put_latency", "ns", "lower",
                     "one put of a size-byte bytes object, no consumer"),
+             Metric("puts_blocked", "count", "none",
+                    "puts (of n, no consumer) that waited block_wait and raised queue.Full"),
+             Metric("longest_put", "ns", "lower",
+                    "the longest of the n puts with no consumer (with large items: the main "
+                    "thread waiting for the GIL while the feeder thread pickles)"),
+             Metric("put_latency_consumer", "ns", "lower",
+                    "one put while a child process takes every item as it comes"),
+             Metric("longest_put_consumer", "ns", "lower",
+                    "the longest of the n puts with that consumer"),
              Metric("put_blocks_after", "count", "none",
                     "puts into Queue(maxsize) that returned before one blocked for block_wait"),
              Metric("exit_blocked", "count", "none",
