@@ -42,7 +42,7 @@ void report_limits(struct report_ctx *ctx)
 			continue;	/* limits are facts: one repetition shows them */
 		json_t *f = json_object_get(r, "facts"), *os = json_object_get(r, "os_reported");
 		const char *unit = json_string_value(json_object_get(r, "unit"));
-		char meas[64], rep[64], cond[128] = "", pl[256];
+		char meas[64], rep[128], cond[128] = "", pl[256];
 		const char *status = json_string_value(json_object_get(r, "status"));
 		if (status && strcmp(status, "ok") != 0)
 			snprintf(meas, sizeof(meas), "%s", status);
@@ -54,6 +54,14 @@ void report_limits(struct report_ctx *ctx)
 				   sizeof(rep));
 		else
 			snprintf(rep, sizeof(rep), "—");
+		/* Pipes against a limit of descriptors: set the pipes that limit allows beside the
+		 * pipes measured, not the descriptors themselves. */
+		json_t *pipes = json_object_get(f, "expected_from_limit");
+		if (json_is_integer(pipes) && json_is_object(os))
+			snprintf(rep, sizeof(rep), "%lld pipes (%.0f descriptors, %lld open, / 2)",
+				 (long long)json_integer_value(pipes),
+				 json_number_value(json_object_get(os, "value")),
+				 (long long)json_integer_value(json_object_get(f, "fds_open_before")));
 		if (json_is_string(json_object_get(f, "process")))
 			snprintf(cond, sizeof(cond), "%s", json_string_value(json_object_get(f, "process")));
 		else if (json_is_string(json_object_get(json_object_get(r, "params"), "privilege")))

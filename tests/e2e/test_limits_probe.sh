@@ -165,4 +165,21 @@ if unshare -i true 2>/dev/null && [ -w /proc/sys/fs/mqueue/queues_max ]; then
 else
 	h_skip_part "the queues_max 0 case: no new IPC namespace here"
 fi
+# The report sets pipes against the pipes a descriptor limit allows, not against the
+# descriptors (issue 27 item 9: "pipes_before_error 125 | OS reports 256").
+mkdir "$tmp/lim"
+python3 - "$tmp/lim" <<'PY'
+import json, os, sys
+r = {"schema": 1, "probe": "limits", "case": "fd_pipes", "transport": None, "params": {},
+     "metric": "pipes_before_error", "unit": "count", "direction": "none", "status": "ok",
+     "reason": None, "value": 125, "rep": 0,
+     "os_reported": {"value": 256, "source": "RLIMIT_NOFILE (soft)"},
+     "facts": {"fds_open_before": 6, "expected_from_limit": 125,
+               "past_limit": {"errno": 24, "errno_name": "EMFILE", "message": "Too many open files"}}}
+open(os.path.join(sys.argv[1], "records.jsonl"), "w").write(json.dumps(r) + "\n")
+json.dump({"schema": 1, "status": "complete"}, open(os.path.join(sys.argv[1], "run.json"), "w"))
+PY
+"$(dirname "$P")/../ipcprobe" report "$tmp/lim" > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "report of the limits fixture failed"; }
+grep -q "^| pipes_before_error | — | — | 125 | 125 pipes (256 descriptors, 6 open, / 2) | RLIMIT_NOFILE (soft) |" "$tmp/lim/report.md" ||
+	{ grep "pipes_before" "$tmp/lim/report.md"; fail "pipes are set against descriptors, not the pipes they allow"; }
 echo "test_limits_probe: ok"
