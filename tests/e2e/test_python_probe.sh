@@ -215,4 +215,20 @@ for r in recs:
     assert r["status"] == "ok" and r["facts"]["start_method"] == sys.argv[2], r
 PY
 done
+# manager_ops measures its operations interleaved (issue 27 item 8): batch b of every
+# operation in a row, starting one further along each time, every one warmed up first; in a
+# fixed order the first operation picked up the manager's start-up placement.
+PYTHONPATH=$(pwd)/probes/python python3 - <<'PY' || fail "manager_ops does not rotate its operations"
+from pyprobe.cases import manager_ops as m
+calls = []
+ops = [("op%d" % j, (lambda j: lambda i: calls.append(j))(j), "") for j in range(3)]
+out = m.time_ops_rotated(ops, 40, 4)
+warm = 3 * m.WARMUP_OPS
+assert calls[:warm] == sorted(calls[:warm]) and len(set(calls[:warm])) == 3, "warm-up first"
+timed = calls[warm:]
+assert len(timed) == 3 * 40, len(timed)
+firsts = [timed[b * 30] for b in range(4)]
+assert firsts == [0, 1, 2, 0], firsts
+assert set(out) == {"op0", "op1", "op2"} and all(d["n"] == 4 for _, d in out.values()), out
+PY
 echo "test_python_probe: ok"

@@ -27,6 +27,34 @@ def time_ops(op, n, batches):
     return d["p50"], d
 
 
+WARMUP_OPS = 1000  # calls of every operation before any is timed
+
+
+def time_ops_rotated(ops, n, batches):
+    """Per-operation ns of each of ops ((metric, op(i), what) ...), timed in batches of
+    n // batches and interleaved: batch b of every operation is timed in a row, starting at
+    operation b (mod their count), so that none is always first after the manager starts
+    (the first used to pick up its start-up placement).  Every operation is warmed up
+    WARMUP_OPS times before any is timed.  {metric: (median batch, dist over batches)}."""
+    k = max(1, n // batches)
+    for _, op, _ in ops:
+        for i in range(WARMUP_OPS):
+            op(i)
+    per = {metric: [] for metric, _, _ in ops}
+    for b in range(batches):
+        for j in range(len(ops)):
+            metric, op, _ = ops[(b + j) % len(ops)]
+            t0 = time.perf_counter_ns()
+            for i in range(k):
+                op(i)
+            per[metric].append((time.perf_counter_ns() - t0) / k)
+    out = {}
+    for metric, v in per.items():
+        d = dist(v)
+        out[metric] = (d["p50"], d)
+    return out
+
+
 def _operations(manager):
     """The timed operations, (metric, op(i), what it does), on objects made here in this order:
     the Manager's dict, list and Value, multiprocessing's Value and Array, a shared_memory
@@ -102,12 +130,16 @@ def run_manager_ops(ctx):
     try:
         ops, shm = _operations(manager)
         call_ns, _ = time_ops(_noop, n, batches)
+        timed = time_ops_rotated(ops, n, batches)
         res = {}
         for metric, op, what in ops:
-            res[metric], d = time_ops(op, n, batches)
+            res[metric], d = timed[metric]
             ctx.record(metric, res[metric], dist_=d,
                        facts={"operation": what, "ops": (n // batches) * batches,
                               "batches": batches, "per_op_call_overhead_ns": call_ns,
+                              "warmup_ops": WARMUP_OPS,
+                              "order": "interleaved: batch b of every operation in a row, "
+                                       "starting at operation b mod %d" % len(ops),
                               "note": "per-op mean of each batch; includes a Python call"})
         del ops  # the closures hold the block's buffer
     finally:
