@@ -407,14 +407,17 @@ const char *fmt_size(int64_t bytes, char *buf, size_t len)
 
 const char *fmt_duration(int64_t ns, char *buf, size_t len)
 {
-	if (ns < 1000)
-		snprintf(buf, len, "%" PRId64 " ns", ns);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.3g us", (double)ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.3g ms", (double)ns / 1e6);
+	/* A difference of durations may be negative: scaled by its magnitude, then signed. */
+	const char *sign = ns < 0 ? "-" : "";
+	double a = ns < 0 ? -(double)ns : (double)ns;
+	if (a < 1000)
+		snprintf(buf, len, "%s%.0f ns", sign, a);
+	else if (a < 1000000)
+		snprintf(buf, len, "%s%.3g us", sign, a / 1e3);
+	else if (a < 1000000000)
+		snprintf(buf, len, "%s%.3g ms", sign, a / 1e6);
 	else
-		snprintf(buf, len, "%.3g s", (double)ns / 1e9);
+		snprintf(buf, len, "%s%.3g s", sign, a / 1e9);
 	return buf;
 }
 

@@ -15,16 +15,22 @@
 #include "report/section.h"
 #include "common/util.h"
 
+#include "ci.h"
+
+/* Each mechanism, the OS primitive under it, and how many round trips of that primitive
+ * one of its round trips holds at least: a Manager().Queue() round trip is a put and a get,
+ * each a request to the manager process and its reply. */
 static const struct {
 	const char *mechanism, *transport, *what;
+	int round_trips;
 } layers[] = {
-	{ "pipe_duplex", "unix-stream", "Pipe(duplex=True): an AF_UNIX stream socketpair" },
-	{ "pipe_simplex", "pipe", "Pipe(duplex=False): a pipe" },
-	{ "simple_queue", "pipe", "SimpleQueue: a pipe, a lock, pickling" },
-	{ "queue", "pipe", "Queue: a pipe, a feeder thread, pickling" },
-	{ "joinable_queue", "pipe", "JoinableQueue: Queue plus task accounting" },
+	{ "pipe_duplex", "unix-stream", "Pipe(duplex=True): an AF_UNIX stream socketpair", 1 },
+	{ "pipe_simplex", "pipe", "Pipe(duplex=False): a pipe", 1 },
+	{ "simple_queue", "pipe", "SimpleQueue: a pipe, a lock, pickling", 1 },
+	{ "queue", "pipe", "Queue: a pipe, a feeder thread, pickling", 1 },
+	{ "joinable_queue", "pipe", "JoinableQueue: Queue plus task accounting", 1 },
 	{ "manager_queue", "unix-stream", "Manager().Queue(): a proxy to a manager process over "
-					  "AF_UNIX sockets" },
+					  "AF_UNIX sockets", 2 },
 };
 
 /* The columns: the interpreters the python records name, or one (NULL) when none. */
@@ -60,19 +66,18 @@ static int matches(json_t *r, const char *key, const char *value, json_int_t siz
 }
 
 /* The median value of the ok records of probe/case/metric that match (see matches). */
+static json_t *select_matching(json_t *records, const char *probe, const char *cas,
+			       const char *transport, const char *metric, const char *key,
+			       const char *value, json_int_t size, const char *interp);
+
 static double med(json_t *records, const char *probe, const char *cas, const char *transport,
 		  const char *metric, const char *key, const char *value, json_int_t size,
 		  const char *interp)
 {
-	json_t *all = report_select(records, probe, cas, transport, metric);
-	json_t *sel = json_array(), *r;
-	size_t i;
-	json_array_foreach(all, i, r)
-		if (matches(r, key, value, size, interp))
-			json_array_append(sel, r);
+	json_t *sel = select_matching(records, probe, cas, transport, metric, key, value, size,
+				      interp);
 	double m = report_median(sel);
 	json_decref(sel);
-	json_decref(all);
 	return m;
 }
 
@@ -90,20 +95,76 @@ static json_t *first_rec(json_t *records, const char *cas, const char *metric,
 	return out;
 }
 
-/* The C probe's round trip over the primitive: unpinned when the run measured it so (as the
- * Python probe runs), else across cores; *placement says which. */
-static double primitive(json_t *records, const char *transport, json_int_t size,
-			const char **placement)
+/* The median of recs' values over repetitions (report_median_values) and its interval. */
+struct figure {
+	double m;
+	struct median_ci ci;
+};
+
+static struct figure figure_of(json_t *recs)
 {
-	*placement = "unpinned";
-	double o = med(records, "latency", "roundtrip", transport, "rtt", "placement",
-		       "unpinned", size, NULL);
-	if (isnan(o)) {
-		*placement = "cross_core";
-		o = med(records, "latency", "roundtrip", transport, "rtt", "placement",
-			"cross_core", size, NULL);
-	}
-	return o;
+	struct figure f = { NAN, { 0 } };
+	double *v = malloc((json_array_size(recs) + 1) * sizeof(*v));
+	size_t n = report_median_values(recs, v, NULL, NULL);
+	f.m = n ? ci_sort_median(v, n) : NAN;
+	ci_median(v, n, CI_LEVEL, &f.ci);
+	free(v);
+	return f;
+}
+
+/* The ok records of probe/case/metric that match (see matches), as a new array. */
+static json_t *select_matching(json_t *records, const char *probe, const char *cas,
+			       const char *transport, const char *metric, const char *key,
+			       const char *value, json_int_t size, const char *interp)
+{
+	json_t *all = report_select(records, probe, cas, transport, metric);
+	json_t *sel = json_array(), *r;
+	size_t i;
+	json_array_foreach(all, i, r)
+		if (matches(r, key, value, size, interp))
+			json_array_append(sel, r);
+	json_decref(all);
+	return sel;
+}
+
+/* The C probe's round trip over the primitive, placed as the Python probe's processes are:
+ * unpinned (the Python probe does not pin).  No other placement stands in for it: a round
+ * trip on one CPU and one across two differ by 10x on a VM, and their difference is not
+ * Python's. */
+static struct figure primitive(json_t *records, const char *transport, json_int_t size)
+{
+	json_t *sel = select_matching(records, "latency", "roundtrip", transport, "rtt",
+				      "placement", "unpinned", size, NULL);
+	struct figure f = figure_of(sel);
+	json_decref(sel);
+	return f;
+}
+
+/* One interpreter's cell: its p50, and what Python adds over k round trips of the
+ * primitive o, with the interval the two medians' intervals give the difference (its
+ * coverage at least the sum of their levels less one); "not resolved" when it spans zero. */
+static char *own_cost_cell(const struct figure *p, const struct figure *o, int k)
+{
+	char a[32], d[32], lo[32], hi[32];
+	fmt_value(p->m, "ns", a, sizeof(a));
+	if (isnan(p->m))
+		return xasprintf("—");
+	if (isnan(o->m))
+		return xasprintf("%s", a);
+	double diff = p->m - k * o->m, dlo = p->ci.lo - k * o->ci.hi, dhi = p->ci.hi - k * o->ci.lo;
+	if (p->ci.n < 2 || o->ci.n < 2)
+		return xasprintf("%s (own cost not resolved: %s)", a,
+				 p->ci.n < 2 ? "one repetition of Python's" :
+					       "one repetition of the primitive's");
+	double level = fmax(0, p->ci.level + o->ci.level - 1);
+	fmt_value(dlo, "ns", lo, sizeof(lo));
+	fmt_value(dhi, "ns", hi, sizeof(hi));
+	if (dlo <= 0 && dhi >= 0)
+		return xasprintf("%s (own cost not resolved: [%s – %s] ≥%.0f%% spans 0)", a, lo,
+				 hi, 100 * level);
+	fmt_value(diff, "ns", d, sizeof(d));
+	return xasprintf("%s (%s [%s – %s] ≥%.0f%%, %.0f%%)", a, d, lo, hi, 100 * level,
+			 100 * diff / p->m);
 }
 
 /* The distinct sizes of the python latency records (at most max). */
@@ -124,54 +185,69 @@ static int latency_sizes(json_t *records, json_int_t *sizes, int max)
 	return ns;
 }
 
+/* One row of the attribution: a mechanism at one size, a cell per interpreter. */
+static void attribution_row(struct report_ctx *ctx, struct cols *c, unsigned l, json_int_t size,
+			    char **cells)
+{
+	struct figure o = primitive(ctx->records, layers[l].transport, size);
+	int any = 0;
+	char c1[32], c3[96], c4[32];
+	for (size_t k = 0; k < c->n; k++) {
+		json_t *sel = select_matching(ctx->records, "python", "latency", NULL, "rtt",
+					      "mechanism", layers[l].mechanism, size,
+					      col_name(c, k));
+		struct figure p = figure_of(sel);
+		json_decref(sel);
+		any |= !isnan(p.m);
+		cells[k + 4] = own_cost_cell(&p, &o, layers[l].round_trips);
+	}
+	fmt_value((double)size, "bytes", c1, sizeof(c1));
+	if (layers[l].round_trips > 1)
+		snprintf(c3, sizeof(c3), "%d × %s (unpinned)", layers[l].round_trips,
+			 layers[l].transport);
+	else
+		snprintf(c3, sizeof(c3), "%s (unpinned)", layers[l].transport);
+	if (isnan(o.m))
+		snprintf(c4, sizeof(c4), "not measured unpinned");
+	else
+		fmt_value(o.m, "ns", c4, sizeof(c4));
+	cells[0] = (char *)layers[l].what, cells[1] = c1, cells[2] = c3, cells[3] = c4;
+	if (any)
+		doc_row(ctx->doc, (const char *const *)cells);
+	for (size_t k = 0; k < c->n; k++)
+		free(cells[k + 4]);
+	cells[1] = cells[2] = cells[3] = NULL;	/* this function's own buffers */
+}
+
 static void layer_attribution(struct report_ctx *ctx, struct cols *c)
 {
 	json_int_t sizes[16];
 	int ns = latency_sizes(ctx->records, sizes, 16);
 	doc_h3(ctx->doc, "Layer attribution: Python's own cost over the OS primitive");
-	doc_p(ctx->doc, "Round trips (p50, medians over repetitions) of each multiprocessing "
-			"mechanism beside the C latency probe's round trip over the primitive under "
-			"it, in the same run, unpinned when the run measured it so (else across "
-			"cores). The difference is what Python adds: the interpreter, the "
-			"multiprocessing layer, pickling and threads. One column per interpreter: "
-			"its p50, Python's own cost and its share of the total.");
+	doc_p(ctx->doc, "Round trips (p50, medians over undisturbed repetitions) of each "
+			"multiprocessing mechanism beside the C latency probe's round trip over the "
+			"primitive under it, in the same run and placed the same way: unpinned, as "
+			"the Python probe runs (no other placement stands in for it; add placement: "
+			"[unpinned] to the latency entry to measure it). The difference is what "
+			"Python adds over as many round trips of the primitive as the mechanism's "
+			"path holds (Manager().Queue(): 2, a put and a get to the manager): the "
+			"interpreter, the multiprocessing layer, pickling and threads. It is given "
+			"with the interval the two medians' intervals allow (its level at least the "
+			"sum of theirs less one), and \"not resolved\" when that interval spans zero. "
+			"One column per interpreter: its p50, Python's own cost and its share.");
 	const char **hd = calloc(c->n + 4, sizeof(char *));
 	char (*heads)[96] = calloc(c->n, sizeof(*heads));
 	hd[0] = "mechanism", hd[1] = "size", hd[2] = "OS primitive", hd[3] = "primitive p50";
 	for (size_t k = 0; k < c->n; k++) {
-		snprintf(heads[k], sizeof(heads[k]), "%s: p50 (own cost, share)",
+		snprintf(heads[k], sizeof(heads[k]), "%s: p50 (own cost [interval], share)",
 			 col_name(c, k) ?: "Python");
 		hd[k + 4] = heads[k];
 	}
 	doc_table(ctx->doc, (int)c->n + 4, hd);
 	char **cells = calloc(c->n + 4, sizeof(char *));
-	for (unsigned l = 0; l < sizeof(layers) / sizeof(layers[0]); l++) {
-		for (int s = 0; s < ns; s++) {
-			const char *placement;
-			double o = primitive(ctx->records, layers[l].transport, sizes[s], &placement);
-			int any = 0;
-			char c1[32], c3[96], c4[32];
-			for (size_t k = 0; k < c->n; k++) {
-				double p = med(ctx->records, "python", "latency", NULL, "rtt",
-					       "mechanism", layers[l].mechanism, sizes[s], col_name(c, k));
-				char a[32], b[32];
-				any |= !isnan(p);
-				fmt_value(p, "ns", a, sizeof(a));
-				fmt_value(isnan(o) ? NAN : p - o, "ns", b, sizeof(b));
-				cells[k + 4] = isnan(p) ? xasprintf("—") : isnan(o) ?
-					xasprintf("%s", a) : xasprintf("%s (%s, %.0f%%)", a, b,
-								       100 * (p - o) / p);
-			}
-			fmt_value((double)sizes[s], "bytes", c1, sizeof(c1));
-			snprintf(c3, sizeof(c3), "%s (%s)", layers[l].transport, placement);
-			fmt_value(o, "ns", c4, sizeof(c4));
-			cells[0] = (char *)layers[l].what, cells[1] = c1, cells[2] = c3, cells[3] = c4;
-			if (any)
-				doc_row(ctx->doc, (const char *const *)cells);
-			for (size_t k = 0; k < c->n; k++)
-				free(cells[k + 4]);
-		}
-	}
+	for (unsigned l = 0; l < sizeof(layers) / sizeof(layers[0]); l++)
+		for (int s = 0; s < ns; s++)
+			attribution_row(ctx, c, l, sizes[s], cells);
 	doc_table_end(ctx->doc);
 	free(cells);
 	free(heads);

@@ -167,6 +167,10 @@ static void test_fmt_keeps_exact_units_and_names_close_words(void **state)
 	assert_string_equal(fmt_size(219264, b, sizeof(b)), "219264 B (~214.1 KiB)");
 	assert_string_equal(fmt_duration(999, b, sizeof(b)), "999 ns");
 	assert_string_equal(fmt_duration(1500000, b, sizeof(b)), "1.5 ms");
+	/* a difference of durations: scaled like any other, signed (it printed "-48553 ns") */
+	assert_string_equal(fmt_duration(-48553, b, sizeof(b)), "-48.6 us");
+	assert_string_equal(fmt_duration(-999, b, sizeof(b)), "-999 ns");
+	assert_string_equal(fmt_duration(-3000000000LL, b, sizeof(b)), "-3 s");
 	static const char *const names[] = { "repetitions", "timeout", "probes", NULL };
 	assert_string_equal(closest_name("repetitons", names), "repetitions");
 	assert_null(closest_name("banana", names));
