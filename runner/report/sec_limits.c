@@ -23,6 +23,24 @@ static void past(json_t *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", json_string_value(json_object_get(p, "behaviour")) ?: "");
 }
 
+/* The "OS reports" cell: what the OS reports for the quantity bounding the measured one, in
+ * its unit; for pipes against a limit of descriptors, the pipes that limit allows (not the
+ * descriptors themselves). */
+static void reported_cell(json_t *r, const char *unit, char *buf, size_t len)
+{
+	json_t *f = json_object_get(r, "facts"), *os = json_object_get(r, "os_reported");
+	json_t *pipes = json_object_get(f, "expected_from_limit");
+	if (json_is_integer(pipes) && json_is_object(os))
+		snprintf(buf, len, "%lld pipes (%.0f descriptors, %lld open, / 2)",
+			 (long long)json_integer_value(pipes),
+			 json_number_value(json_object_get(os, "value")),
+			 (long long)json_integer_value(json_object_get(f, "fds_open_before")));
+	else if (json_is_object(os))
+		fmt_value(json_number_value(json_object_get(os, "value")), unit, buf, len);
+	else
+		snprintf(buf, len, "—");
+}
+
 void report_limits(struct report_ctx *ctx)
 {
 	json_t *recs = report_select(ctx->records, "limits", NULL, NULL, NULL), *r;
@@ -49,19 +67,7 @@ void report_limits(struct report_ctx *ctx)
 		else
 			fmt_value(json_number_value(json_object_get(r, "value")), unit, meas,
 				   sizeof(meas));
-		if (json_is_object(os))
-			fmt_value(json_number_value(json_object_get(os, "value")), unit, rep,
-				   sizeof(rep));
-		else
-			snprintf(rep, sizeof(rep), "—");
-		/* Pipes against a limit of descriptors: set the pipes that limit allows beside the
-		 * pipes measured, not the descriptors themselves. */
-		json_t *pipes = json_object_get(f, "expected_from_limit");
-		if (json_is_integer(pipes) && json_is_object(os))
-			snprintf(rep, sizeof(rep), "%lld pipes (%.0f descriptors, %lld open, / 2)",
-				 (long long)json_integer_value(pipes),
-				 json_number_value(json_object_get(os, "value")),
-				 (long long)json_integer_value(json_object_get(f, "fds_open_before")));
+		reported_cell(r, unit, rep, sizeof(rep));
 		if (json_is_string(json_object_get(f, "process")))
 			snprintf(cond, sizeof(cond), "%s", json_string_value(json_object_get(f, "process")));
 		else if (json_is_string(json_object_get(json_object_get(r, "params"), "privilege")))

@@ -3,7 +3,9 @@
  * expression picking cases by label and a repetition count; and the per-case table as JSON
  * (hyperfine's --export-json). */
 #include <regex.h>
+#include <limits.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,11 +76,23 @@ int run_export_json(const struct run *R, const char *path)
 		}
 		json_array_append_new(rows, row);
 	}
-	json_t *doc = json_pack("{s:s, s:s, s:o}", "run_dir", R->store.dir, "status",
-				json_string_value(json_object_get(R->meta, "status")), "cases", rows);
-	int rc = json_dump_file(doc, path, JSON_INDENT(2)) < 0 ? -1 : 0;
-	if (rc < 0)
-		fprintf(stderr, "ipcprobe run: --export-json %s: could not write it\n", path);
+	json_t *doc = json_pack("{s:o, s:O, s:o}", "run_dir", json_string_lossy(R->store.dir),
+				"status", json_object_get(R->meta, "status"), "cases", rows);
+	char err[PATH_MAX + 256];
+	struct stat st;
+	int rc = 0;
+	/* Written whole through a temporary file renamed over it: never through a link, never
+	 * truncated in place, never into a FIFO that would hang a finished run. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "ipcprobe run: --export-json %s: is %s, not a regular file; give "
+				"the path of a file (it is replaced whole)\n", path,
+			S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+			S_ISDIR(st.st_mode) ? "a directory" : "a device or socket");
+		rc = -1;
+	} else if (write_json_atomic(path, doc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcprobe run: --export-json: %s\n", err);
+		rc = -1;
+	}
 	json_decref(doc);
 	return rc;
 }

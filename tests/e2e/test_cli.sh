@@ -48,6 +48,30 @@ probes:
       min_time: 2ms
 YAML
 
+# --export-json is written whole, never through what sits at its path (issue 28 item 11): a
+# link is refused and its target untouched, a FIFO without a reader is refused at once (it
+# hung the finished run), an existing file is replaced, not truncated in place.
+echo "precious" > "$tmp/victim"
+ln -s "$tmp/victim" "$tmp/elink.json"
+mkfifo "$tmp/efifo.json"
+for t in elink efifo; do
+	timeout 60 "$IPC" run "$tmp/cli.yaml" -o "$tmp/ej-$t" --filter 'roundtrip pipe size=64 ' \
+		--repetitions 1 --export-json "$tmp/$t.json" >"$tmp/out" 2>&1
+	rc=$?
+	[ $rc = 1 ] || fail "--export-json onto a $t exited $rc, not 1: $(tail -3 "$tmp/out")"
+	grep -q "export-json $tmp/$t.json: is a .*, not a regular file" "$tmp/out" ||
+		fail "--export-json onto a $t: no clear refusal: $(tail -3 "$tmp/out")"
+done
+[ "$(cat "$tmp/victim")" = precious ] || fail "--export-json wrote through a link"
+echo old > "$tmp/eold.json"
+exec 9< "$tmp/eold.json"	# the old file, held open: replaced, it keeps its old text
+"$IPC" run "$tmp/cli.yaml" -o "$tmp/ej-old" --filter 'roundtrip pipe size=64 ' --repetitions 1 \
+	--export-json "$tmp/eold.json" >"$tmp/out" 2>&1 || fail "--export-json over a file exits $?"
+[ "$(cat <&9)" = old ] || fail "--export-json truncated the existing file in place"
+exec 9<&-
+python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/eold.json" ||
+	fail "--export-json over a file did not leave JSON there"
+
 # --filter, --repetitions and --export-json: only the matching case, twice, and its table.
 "$IPC" run "$tmp/cli.yaml" -o "$tmp/r1" --filter 'roundtrip pipe size=64 ' --repetitions 2 \
 	--export-json "$tmp/e.json" >"$tmp/out" 2>&1 || fail "filtered run exits $?: $(cat "$tmp/out")"
