@@ -15,6 +15,8 @@
  *      larger relative spread of either run's repetitions, less the most extreme at each end
  *      once there are 5): what the machine itself shows between repetitions of the same code.
  *      When the repetitions are too few for p ever to fall below alpha, the verdict says so.
+ *      The change is never a fraction of a median of 0 (a count, a rate): "not comparable:
+ *      zero median", which fails the gate (the intervals apart, NEW is the worse).
  *   4. for a figure without a direction (a fact such as a capacity, or a ratio of two
  *      timings): "changed" when the intervals are apart; a fact's interval is its one value.
  */
@@ -75,9 +77,12 @@ static const char *judge_timing(const struct side *a, const struct side *b, cons
 {
 	double u, p = mwu_p(a->v, a->n, b->v, b->n, &u), min_p = mwu_min_p(a->n, b->n);
 	double noise = fmax(a->spread, b->spread), bar = fmax(threshold, noise);
-	double change = !strcmp(dir, "higher") ?
-				(b->median != 0 ? a->median / b->median - 1 : INFINITY) :
-				b->median / a->median - 1;
+	/* How much worse NEW is, a fraction of the better one's time: of BASE's median when lower
+	 * is better, of NEW's rate when higher is.  That median may be 0 (a count, a rate; never a
+	 * duration, records.c), and is never divided by. */
+	int higher = !strcmp(dir, "higher");
+	double of = higher ? b->median : a->median;
+	double change = of == 0 ? NAN : higher ? a->median / of - 1 : b->median / of - 1;
 	json_object_set_new(res, "p", json_real(p));
 	json_object_set_new(res, "u", json_real(u));
 	json_object_set_new(res, "noise", json_real(noise));
@@ -93,6 +98,12 @@ static const char *judge_timing(const struct side *a, const struct side *b, cons
 	if (p >= ALPHA) {
 		snprintf(rule, len, "Mann-Whitney p = %.3f, not below %.2f", p, ALPHA);
 		return "no significant change";
+	}
+	if (of == 0) {	/* apart, so the other median is not 0 and NEW is the worse */
+		snprintf(rule, len, "intervals apart, p = %.3f: NEW is worse, and %s median is 0, "
+			 "of which no change is a fraction", p, higher ? "NEW's" : "BASE's");
+		*bad = 1;
+		return "not comparable: zero median";
 	}
 	if (fabs(change) <= bar) {
 		snprintf(rule, len, "%+.1f%% is within the %s (%.0f%%)", 100 * change,
@@ -216,13 +227,14 @@ static void print_text(json_t *results, int md, double threshold, int regression
 		       "new | worse by | p | noise | decided by |\n|---|---|---|---|---|---|---|---|\n",
 		       regressions, regressions == 1 ? "" : "s", threshold * 100, ALPHA);
 	else
-		printf("%-26s %-*s %14s %14s %9s %7s %7s  %s\n", "verdict", kw, "what", "base", "new",
+		printf("%-27s %-*s %14s %14s %9s %7s %7s  %s\n", "verdict", kw, "what", "base", "new",
 		       "worse by", "p", "noise", "decided by");
 	/* Regressions first, then improvements and changes, then the rest. */
 	for (int pass = 0; pass < 3; pass++) {
 		json_array_foreach(results, i, r) {
 			const char *v = json_string_value(json_object_get(r, "verdict"));
-			int rank = !strncmp(v, "regression", 10) ? 0 :
+			int rank = !strncmp(v, "regression", 10) || !strncmp(v, "not comparable", 14) ?
+					   0 :
 				   (!strncmp(v, "improvement", 11) || !strcmp(v, "changed") ||
 				    !strncmp(v, "disturbed", 9) ||
 				    !strcmp(v, "added") || !strcmp(v, "removed") ||
@@ -249,7 +261,7 @@ static void print_text(json_t *results, int md, double threshold, int regression
 				       fig(r, "median_base", b, sizeof(b)),
 				       fig(r, "median_new", n, sizeof(n)), w, p, z, rule);
 			else
-				printf("%-26s %-*s %14s %14s %9s %7s %7s  %s\n", v, kw, key,
+				printf("%-27s %-*s %14s %14s %9s %7s %7s  %s\n", v, kw, key,
 				       fig(r, "median_base", b, sizeof(b)),
 				       fig(r, "median_new", n, sizeof(n)), w, p, z, rule);
 		}

@@ -6,6 +6,9 @@
 # --allow-disturbed) while a fact of the same case runs is still judged; the report shows the
 # intervals and the disturbed repetitions.  Each verdict names
 # the rule that decided it.
+# And the holes of issue 28 in the gate: a duration of 0 or -0 is refused at load (exit 2,
+# naming file, line and field), and a zero median is never divided by ("not comparable: zero
+# median").
 . "$(dirname "$0")/../lib/harness.sh"
 
 python3 - "$tmp" <<'PY'
@@ -95,4 +98,67 @@ grep -q "| pipe | 64 B | 105 ns | \[100 ns – 110 ns\] disturbed 2/8 |" "$tmp/m
 grep -q "^2 of 8 case runs were disturbed: .*undisturbed repetitions\.$" "$tmp/mixed/report.md" ||
 	fail "the report's summary does not count the disturbed case runs"
 grep -q "case runs were disturbed" "$tmp/base/report.md" && fail "an undisturbed run's report speaks of disturbance"
+
+# ---- issue 28 item 4 -----------------------------------------------------------
+python3 - "$tmp" <<'PY'
+import json, os, sys
+tmp = sys.argv[1]
+def write(name, recs, token=None):
+    """recs: (metric, unit, direction, status, value) per repetition, a list per repetition."""
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    with open(os.path.join(d, "records.jsonl"), "w") as f:
+        for rep, rs in enumerate(recs):
+            for metric, unit, direction, status, value in rs:
+                f.write(json.dumps({"schema": 1, "probe": "shm", "case": "touch",
+                                    "transport": None, "params": {"size": 4096},
+                                    "metric": metric, "unit": unit, "direction": direction,
+                                    "status": status,
+                                    "reason": None if status == "ok" else
+                                    "memfd_create: not found when this build was configured",
+                                    "value": value if status == "ok" else None,
+                                    "rep": rep}) + "\n")
+    meta = {"schema": 1, "name": name, "status": "complete"}
+    if token:
+        meta["ipc_token"] = token
+    json.dump(meta, open(os.path.join(d, "run.json"), "w"))
+def reps(*cols):
+    return [list(r) for r in zip(*cols)]
+def col(metric, unit, direction, values, status="ok"):
+    return [(metric, unit, direction, status, v) for v in values]
+six = [100, 102, 104, 106, 108, 110]
+# Item 4: a duration of -0 or 0 in BASE against 45 us in NEW.
+write("negzero", reps(col("rtt", "ns", "lower", [-0.0] * 6)))
+write("poszero", reps(col("rtt", "ns", "lower", [0] * 6)))
+write("us45", reps(col("rtt", "ns", "lower", [45000 + i for i in range(6)])))
+# ...and a count (lower is better) whose BASE median is 0, and a rate that falls to 0.
+write("cnt0", reps(col("faults", "count", "lower", [0] * 6),
+                   col("rate", "ops_per_s", "higher", [1e6 + i for i in range(6)])))
+write("cnt5", reps(col("faults", "count", "lower", [5, 6, 7, 8, 9, 10]),
+                   col("rate", "ops_per_s", "higher", [0] * 6)))
+PY
+
+# Item 4: a duration of -0 or 0 is no measurement; the records are refused, naming where.
+for z in negzero poszero; do
+	"$BUILD/ipcprobe" compare "$tmp/$z" "$tmp/us45" > "$tmp/z.out" 2> "$tmp/z.err"
+	rc=$?
+	[ $rc -eq 2 ] || { cat "$tmp/z.out" "$tmp/z.err"; fail "a BASE rtt of $z against 45 us: exit $rc, not 2"; }
+	grep -q "^ipcprobe compare: $tmp/$z/records.jsonl:1:[0-9]*: \"value\" -\{0,1\}0 is no duration" "$tmp/z.err" ||
+		{ cat "$tmp/z.err"; fail "the refusal of a $z duration does not name file, line and field"; }
+done
+# A count's zero median is not divided by: the 0 -> 5 faults and the rate that fell to 0 are
+# not comparable, and NEW is worse in both (the gate fails); no infinity is printed.
+"$BUILD/ipcprobe" compare "$tmp/cnt0" "$tmp/cnt5" --format json > "$tmp/c.json"
+[ $? -eq 1 ] || { cat "$tmp/c.json"; fail "a count from 0 to 5 and a rate fallen to 0 passed the gate"; }
+for k in /faults /rate; do
+	v=$(verdict "$tmp/c.json" "$k ")
+	case "$v" in "not comparable: zero median|"*) ;; *) fail "zero median of $k: got '$v'" ;; esac
+done
+python3 - "$tmp/c.json" <<'PY' || fail "a zero median gave a worse_by"
+import json, sys
+assert all(r["worse_by"] is None for r in json.load(open(sys.argv[1]))["results"])
+PY
+"$BUILD/ipcprobe" compare "$tmp/cnt0" "$tmp/cnt5" > "$tmp/c.txt"
+grep -qiE '(^|[^a-z])[+-]?inf([^a-z]|$)' "$tmp/c.txt" && { cat "$tmp/c.txt"; fail "compare printed an infinity"; }
+
 echo "test_compare_rules: ok"
