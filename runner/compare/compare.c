@@ -151,46 +151,92 @@ static const char *judge_values(struct entry *e, double threshold, json_t *res, 
 	return verdict;
 }
 
-/* Decide one entry: fills the verdict, the rule that decided it and the figures; returns 1
- * for a regression that fails CI.  *undisturbable counts a figure no undisturbed repetition
- * of one run measured. */
-static int judge(struct entry *e, double threshold, json_t *out, int *undisturbable)
+/* What the gate counts over the figures; each count is said as a problem first. */
+struct tally {
+	int regressions;	/* NEW worse: regressions, now failing, not comparable */
+	int missing;		/* figures of BASE that NEW has no record of */
+	int lost;		/* figures ok in BASE with no ok repetition in NEW */
+	int lost_unsupported;	/* of those, the ones NEW says are unsupported, not failing */
+	int undisturbable;	/* figures no undisturbed repetition of a run measured */
+	int new_ok;		/* ok records of NEW, disturbed or not */
+};
+
+/* A figure ok in BASE that no repetition of NEW measured: lost, as if it were missing from
+ * NEW (a feature test broken by a compiler change makes a case unsupported, and that must not
+ * pass as "not measured in both"); a regression when NEW failed or timed out. */
+static const char *lost(const struct entry *e, char *rule, size_t len, int *bad)
+{
+	if (e->failed[1]) {
+		snprintf(rule, len, "ok in BASE, no repetition of NEW ok (%d failed or timed out): %s",
+			 e->failed[1], e->why_failed[1]);
+		*bad = 1;
+		return "regression (now failing)";
+	}
+	snprintf(rule, len, "ok in BASE, unsupported in every repetition of NEW: %s",
+		 e->why_unsupported[1]);
+	return "lost (now unsupported)";
+}
+
+/* The verdict of a figure that one side has no undisturbed ok value of (NULL when both have):
+ * removed or added, lost, now failing or no longer, disturbed, or not measured in both. */
+static const char *judge_unmeasured(struct entry *e, char *rule, size_t len, int *bad,
+				    struct tally *t)
+{
+	size_t n = json_array_size(e->vals[0]), m = json_array_size(e->vals[1]);
+	int ok_base = n > 0 || e->disturbed[0], ok_new = m > 0 || e->disturbed[1];
+	if (!e->present[0] || !e->present[1]) {
+		snprintf(rule, len, "in one run only");
+		return e->present[0] ? "removed" : "added";
+	}
+	if (ok_base && !ok_new) {
+		const char *verdict = lost(e, rule, len, bad);
+		t->lost++;
+		t->lost_unsupported += !*bad;
+		return verdict;
+	}
+	if (!e->failed[0] && e->failed[1] && !ok_new) {
+		snprintf(rule, len, "every repetition of NEW failed");
+		*bad = 1;
+		return "regression (now failing)";
+	}
+	if (e->failed[0] && !e->failed[1] && m > 0) {
+		snprintf(rule, len, "BASE failed, NEW did not");
+		return "improvement (no longer failing)";
+	}
+	if ((n == 0 && e->disturbed[0]) || (m == 0 && e->disturbed[1])) {
+		snprintf(rule, len, "every repetition of %s was disturbed (%d)",
+			 n == 0 && e->disturbed[0] ? "BASE" : "NEW",
+			 n == 0 && e->disturbed[0] ? e->disturbed[0] : e->disturbed[1]);
+		t->undisturbable++;
+		return "disturbed: not judged";
+	}
+	if (n == 0 || m == 0) {
+		snprintf(rule, len, "no ok value in %s", n == 0 ? "BASE" : "NEW");
+		return "not measured in both";
+	}
+	return NULL;
+}
+
+/* Decide one entry: fills the verdict, the rule that decided it and the figures, and counts
+ * it in t. */
+static void judge(struct entry *e, double threshold, json_t *out, struct tally *t)
 {
 	json_t *res = json_pack("{s:s, s:s, s:s, s:O, s:O, s:[i, i]}", "key", e->key, "unit",
 				json_string_value(json_object_get(e->sample, "unit")), "direction",
 				json_string_value(json_object_get(e->sample, "direction")), "base",
 				e->vals[0], "new", e->vals[1], "disturbed_left_out", e->disturbed[0],
 				e->disturbed[1]);
-	const char *verdict;
 	char rule[256] = "";
 	int bad = 0;
-	size_t n = json_array_size(e->vals[0]), m = json_array_size(e->vals[1]);
-	if (!e->present[0] || !e->present[1]) {
-		verdict = e->present[0] ? "removed" : "added";
-		snprintf(rule, sizeof(rule), "in one run only");
-	} else if (!e->failed[0] && e->failed[1] && m == 0 && !e->disturbed[1]) {
-		verdict = "regression (now failing)";
-		snprintf(rule, sizeof(rule), "every repetition of NEW failed");
-		bad = 1;
-	} else if (e->failed[0] && !e->failed[1] && m > 0) {
-		verdict = "improvement (no longer failing)";
-		snprintf(rule, sizeof(rule), "BASE failed, NEW did not");
-	} else if ((n == 0 && e->disturbed[0]) || (m == 0 && e->disturbed[1])) {
-		verdict = "disturbed: not judged";
-		snprintf(rule, sizeof(rule), "every repetition of %s was disturbed (%d)",
-			 n == 0 && e->disturbed[0] ? "BASE" : "NEW",
-			 n == 0 && e->disturbed[0] ? e->disturbed[0] : e->disturbed[1]);
-		(*undisturbable)++;
-	} else if (n == 0 || m == 0) {
-		verdict = "not measured in both";
-		snprintf(rule, sizeof(rule), "no ok value in %s", n == 0 ? "BASE" : "NEW");
-	} else {
+	const char *verdict = judge_unmeasured(e, rule, sizeof(rule), &bad, t);
+	if (!verdict)
 		verdict = judge_values(e, threshold, res, rule, sizeof(rule), &bad);
-	}
+	t->regressions += bad;
+	t->missing += e->present[0] && !e->present[1];
+	t->new_ok += (int)json_array_size(e->vals[1]) + e->disturbed[1];
 	json_object_set_new(res, "verdict", json_string(verdict));
 	json_object_set_new(res, "rule", json_string(rule));
 	json_array_append_new(out, res);
-	return bad;
 }
 
 static const char *fig(json_t *res, const char *key, char *buf, size_t len)
@@ -233,8 +279,8 @@ static void print_text(json_t *results, int md, double threshold, int regression
 	for (int pass = 0; pass < 3; pass++) {
 		json_array_foreach(results, i, r) {
 			const char *v = json_string_value(json_object_get(r, "verdict"));
-			int rank = !strncmp(v, "regression", 10) || !strncmp(v, "not comparable", 14) ?
-					   0 :
+			int rank = !strncmp(v, "regression", 10) || !strncmp(v, "lost", 4) ||
+						   !strncmp(v, "not comparable", 14) ? 0 :
 				   (!strncmp(v, "improvement", 11) || !strcmp(v, "changed") ||
 				    !strncmp(v, "disturbed", 9) ||
 				    !strcmp(v, "added") || !strcmp(v, "removed") ||
@@ -286,43 +332,33 @@ static void print_problems(json_t *problems, int md)
 		printf("\n");
 }
 
-/* Why the gate fails when no figure regressed, with the option that would judge anyway. */
-static void say_why_failing(int incomplete, int missing, int disturbed)
+/* Judge every figure into results, counting them in t; what fails the gate besides a
+ * regression is said as a problem. */
+static void judge_all(struct comparison *c, double threshold, json_t *results,
+		      json_t *problems, struct tally *t)
 {
-	fprintf(stderr, "ipcprobe compare: failing: %s%s%s%s%s\n",
-		incomplete ? "a run is incomplete or lost records (--allow-incomplete to judge "
-			     "anyway)" : "",
-		incomplete && (missing || disturbed) ? "; " : "",
-		missing ? "figures of BASE are missing from NEW (--allow-missing when cases were "
-			  "removed on purpose)" : "",
-		missing && disturbed ? "; " : "",
-		disturbed ? "figures could not be judged: every repetition of a run was disturbed "
-			    "by other work on the machine (run again on a quiet machine, or "
-			    "--allow-disturbed)" : "");
-}
-
-/* Judge every figure; returns the regressions, and counts the figures missing from NEW and
- * those no undisturbed repetition measured, each said as a problem. */
-static int judge_all(struct comparison *c, double threshold, json_t *results,
-		     json_t *problems, int *missing, int *undisturbable)
-{
-	int regressions = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		regressions += judge(&c->e[i], threshold, results, undisturbable);
-		*missing += c->e[i].present[0] && !c->e[i].present[1];
-	}
-	if (*missing)
+	for (size_t i = 0; i < c->n; i++)
+		judge(&c->e[i], threshold, results, t);
+	if (t->missing)
 		json_array_append_new(problems, json_sprintf("%d figure%s of BASE %s missing from NEW "
-							     "(cases lost or removed)", *missing,
-							     *missing == 1 ? "" : "s",
-							     *missing == 1 ? "is" : "are"));
-	if (*undisturbable)
+							     "(cases lost or removed)", t->missing,
+							     t->missing == 1 ? "" : "s",
+							     t->missing == 1 ? "is" : "are"));
+	if (t->lost)
+		json_array_append_new(problems, json_sprintf("%d figure%s measured in BASE %s lost in "
+							     "NEW: no repetition there is ok "
+							     "(unsupported, failed or timed out)",
+							     t->lost, t->lost == 1 ? "" : "s",
+							     t->lost == 1 ? "is" : "are"));
+	if (t->undisturbable)
 		json_array_append_new(problems, json_sprintf("%d figure%s not judged: every "
 							     "repetition of a run was disturbed (run.json "
 							     "cases[].machine says by what)",
-							     *undisturbable,
-							     *undisturbable == 1 ? " was" : "s were"));
-	return regressions;
+							     t->undisturbable,
+							     t->undisturbable == 1 ? " was" : "s were"));
+	if (!t->new_ok)
+		json_array_append_new(problems, json_string("NEW has no ok figure: not one record of "
+							    "it measured anything"));
 }
 
 static int bad_usage(const char *msg)
@@ -383,12 +419,60 @@ static int parse_compare_args(int argc, char **argv, struct compare_opts *o)
 	return 0;
 }
 
+/* What fails the gate besides a regression, into why (5 at most), each with the option that
+ * would judge anyway; NEW measuring nothing has none.  Returns how many. */
+static int gate_reasons(const struct tally *t, int nproblems, const struct compare_opts *o,
+			const char **why)
+{
+	int n = 0;
+	if (nproblems && !o->allow_incomplete)
+		why[n++] = "a run is incomplete or lost records (--allow-incomplete to judge anyway)";
+	if (t->missing && !o->allow_missing)
+		why[n++] = "figures of BASE are missing from NEW (--allow-missing when cases were "
+			   "removed on purpose)";
+	if (t->lost_unsupported && !o->allow_missing)
+		why[n++] = "figures measured in BASE are lost in NEW, unsupported there "
+			   "(--allow-missing when support was dropped on purpose)";
+	if (t->undisturbable && !o->allow_disturbed)
+		why[n++] = "figures could not be judged: every repetition of a run was disturbed by "
+			   "other work on the machine (run again on a quiet machine, or "
+			   "--allow-disturbed)";
+	if (!t->new_ok)
+		why[n++] = "NEW measured nothing (no option judges a run without one ok figure)";
+	return n;
+}
+
+static void say_why_failing(const char **why, int n)
+{
+	fprintf(stderr, "ipcprobe compare: failing: ");
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i ? "; " : "", why[i]);
+	fprintf(stderr, "\n");
+}
+
 static json_t *dir_list(const struct sides *sd, int k)
 {
 	json_t *a = json_array();
 	for (int j = 0; j < sd->n[k]; j++)
 		json_array_append_new(a, json_string(sd->dirs[k][j]));
 	return a;
+}
+
+/* The JSON document: the runs, the rules' settings, the counts, the problems, the verdicts. */
+static void print_json(const struct compare_opts *o, const struct tally *t, json_t *problems,
+		       json_t *results, int gate)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:f, s:f, s:i, s:i, s:i, s:i, s:O, s:b, "
+				"s:b, s:b, s:O}", "base", o->sd.dirs[0][0], "new", o->sd.dirs[1][0],
+				"base_runs", dir_list(&o->sd, 0), "new_runs", dir_list(&o->sd, 1),
+				"threshold", o->threshold, "alpha", ALPHA, "regressions",
+				t->regressions, "missing", t->missing, "lost", t->lost,
+				"disturbed_not_judged", t->undisturbable, "problems", problems,
+				"allow_incomplete", o->allow_incomplete, "allow_missing",
+				o->allow_missing, "fails", gate, "results", results);
+	json_dumpf(doc, stdout, JSON_INDENT(2));
+	printf("\n");
+	json_decref(doc);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -398,47 +482,31 @@ int cmd_compare(int argc, char **argv)
 	o.sd.dirs[1] = calloc(argc, sizeof(char *));
 	if (!o.sd.dirs[0] || !o.sd.dirs[1])
 		abort();
-	int prc = parse_compare_args(argc, argv, &o);
-	if (prc) {
+	int rc = parse_compare_args(argc, argv, &o);
+	if (rc) {
 		free(o.sd.dirs[0]);
 		free(o.sd.dirs[1]);
-		return prc;
+		return rc;
 	}
-	const char *format = o.format;
-	double threshold = o.threshold;
-	int allow_incomplete = o.allow_incomplete, allow_missing = o.allow_missing;
-	int allow_disturbed = o.allow_disturbed;
+	int md = !strcmp(o.format, "markdown"), nproblems = 0, nwhy = 0;
 	struct comparison c = { 0 };
+	struct tally t = { 0 };
+	const char *why[5];
 	json_t *results = json_array(), *problems = json_array();
-	int regressions = 0, rc = EXIT_ALL_OK, nproblems = 0, missing = 0, undisturbable = 0;
 	if (sides_load(&c, &o.sd, problems, &nproblems) < 0) {
 		rc = EXIT_BAD_INPUT;
 		goto free_entries;
 	}
-	regressions = judge_all(&c, threshold, results, problems, &missing, &undisturbable);
-	int gate = regressions || (nproblems && !allow_incomplete) || (missing && !allow_missing) ||
-		   (undisturbable && !allow_disturbed);
-	if (!strcmp(format, "json")) {
-		json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:f, s:f, s:i, s:i, s:i, s:O, s:b, "
-					"s:b, s:b, s:O}", "base", o.sd.dirs[0][0], "new",
-					o.sd.dirs[1][0], "base_runs", dir_list(&o.sd, 0),
-					"new_runs", dir_list(&o.sd, 1), "threshold", threshold,
-					"alpha", ALPHA, "regressions", regressions, "missing", missing,
-					"disturbed_not_judged", undisturbable,
-					"problems", problems, "allow_incomplete", allow_incomplete,
-					"allow_missing", allow_missing, "fails", gate, "results",
-					results);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		printf("\n");
-		json_decref(doc);
-		print_problems(problems, 0);
-	} else {
-		print_problems(problems, !strcmp(format, "markdown"));
-		print_text(results, !strcmp(format, "markdown"), threshold, regressions);
-	}
-	if (gate && !regressions)
-		say_why_failing(nproblems && !allow_incomplete, missing && !allow_missing,
-				undisturbable && !allow_disturbed);
+	judge_all(&c, o.threshold, results, problems, &t);
+	nwhy = gate_reasons(&t, nproblems, &o, why);
+	int gate = t.regressions || nwhy;
+	if (!strcmp(o.format, "json"))
+		print_json(&o, &t, problems, results, gate);
+	print_problems(problems, md);
+	if (strcmp(o.format, "json"))
+		print_text(results, md, o.threshold, t.regressions);
+	if (gate && !t.regressions)
+		say_why_failing(why, nwhy);
 	rc = gate ? EXIT_CASE_FAILED : EXIT_ALL_OK;
 free_entries:
 	json_decref(problems);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "store/records.h"
 
 static struct entry *find_or_add(struct comparison *c, char *key, json_t *r)
@@ -53,6 +54,15 @@ static void add_run(struct comparison *c, json_t *recs, int run)
 			json_array_append(e->vals[run], json_object_get(r, "value"));
 		else if (!strcmp(st, "failed") || !strcmp(st, "timeout"))
 			e->failed[run]++;
+		else
+			e->unsupported[run]++;
+		/* The first reason of each kind, for the verdict of a figure NEW lost: a feature
+		 * test that a compiler change broke says so here. */
+		char **why = strcmp(st, "unsupported") ? &e->why_failed[run] :
+							 &e->why_unsupported[run];
+		const char *reason = json_string_value(json_object_get(r, "reason"));
+		if (strcmp(st, "ok") && !*why)
+			*why = xstrdup(reason ? reason : "no reason given");
 	}
 }
 
@@ -152,6 +162,10 @@ void comparison_free(struct comparison *c)
 		json_decref(c->e[i].sample);
 		json_decref(c->e[i].vals[0]);
 		json_decref(c->e[i].vals[1]);
+		for (int k = 0; k < 2; k++) {
+			free(c->e[i].why_failed[k]);
+			free(c->e[i].why_unsupported[k]);
+		}
 	}
 	free(c->e);
 }

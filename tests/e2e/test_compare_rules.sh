@@ -7,8 +7,9 @@
 # intervals and the disturbed repetitions.  Each verdict names
 # the rule that decided it.
 # And the holes of issue 28 in the gate: a duration of 0 or -0 is refused at load (exit 2,
-# naming file, line and field), and a zero median is never divided by ("not comparable: zero
-# median").
+# naming file, line and field), a zero median is never divided by ("not comparable: zero
+# median"), a figure ok in BASE and unsupported or failing in every repetition of NEW is lost
+# (exit 1, said first), and a NEW without one ok figure fails even with --allow-missing.
 . "$(dirname "$0")/../lib/harness.sh"
 
 python3 - "$tmp" <<'PY'
@@ -99,7 +100,7 @@ grep -q "^2 of 8 case runs were disturbed: .*undisturbed repetitions\.$" "$tmp/m
 	fail "the report's summary does not count the disturbed case runs"
 grep -q "case runs were disturbed" "$tmp/base/report.md" && fail "an undisturbed run's report speaks of disturbance"
 
-# ---- issue 28 item 4 -----------------------------------------------------------
+# ---- issue 28 items 4 and 5 -----------------------------------------------------------
 python3 - "$tmp" <<'PY'
 import json, os, sys
 tmp = sys.argv[1]
@@ -136,6 +137,20 @@ write("cnt0", reps(col("faults", "count", "lower", [0] * 6),
                    col("rate", "ops_per_s", "higher", [1e6 + i for i in range(6)])))
 write("cnt5", reps(col("faults", "count", "lower", [5, 6, 7, 8, 9, 10]),
                    col("rate", "ops_per_s", "higher", [0] * 6)))
+# Item 5: a figure ok in BASE, unsupported in every repetition of NEW (the rest unchanged);
+# one ok in some repetitions of BASE and failed in every one of NEW; a NEW with nothing ok.
+write("feat", reps(col("rtt", "ns", "lower", six), col("map_ns", "ns", "lower", six),
+                   col("flaky", "ns", "lower", six[:3]) + col("flaky", "ns", "lower", [0] * 3,
+                                                                  "failed")))
+write("featlost", reps(col("rtt", "ns", "lower", six),
+                       col("map_ns", "ns", "lower", [0] * 6, "unsupported"),
+                       col("flaky", "ns", "lower", six[:3]) +
+                       col("flaky", "ns", "lower", [0] * 3, "failed")))
+write("flakyfails", reps(col("rtt", "ns", "lower", six), col("map_ns", "ns", "lower", six),
+                         col("flaky", "ns", "lower", [0] * 6, "failed")))
+write("nothing", reps(col("rtt", "ns", "lower", [0] * 6, "unsupported"),
+                      col("map_ns", "ns", "lower", [0] * 6, "unsupported"),
+                      col("flaky", "ns", "lower", [0] * 6, "unsupported")))
 PY
 
 # Item 4: a duration of -0 or 0 is no measurement; the records are refused, naming where.
@@ -160,5 +175,33 @@ assert all(r["worse_by"] is None for r in json.load(open(sys.argv[1]))["results"
 PY
 "$BUILD/ipcprobe" compare "$tmp/cnt0" "$tmp/cnt5" > "$tmp/c.txt"
 grep -qiE '(^|[^a-z])[+-]?inf([^a-z]|$)' "$tmp/c.txt" && { cat "$tmp/c.txt"; fail "compare printed an infinity"; }
+
+# Item 5: a lost figure fails the gate like a missing one, named first and in the table.
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/featlost" --format json > "$tmp/l.json" 2> "$tmp/l.err"
+[ $? -eq 1 ] || { cat "$tmp/l.json" "$tmp/l.err"; fail "a figure ok in BASE and unsupported in NEW passed the gate"; }
+v=$(verdict "$tmp/l.json" "/map_ns ")
+[ "$v" = "lost (now unsupported)|ok in BASE, unsupported in every repetition of NEW: memfd_create: not found when this build was configured" ] ||
+	fail "a lost feature: got '$v'"
+grep -q "ipcprobe compare: 1 figure measured in BASE is lost in NEW" "$tmp/l.err" ||
+	{ cat "$tmp/l.err"; fail "compare did not say first that a figure is lost"; }
+grep -q "failing: figures measured in BASE are lost in NEW" "$tmp/l.err" ||
+	{ cat "$tmp/l.err"; fail "compare did not say why it fails on a lost figure"; }
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/featlost" 2>/dev/null | grep -q "^lost (now unsupported) .*/map_ns " ||
+	fail "the text table lacks the lost row"
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/featlost" --allow-missing > /dev/null 2>&1
+[ $? -eq 0 ] || fail "--allow-missing did not excuse a feature dropped on purpose"
+# Failing in every repetition of NEW is a regression even when BASE failed some.
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/flakyfails" --format json > "$tmp/f.json" 2> /dev/null
+[ $? -eq 1 ] || fail "a figure now failing in every repetition (BASE failed some) passed the gate"
+v=$(verdict "$tmp/f.json" "/flaky ")
+case "$v" in "regression (now failing)|"*) ;; *) fail "now failing: got '$v'" ;; esac
+# A NEW with no ok figure at all never passes, whatever is allowed.
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/nothing" --allow-missing --allow-incomplete \
+	--allow-disturbed > /dev/null 2> "$tmp/n.err"
+[ $? -eq 1 ] || { cat "$tmp/n.err"; fail "a NEW whose every record is unsupported passed the gate"; }
+grep -q "NEW has no ok figure" "$tmp/n.err" || { cat "$tmp/n.err"; fail "compare did not say NEW measured nothing"; }
+cp -r "$tmp/nothing" "$tmp/nothing-too"
+"$BUILD/ipcprobe" compare "$tmp/nothing" "$tmp/nothing-too" > /dev/null 2>&1
+[ $? -eq 1 ] || fail "two runs that measured nothing passed the gate"
 
 echo "test_compare_rules: ok"
