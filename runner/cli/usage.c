@@ -63,7 +63,8 @@ static const struct {
 	  "  --allow-disturbed     figures left with no undisturbed repetition do not fail\n"
 	  "  -h, --help            this text\n\n"
 	  "Exit status: 0 no regression, 1 a regression, an incomplete run, missing or lost\n"
-	  "figures, or a NEW without one ok figure; 2 bad usage or unreadable runs.\n" },
+	  "figures, or a NEW without one ok figure; 2 bad usage, unreadable runs, or one run\n"
+	  "given twice on a side.\n" },
 	{ "export",
 	  "usage: ipcprobe export --format gbench|github-action-benchmark|csv [options] DIR\n"
 	  "A run's records on stdout in a format another tool reads; one line on stderr says what\n"

@@ -142,8 +142,74 @@ static int add_one_run(struct comparison *c, int k, int idx, int nruns, const ch
 	return 0;
 }
 
+/* What identifies a run: run.json "ipc_token", 64 random bits drawn for each run, which a copy
+ * of its directory keeps; and the directory's real path, for a run without one.  Either may be
+ * NULL (no token, or a path that cannot be resolved: loading it will say why). */
+struct run_id {
+	char *token, *path;
+};
+
+static void run_id_of(const char *dir, struct run_id *id)
+{
+	char err[256];
+	json_t *meta = records_load_meta(dir, err, sizeof(err));
+	const char *tok = json_string_value(json_object_get(meta, "ipc_token"));
+	id->token = tok && *tok ? xstrdup(tok) : NULL;
+	id->path = realpath(dir, NULL);
+	json_decref(meta);
+}
+
+/* "(why a and b are one run)" into buf, or "" when they are two runs. */
+static const char *same_run(const struct run_id *a, const struct run_id *b, char *buf,
+			    size_t len)
+{
+	buf[0] = '\0';
+	if (a->token && b->token && !strcmp(a->token, b->token))
+		snprintf(buf, len, " (run.json ipc_token %s)", a->token);
+	else if (a->path && b->path && !strcmp(a->path, b->path))
+		snprintf(buf, len, " (the directory %s)", a->path);
+	return buf;
+}
+
+/* The same run given twice on one side would be pooled as two runs' independent repetitions:
+ * `compare A A A --vs B` made 3 false regressions at p = 0.000.  Refused, naming both
+ * arguments, before any record is read.  0, or -1 after saying so. */
+static int refuse_duplicates(const struct sides *sd)
+{
+	char why[4200];
+	int rc = 0;
+	for (int k = 0; k < 2 && !rc; k++) {
+		if (sd->n[k] < 2)
+			continue;
+		struct run_id *id = calloc((size_t)sd->n[k], sizeof(*id));
+		if (!id)
+			abort();
+		for (int j = 0; j < sd->n[k]; j++)
+			run_id_of(sd->dirs[k][j], &id[j]);
+		for (int i = 0; i < sd->n[k] && !rc; i++) {
+			for (int j = i + 1; j < sd->n[k] && !rc; j++) {
+				if (!*same_run(&id[i], &id[j], why, sizeof(why)))
+					continue;
+				fprintf(stderr, "ipcprobe compare: %s run %d (%s) and %s run %d (%s) are "
+					"the same run%s: its repetitions would count twice\n",
+					k ? "NEW" : "BASE", i + 1, sd->dirs[k][i], k ? "NEW" : "BASE",
+					j + 1, sd->dirs[k][j], why);
+				rc = -1;
+			}
+		}
+		for (int j = 0; j < sd->n[k]; j++) {
+			free(id[j].token);
+			free(id[j].path);
+		}
+		free(id);
+	}
+	return rc;
+}
+
 int sides_load(struct comparison *c, const struct sides *sd, json_t *problems, int *nproblems)
 {
+	if (refuse_duplicates(sd) < 0)
+		return -1;
 	for (int k = 0; k < 2; k++) {
 		json_int_t next_rep = 0;
 		for (int j = 0; j < sd->n[k]; j++)

@@ -34,7 +34,8 @@ struct sides {
  * (CI alternates whole runs of the two builds so that the machine's drift lands on both).
  * Appends to problems a sentence for each thing that makes a run unfit to judge by (not
  * complete, records cut, no records) and counts them in *nproblems.  0, or -1 after saying on
- * stderr why a run cannot be read at all. */
+ * stderr why a run cannot be read at all, or that one run (its run.json ipc_token, else its
+ * directory's real path) is given twice on one side. */
 int sides_load(struct comparison *c, const struct sides *sd, json_t *problems, int *nproblems);
 
 void comparison_free(struct comparison *c);

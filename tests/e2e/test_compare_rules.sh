@@ -9,7 +9,8 @@
 # And the holes of issue 28 in the gate: a duration of 0 or -0 is refused at load (exit 2,
 # naming file, line and field), a zero median is never divided by ("not comparable: zero
 # median"), a figure ok in BASE and unsupported or failing in every repetition of NEW is lost
-# (exit 1, said first), and a NEW without one ok figure fails even with --allow-missing.
+# (exit 1, said first), a NEW without one ok figure fails even with --allow-missing, and the
+# same run given twice on one side is refused (exit 2, both arguments named).
 . "$(dirname "$0")/../lib/harness.sh"
 
 python3 - "$tmp" <<'PY'
@@ -100,7 +101,7 @@ grep -q "^2 of 8 case runs were disturbed: .*undisturbed repetitions\.$" "$tmp/m
 	fail "the report's summary does not count the disturbed case runs"
 grep -q "case runs were disturbed" "$tmp/base/report.md" && fail "an undisturbed run's report speaks of disturbance"
 
-# ---- issue 28 items 4 and 5 -----------------------------------------------------------
+# ---- issue 28 items 4, 5 and 7 -----------------------------------------------------------
 python3 - "$tmp" <<'PY'
 import json, os, sys
 tmp = sys.argv[1]
@@ -151,7 +152,13 @@ write("flakyfails", reps(col("rtt", "ns", "lower", six), col("map_ns", "ns", "lo
 write("nothing", reps(col("rtt", "ns", "lower", [0] * 6, "unsupported"),
                       col("map_ns", "ns", "lower", [0] * 6, "unsupported"),
                       col("flaky", "ns", "lower", [0] * 6, "unsupported")))
+# Item 7: one run under two names (a copy keeps its run.json ipc_token), and another run.
+write("tok1", reps(col("rtt", "ns", "lower", six)), token="00000000000000a1")
+write("tok2", reps(col("rtt", "ns", "lower", [v + 1 for v in six])), token="00000000000000a2")
+write("tok3", reps(col("rtt", "ns", "lower", [v * 2 for v in six])), token="00000000000000a3")
 PY
+cp -r "$tmp/tok1" "$tmp/tok1-copy"
+ln -s "$tmp/feat" "$tmp/feat-link"
 
 # Item 4: a duration of -0 or 0 is no measurement; the records are refused, naming where.
 for z in negzero poszero; do
@@ -204,4 +211,22 @@ cp -r "$tmp/nothing" "$tmp/nothing-too"
 "$BUILD/ipcprobe" compare "$tmp/nothing" "$tmp/nothing-too" > /dev/null 2>&1
 [ $? -eq 1 ] || fail "two runs that measured nothing passed the gate"
 
+# Item 7: the same run twice on one side is refused before anything is judged: by its
+# directory (however spelled) or by run.json ipc_token (a copy).
+for dup in "$tmp/feat $tmp/feat" "$tmp/feat $tmp/./feat" "$tmp/feat $tmp/feat-link"; do
+	# shellcheck disable=SC2086
+	"$BUILD/ipcprobe" compare $dup --vs "$tmp/featlost" > "$tmp/d.out" 2> "$tmp/d.err"
+	rc=$?
+	[ $rc -eq 2 ] || { cat "$tmp/d.out" "$tmp/d.err"; fail "the same run twice in BASE ($dup): exit $rc, not 2"; }
+	set -- $dup
+	grep -qF "BASE run 1 ($1) and BASE run 2 ($2) are the same run" "$tmp/d.err" ||
+		{ cat "$tmp/d.err"; fail "the refusal of $dup does not name both arguments"; }
+	[ -s "$tmp/d.out" ] && fail "compare judged runs it refused"
+done
+"$BUILD/ipcprobe" compare "$tmp/tok2" --vs "$tmp/tok3" "$tmp/tok1" "$tmp/tok1-copy" > "$tmp/d.out" 2> "$tmp/d.err"
+[ $? -eq 2 ] || fail "a copy of a run beside it in NEW was pooled"
+grep -qF "NEW run 2 ($tmp/tok1) and NEW run 3 ($tmp/tok1-copy) are the same run (run.json ipc_token 00000000000000a1)" "$tmp/d.err" ||
+	{ cat "$tmp/d.err"; fail "the refusal of a copied run does not name both arguments and the run id"; }
+"$BUILD/ipcprobe" compare "$tmp/tok1" "$tmp/tok2" --vs "$tmp/tok3" > /dev/null 2>&1
+[ $? -eq 1 ] || fail "two distinct runs a side were refused or misjudged"
 echo "test_compare_rules: ok"
