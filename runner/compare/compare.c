@@ -262,6 +262,19 @@ static int key_width(json_t *results)
 	return w;
 }
 
+/* Where a verdict goes in the table: 0 first, what fails the gate (a regression, a figure lost
+ * unless allowed, one not comparable with NEW the worse); 1 improvements, changes and what
+ * could not be judged; 2 the rest, which markdown only counts. */
+static int rank_of(const char *v)
+{
+	if (!strncmp(v, "regression", 10) || !strncmp(v, "lost", 4) ||
+	    !strncmp(v, "not comparable", 14))
+		return 0;
+	return !strncmp(v, "improvement", 11) || !strcmp(v, "changed") ||
+	       !strncmp(v, "disturbed", 9) || !strcmp(v, "added") || !strcmp(v, "removed") ||
+	       !strcmp(v, "too few repetitions") ? 1 : 2;
+}
+
 static void print_text(json_t *results, int md, double threshold, int regressions)
 {
 	json_t *r;
@@ -275,16 +288,10 @@ static void print_text(json_t *results, int md, double threshold, int regression
 	else
 		printf("%-27s %-*s %14s %14s %9s %7s %7s  %s\n", "verdict", kw, "what", "base", "new",
 		       "worse by", "p", "noise", "decided by");
-	/* Regressions first, then improvements and changes, then the rest. */
 	for (int pass = 0; pass < 3; pass++) {
 		json_array_foreach(results, i, r) {
 			const char *v = json_string_value(json_object_get(r, "verdict"));
-			int rank = !strncmp(v, "regression", 10) || !strncmp(v, "lost", 4) ||
-						   !strncmp(v, "not comparable", 14) ? 0 :
-				   (!strncmp(v, "improvement", 11) || !strcmp(v, "changed") ||
-				    !strncmp(v, "disturbed", 9) ||
-				    !strcmp(v, "added") || !strcmp(v, "removed") ||
-				    !strcmp(v, "too few repetitions")) ? 1 : 2;
+			int rank = rank_of(v);
 			if (rank != pass)
 				continue;
 			if (md && rank == 2) {
@@ -442,6 +449,7 @@ static int gate_reasons(const struct tally *t, int nproblems, const struct compa
 	return n;
 }
 
+/* Why the gate fails when no figure regressed: gate_reasons' list, on one line. */
 static void say_why_failing(const char **why, int n)
 {
 	fprintf(stderr, "ipcprobe compare: failing: ");

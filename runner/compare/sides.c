@@ -54,14 +54,14 @@ static void add_run(struct comparison *c, json_t *recs, int run)
 			json_array_append(e->vals[run], json_object_get(r, "value"));
 		else if (!strcmp(st, "failed") || !strcmp(st, "timeout"))
 			e->failed[run]++;
-		else
-			e->unsupported[run]++;
+		if (!strcmp(st, "ok"))
+			continue;
 		/* The first reason of each kind, for the verdict of a figure NEW lost: a feature
 		 * test that a compiler change broke says so here. */
 		char **why = strcmp(st, "unsupported") ? &e->why_failed[run] :
 							 &e->why_unsupported[run];
 		const char *reason = json_string_value(json_object_get(r, "reason"));
-		if (strcmp(st, "ok") && !*why)
+		if (!*why)
 			*why = xstrdup(reason ? reason : "no reason given");
 	}
 }
@@ -142,9 +142,10 @@ static int add_one_run(struct comparison *c, int k, int idx, int nruns, const ch
 	return 0;
 }
 
-/* What identifies a run: run.json "ipc_token", 64 random bits drawn for each run, which a copy
- * of its directory keeps; and the directory's real path, for a run without one.  Either may be
- * NULL (no token, or a path that cannot be resolved: loading it will say why). */
+/* What identifies a run: run.json "ipc_token", 64 random bits drawn for each run (16 hex
+ * digits, exec/sweep.c), which a copy of its directory keeps; and the directory's real path,
+ * for a run without one.  Either may be NULL (no token, or none of that shape: nothing else
+ * from a foreign run.json is printed; or a path that cannot be resolved: loading says why). */
 struct run_id {
 	char *token, *path;
 };
@@ -154,7 +155,8 @@ static void run_id_of(const char *dir, struct run_id *id)
 	char err[256];
 	json_t *meta = records_load_meta(dir, err, sizeof(err));
 	const char *tok = json_string_value(json_object_get(meta, "ipc_token"));
-	id->token = tok && *tok ? xstrdup(tok) : NULL;
+	size_t n = tok ? strlen(tok) : 0;
+	id->token = n >= 1 && n <= 16 && strspn(tok, "0123456789abcdef") == n ? xstrdup(tok) : NULL;
 	id->path = realpath(dir, NULL);
 	json_decref(meta);
 }
@@ -219,7 +221,6 @@ int sides_load(struct comparison *c, const struct sides *sd, json_t *problems, i
 	}
 	return 0;
 }
-
 
 void comparison_free(struct comparison *c)
 {

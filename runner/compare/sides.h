@@ -13,7 +13,6 @@ struct entry {
 	json_t *vals[2];	/* ok values per run, from undisturbed case runs */
 	int disturbed[2];	/* ok values left out per run: their case run was disturbed */
 	int failed[2];		/* failed or timed-out records per run */
-	int unsupported[2];	/* unsupported records per run */
 	char *why_failed[2];	/* the reason of the first failed or timed-out record per run */
 	char *why_unsupported[2];	/* and of the first unsupported one */
 	int present[2];
