@@ -59,11 +59,13 @@ static const struct {
 	  "  --threshold P%        a regression is worse by more than P% (default 10%)\n"
 	  "  --format F            text (default), markdown or json\n"
 	  "  --allow-incomplete    judge what an incomplete run has\n"
-	  "  --allow-missing       figures of BASE missing from NEW do not fail\n"
+	  "  --allow-missing       figures of BASE missing from NEW, or unsupported in all of\n"
+	  "                        NEW's repetitions, do not fail\n"
 	  "  --allow-disturbed     figures left with no undisturbed repetition do not fail\n"
 	  "  -h, --help            this text\n\n"
-	  "Exit status: 0 no regression, 1 a regression, an incomplete run or missing figures,\n"
-	  "2 bad usage or unreadable runs.\n" },
+	  "Exit status: 0 no regression, 1 a regression, an incomplete run, missing or lost\n"
+	  "figures, or a NEW without one ok figure; 2 bad usage, unreadable runs, or one run\n"
+	  "given twice on a side.\n" },
 	{ "export",
 	  "usage: ipcprobe export --format gbench|github-action-benchmark|csv [options] DIR\n"
 	  "A run's records on stdout in a format another tool reads; one line on stderr says what\n"

@@ -20,6 +20,11 @@ int vocab_is(const char *s, const char *const *words)
 	return 0;
 }
 
+int vocab_unit_is_duration(const char *unit)
+{
+	return unit && strcmp(unit, "ns") == 0;
+}
+
 int vocab_status_index(const char *status)
 {
 	for (int i = 0; status && i < ST_COUNT; i++)

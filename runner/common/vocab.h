@@ -15,6 +15,9 @@ enum { ST_OK, ST_UNSUPPORTED, ST_FAILED, ST_TIMEOUT, ST_COUNT };
 extern const char *const vocab_statuses[];
 /* Is s one of the NULL-terminated words? */
 int vocab_is(const char *s, const char *const *words);
+/* Is unit a duration (ns)?  A duration is the time something took, so it is above 0: a clock
+ * that did not tick measured nothing.  A rate, a size, a count or a ratio may well be 0. */
+int vocab_unit_is_duration(const char *unit);
 /* The index of a status (ST_*); anything unknown counts as failed. */
 int vocab_status_index(const char *status);
 

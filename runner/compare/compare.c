@@ -15,6 +15,8 @@
  *      larger relative spread of either run's repetitions, less the most extreme at each end
  *      once there are 5): what the machine itself shows between repetitions of the same code.
  *      When the repetitions are too few for p ever to fall below alpha, the verdict says so.
+ *      The change is never a fraction of a median of 0 (a count, a rate): "not comparable:
+ *      zero median", which fails the gate (the intervals apart, NEW is the worse).
  *   4. for a figure without a direction (a fact such as a capacity, or a ratio of two
  *      timings): "changed" when the intervals are apart; a fact's interval is its one value.
  */
@@ -26,75 +28,12 @@
 #include "cli/commands.h"
 #include "ci.h"
 #include "compare/mwu.h"
+#include "compare/sides.h"
 #include "param.h"
-#include "store/records.h"
 #include "common/vocab.h"
 #include "common/util.h"
 
 #define ALPHA 0.05
-
-struct entry {
-	char *key;
-	json_t *sample;		/* one record, for names, unit and direction */
-	json_t *vals[2];	/* ok values per run, from undisturbed case runs */
-	int disturbed[2];	/* ok values left out per run: their case run was disturbed */
-	int failed[2];		/* failed or timed-out records per run */
-	int present[2];
-};
-
-struct comparison {
-	struct entry *e;
-	size_t n, cap;
-};
-
-static struct entry *find_or_add(struct comparison *c, char *key, json_t *r)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		if (!strcmp(c->e[i].key, key)) {
-			free(key);
-			return &c->e[i];
-		}
-	}
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 64;
-		c->e = realloc(c->e, c->cap * sizeof(*c->e));
-		if (!c->e)
-			abort();
-	}
-	struct entry *e = &c->e[c->n++];
-	memset(e, 0, sizeof(*e));
-	e->key = key;
-	e->sample = json_incref(r);
-	e->vals[0] = json_array();
-	e->vals[1] = json_array();
-	return e;
-}
-
-/* A timing, or a ratio of timings, moves with the machine's load; a fact (a capacity, a
- * limit, a count) does not, so a disturbed case run still tells it. */
-static int load_sensitive(json_t *r)
-{
-	const char *dir = json_string_value(json_object_get(r, "direction"));
-	const char *unit = json_string_value(json_object_get(r, "unit"));
-	return (dir && strcmp(dir, "none")) || (unit && !strcmp(unit, "ratio"));
-}
-
-static void add_run(struct comparison *c, json_t *recs, int run)
-{
-	json_t *r;
-	size_t i;
-	json_array_foreach(recs, i, r) {
-		struct entry *e = find_or_add(c, record_key(r), r);
-		const char *st = json_string_value(json_object_get(r, "status"));
-		e->present[run] = 1;
-		if (!strcmp(st, "ok") && record_disturbed(r) && load_sensitive(r))
-			e->disturbed[run]++;
-		else if (!strcmp(st, "ok"))
-			json_array_append(e->vals[run], json_object_get(r, "value"));
-		else if (!strcmp(st, "failed") || !strcmp(st, "timeout"))
-			e->failed[run]++;
-	}
-}
 
 /* One run's side of a figure: its values sorted, median, interval and spread. */
 struct side {
@@ -138,9 +77,12 @@ static const char *judge_timing(const struct side *a, const struct side *b, cons
 {
 	double u, p = mwu_p(a->v, a->n, b->v, b->n, &u), min_p = mwu_min_p(a->n, b->n);
 	double noise = fmax(a->spread, b->spread), bar = fmax(threshold, noise);
-	double change = !strcmp(dir, "higher") ?
-				(b->median != 0 ? a->median / b->median - 1 : INFINITY) :
-				b->median / a->median - 1;
+	/* How much worse NEW is, a fraction of the better one's time: of BASE's median when lower
+	 * is better, of NEW's rate when higher is.  That median may be 0 (a count, a rate; never a
+	 * duration, records.c), and is never divided by. */
+	int higher = !strcmp(dir, "higher");
+	double of = higher ? b->median : a->median;
+	double change = of == 0 ? NAN : higher ? a->median / of - 1 : b->median / of - 1;
 	json_object_set_new(res, "p", json_real(p));
 	json_object_set_new(res, "u", json_real(u));
 	json_object_set_new(res, "noise", json_real(noise));
@@ -156,6 +98,12 @@ static const char *judge_timing(const struct side *a, const struct side *b, cons
 	if (p >= ALPHA) {
 		snprintf(rule, len, "Mann-Whitney p = %.3f, not below %.2f", p, ALPHA);
 		return "no significant change";
+	}
+	if (of == 0) {	/* apart, so the other median is not 0 and NEW is the worse */
+		snprintf(rule, len, "intervals apart, p = %.3f: NEW is worse, and %s median is 0, "
+			 "of which no change is a fraction", p, higher ? "NEW's" : "BASE's");
+		*bad = 1;
+		return "not comparable: zero median";
 	}
 	if (fabs(change) <= bar) {
 		snprintf(rule, len, "%+.1f%% is within the %s (%.0f%%)", 100 * change,
@@ -203,46 +151,92 @@ static const char *judge_values(struct entry *e, double threshold, json_t *res, 
 	return verdict;
 }
 
-/* Decide one entry: fills the verdict, the rule that decided it and the figures; returns 1
- * for a regression that fails CI.  *undisturbable counts a figure no undisturbed repetition
- * of one run measured. */
-static int judge(struct entry *e, double threshold, json_t *out, int *undisturbable)
+/* What the gate counts over the figures; each count is said as a problem first. */
+struct tally {
+	int regressions;	/* NEW worse: regressions, now failing, not comparable */
+	int missing;		/* figures of BASE that NEW has no record of */
+	int lost;		/* figures ok in BASE with no ok repetition in NEW */
+	int lost_unsupported;	/* of those, the ones NEW says are unsupported, not failing */
+	int undisturbable;	/* figures no undisturbed repetition of a run measured */
+	int new_ok;		/* ok records of NEW, disturbed or not */
+};
+
+/* A figure ok in BASE that no repetition of NEW measured: lost, as if it were missing from
+ * NEW (a feature test broken by a compiler change makes a case unsupported, and that must not
+ * pass as "not measured in both"); a regression when NEW failed or timed out. */
+static const char *lost(const struct entry *e, char *rule, size_t len, int *bad)
+{
+	if (e->failed[1]) {
+		snprintf(rule, len, "ok in BASE, no repetition of NEW ok (%d failed or timed out): %s",
+			 e->failed[1], e->why_failed[1]);
+		*bad = 1;
+		return "regression (now failing)";
+	}
+	snprintf(rule, len, "ok in BASE, unsupported in every repetition of NEW: %s",
+		 e->why_unsupported[1]);
+	return "lost (now unsupported)";
+}
+
+/* The verdict of a figure that one side has no undisturbed ok value of (NULL when both have):
+ * removed or added, lost, now failing or no longer, disturbed, or not measured in both. */
+static const char *judge_unmeasured(struct entry *e, char *rule, size_t len, int *bad,
+				    struct tally *t)
+{
+	size_t n = json_array_size(e->vals[0]), m = json_array_size(e->vals[1]);
+	int ok_base = n > 0 || e->disturbed[0], ok_new = m > 0 || e->disturbed[1];
+	if (!e->present[0] || !e->present[1]) {
+		snprintf(rule, len, "in one run only");
+		return e->present[0] ? "removed" : "added";
+	}
+	if (ok_base && !ok_new) {
+		const char *verdict = lost(e, rule, len, bad);
+		t->lost++;
+		t->lost_unsupported += !*bad;
+		return verdict;
+	}
+	if (!e->failed[0] && e->failed[1] && !ok_new) {
+		snprintf(rule, len, "every repetition of NEW failed");
+		*bad = 1;
+		return "regression (now failing)";
+	}
+	if (e->failed[0] && !e->failed[1] && m > 0) {
+		snprintf(rule, len, "BASE failed, NEW did not");
+		return "improvement (no longer failing)";
+	}
+	if ((n == 0 && e->disturbed[0]) || (m == 0 && e->disturbed[1])) {
+		snprintf(rule, len, "every repetition of %s was disturbed (%d)",
+			 n == 0 && e->disturbed[0] ? "BASE" : "NEW",
+			 n == 0 && e->disturbed[0] ? e->disturbed[0] : e->disturbed[1]);
+		t->undisturbable++;
+		return "disturbed: not judged";
+	}
+	if (n == 0 || m == 0) {
+		snprintf(rule, len, "no ok value in %s", n == 0 ? "BASE" : "NEW");
+		return "not measured in both";
+	}
+	return NULL;
+}
+
+/* Decide one entry: fills the verdict, the rule that decided it and the figures, and counts
+ * it in t. */
+static void judge(struct entry *e, double threshold, json_t *out, struct tally *t)
 {
 	json_t *res = json_pack("{s:s, s:s, s:s, s:O, s:O, s:[i, i]}", "key", e->key, "unit",
 				json_string_value(json_object_get(e->sample, "unit")), "direction",
 				json_string_value(json_object_get(e->sample, "direction")), "base",
 				e->vals[0], "new", e->vals[1], "disturbed_left_out", e->disturbed[0],
 				e->disturbed[1]);
-	const char *verdict;
 	char rule[256] = "";
 	int bad = 0;
-	size_t n = json_array_size(e->vals[0]), m = json_array_size(e->vals[1]);
-	if (!e->present[0] || !e->present[1]) {
-		verdict = e->present[0] ? "removed" : "added";
-		snprintf(rule, sizeof(rule), "in one run only");
-	} else if (!e->failed[0] && e->failed[1] && m == 0 && !e->disturbed[1]) {
-		verdict = "regression (now failing)";
-		snprintf(rule, sizeof(rule), "every repetition of NEW failed");
-		bad = 1;
-	} else if (e->failed[0] && !e->failed[1] && m > 0) {
-		verdict = "improvement (no longer failing)";
-		snprintf(rule, sizeof(rule), "BASE failed, NEW did not");
-	} else if ((n == 0 && e->disturbed[0]) || (m == 0 && e->disturbed[1])) {
-		verdict = "disturbed: not judged";
-		snprintf(rule, sizeof(rule), "every repetition of %s was disturbed (%d)",
-			 n == 0 && e->disturbed[0] ? "BASE" : "NEW",
-			 n == 0 && e->disturbed[0] ? e->disturbed[0] : e->disturbed[1]);
-		(*undisturbable)++;
-	} else if (n == 0 || m == 0) {
-		verdict = "not measured in both";
-		snprintf(rule, sizeof(rule), "no ok value in %s", n == 0 ? "BASE" : "NEW");
-	} else {
+	const char *verdict = judge_unmeasured(e, rule, sizeof(rule), &bad, t);
+	if (!verdict)
 		verdict = judge_values(e, threshold, res, rule, sizeof(rule), &bad);
-	}
+	t->regressions += bad;
+	t->missing += e->present[0] && !e->present[1];
+	t->new_ok += (int)json_array_size(e->vals[1]) + e->disturbed[1];
 	json_object_set_new(res, "verdict", json_string(verdict));
 	json_object_set_new(res, "rule", json_string(rule));
 	json_array_append_new(out, res);
-	return bad;
 }
 
 static const char *fig(json_t *res, const char *key, char *buf, size_t len)
@@ -268,6 +262,19 @@ static int key_width(json_t *results)
 	return w;
 }
 
+/* Where a verdict goes in the table: 0 first, what fails the gate (a regression, a figure lost
+ * unless allowed, one not comparable with NEW the worse); 1 improvements, changes and what
+ * could not be judged; 2 the rest, which markdown only counts. */
+static int rank_of(const char *v)
+{
+	if (!strncmp(v, "regression", 10) || !strncmp(v, "lost", 4) ||
+	    !strncmp(v, "not comparable", 14))
+		return 0;
+	return !strncmp(v, "improvement", 11) || !strcmp(v, "changed") ||
+	       !strncmp(v, "disturbed", 9) || !strcmp(v, "added") || !strcmp(v, "removed") ||
+	       !strcmp(v, "too few repetitions") ? 1 : 2;
+}
+
 static void print_text(json_t *results, int md, double threshold, int regressions)
 {
 	json_t *r;
@@ -279,17 +286,12 @@ static void print_text(json_t *results, int md, double threshold, int regression
 		       "new | worse by | p | noise | decided by |\n|---|---|---|---|---|---|---|---|\n",
 		       regressions, regressions == 1 ? "" : "s", threshold * 100, ALPHA);
 	else
-		printf("%-26s %-*s %14s %14s %9s %7s %7s  %s\n", "verdict", kw, "what", "base", "new",
+		printf("%-27s %-*s %14s %14s %9s %7s %7s  %s\n", "verdict", kw, "what", "base", "new",
 		       "worse by", "p", "noise", "decided by");
-	/* Regressions first, then improvements and changes, then the rest. */
 	for (int pass = 0; pass < 3; pass++) {
 		json_array_foreach(results, i, r) {
 			const char *v = json_string_value(json_object_get(r, "verdict"));
-			int rank = !strncmp(v, "regression", 10) ? 0 :
-				   (!strncmp(v, "improvement", 11) || !strcmp(v, "changed") ||
-				    !strncmp(v, "disturbed", 9) ||
-				    !strcmp(v, "added") || !strcmp(v, "removed") ||
-				    !strcmp(v, "too few repetitions")) ? 1 : 2;
+			int rank = rank_of(v);
 			if (rank != pass)
 				continue;
 			if (md && rank == 2) {
@@ -312,46 +314,13 @@ static void print_text(json_t *results, int md, double threshold, int regression
 				       fig(r, "median_base", b, sizeof(b)),
 				       fig(r, "median_new", n, sizeof(n)), w, p, z, rule);
 			else
-				printf("%-26s %-*s %14s %14s %9s %7s %7s  %s\n", v, kw, key,
+				printf("%-27s %-*s %14s %14s %9s %7s %7s  %s\n", v, kw, key,
 				       fig(r, "median_base", b, sizeof(b)),
 				       fig(r, "median_new", n, sizeof(n)), w, p, z, rule);
 		}
 	}
 	if (md)
 		printf("\n%zu more without a significant change.\n", unchanged);
-}
-
-/* What makes a run unfit to judge a change by: not complete (killed, stopped, or no run.json),
- * records cut (a .partial file), or no records although run.json lists case runs.  Appends a
- * sentence per problem to problems; returns how many. */
-static int run_problems(const char *which, const char *dir, json_t *meta, json_t *recs,
-			int partial, json_t *problems)
-{
-	int n = 0;
-	const char *status = json_string_value(json_object_get(meta, "status"));
-	const char *reason = json_string_value(json_object_get(meta, "reason"));
-	size_t ncases = json_array_size(json_object_get(meta, "cases"));
-	if (!status) {
-		json_array_append_new(problems, json_sprintf("%s (%s) has no run.json: whether it "
-							     "ended is unknown", which, dir));
-		n++;
-	} else if (strcmp(status, "complete")) {
-		json_array_append_new(problems, json_sprintf("%s (%s) is %s%s%s", which, dir, status,
-							     reason ? ": " : "", reason ? reason : ""));
-		n++;
-	} else if (partial) {
-		json_array_append_new(problems, json_sprintf("%s (%s) says complete but its records "
-							     "are only in records.jsonl.partial", which,
-							     dir));
-		n++;
-	}
-	if (json_array_size(recs) == 0) {
-		json_array_append_new(problems, json_sprintf("%s (%s) has no records%s", which, dir,
-							     ncases ? " although run.json lists case "
-								      "runs" : ""));
-		n++;
-	}
-	return n;
 }
 
 /* Each problem on its own line: a quoted bold line in markdown, on stderr otherwise (so that
@@ -370,107 +339,33 @@ static void print_problems(json_t *problems, int md)
 		printf("\n");
 }
 
-/* The run directories of each side: BASE (0) and NEW (1), one or more each. */
-struct sides {
-	const char **dirs[2];
-	int n[2];
-};
-
-/* Renumber a run's repetitions to follow those already loaded for its side (*next), so that
- * several runs of one side read as one run with more repetitions. */
-static void renumber_reps(json_t *recs, json_int_t *next)
+/* Judge every figure into results, counting them in t; what fails the gate besides a
+ * regression is said as a problem. */
+static void judge_all(struct comparison *c, double threshold, json_t *results,
+		      json_t *problems, struct tally *t)
 {
-	json_int_t top = -1;
-	json_t *r;
-	size_t i;
-	json_array_foreach(recs, i, r) {
-		json_int_t rep = json_integer_value(json_object_get(r, "rep"));
-		json_object_set_new(r, "rep", json_integer(*next + rep));
-		if (rep > top)
-			top = rep;
-	}
-	*next += top + 1;
-}
-
-/* Load one run directory into side k of c, noting what makes it unfit to judge by.
- * 0, or -1 after saying why the run cannot be read at all. */
-static int add_one_run(struct comparison *c, int k, int idx, int nruns, const char *dir,
-		       json_int_t *next_rep, json_t *problems, int *nproblems)
-{
-	char err[1024], which[32];
-	int partial = 0;
-	json_t *recs = records_load_run(dir, &partial, err, sizeof(err)), *meta = NULL;
-	if (recs)
-		meta = records_load_meta(dir, err, sizeof(err));
-	if (!recs || !meta) {
-		fprintf(stderr, "ipcprobe compare: %s\n", err);
-		json_decref(recs);
-		return -1;
-	}
-	if (nruns > 1)
-		snprintf(which, sizeof(which), "%s run %d", k ? "NEW" : "BASE", idx + 1);
-	else
-		snprintf(which, sizeof(which), "%s", k ? "NEW" : "BASE");
-	*nproblems += run_problems(which, dir, meta, recs, partial, problems);
-	renumber_reps(recs, next_rep);
-	add_run(c, recs, k);
-	json_decref(recs);
-	json_decref(meta);
-	return 0;
-}
-
-/* Load every run of BASE and of NEW into c: the runs of one side are more repetitions of it
- * (CI alternates whole runs of the two builds so that the machine's drift lands on both). */
-static int add_runs(struct comparison *c, const struct sides *sd, json_t *problems,
-		    int *nproblems)
-{
-	for (int k = 0; k < 2; k++) {
-		json_int_t next_rep = 0;
-		for (int j = 0; j < sd->n[k]; j++)
-			if (add_one_run(c, k, j, sd->n[k], sd->dirs[k][j], &next_rep, problems,
-					nproblems) < 0)
-				return -1;
-	}
-	return 0;
-}
-
-/* Why the gate fails when no figure regressed, with the option that would judge anyway. */
-static void say_why_failing(int incomplete, int missing, int disturbed)
-{
-	fprintf(stderr, "ipcprobe compare: failing: %s%s%s%s%s\n",
-		incomplete ? "a run is incomplete or lost records (--allow-incomplete to judge "
-			     "anyway)" : "",
-		incomplete && (missing || disturbed) ? "; " : "",
-		missing ? "figures of BASE are missing from NEW (--allow-missing when cases were "
-			  "removed on purpose)" : "",
-		missing && disturbed ? "; " : "",
-		disturbed ? "figures could not be judged: every repetition of a run was disturbed "
-			    "by other work on the machine (run again on a quiet machine, or "
-			    "--allow-disturbed)" : "");
-}
-
-/* Judge every figure; returns the regressions, and counts the figures missing from NEW and
- * those no undisturbed repetition measured, each said as a problem. */
-static int judge_all(struct comparison *c, double threshold, json_t *results,
-		     json_t *problems, int *missing, int *undisturbable)
-{
-	int regressions = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		regressions += judge(&c->e[i], threshold, results, undisturbable);
-		*missing += c->e[i].present[0] && !c->e[i].present[1];
-	}
-	if (*missing)
+	for (size_t i = 0; i < c->n; i++)
+		judge(&c->e[i], threshold, results, t);
+	if (t->missing)
 		json_array_append_new(problems, json_sprintf("%d figure%s of BASE %s missing from NEW "
-							     "(cases lost or removed)", *missing,
-							     *missing == 1 ? "" : "s",
-							     *missing == 1 ? "is" : "are"));
-	if (*undisturbable)
+							     "(cases lost or removed)", t->missing,
+							     t->missing == 1 ? "" : "s",
+							     t->missing == 1 ? "is" : "are"));
+	if (t->lost)
+		json_array_append_new(problems, json_sprintf("%d figure%s measured in BASE %s lost in "
+							     "NEW: no repetition there is ok "
+							     "(unsupported, failed or timed out)",
+							     t->lost, t->lost == 1 ? "" : "s",
+							     t->lost == 1 ? "is" : "are"));
+	if (t->undisturbable)
 		json_array_append_new(problems, json_sprintf("%d figure%s not judged: every "
 							     "repetition of a run was disturbed (run.json "
 							     "cases[].machine says by what)",
-							     *undisturbable,
-							     *undisturbable == 1 ? " was" : "s were"));
-	return regressions;
+							     t->undisturbable,
+							     t->undisturbable == 1 ? " was" : "s were"));
+	if (!t->new_ok)
+		json_array_append_new(problems, json_string("NEW has no ok figure: not one record of "
+							    "it measured anything"));
 }
 
 static int bad_usage(const char *msg)
@@ -531,12 +426,61 @@ static int parse_compare_args(int argc, char **argv, struct compare_opts *o)
 	return 0;
 }
 
+/* What fails the gate besides a regression, into why (5 at most), each with the option that
+ * would judge anyway; NEW measuring nothing has none.  Returns how many. */
+static int gate_reasons(const struct tally *t, int nproblems, const struct compare_opts *o,
+			const char **why)
+{
+	int n = 0;
+	if (nproblems && !o->allow_incomplete)
+		why[n++] = "a run is incomplete or lost records (--allow-incomplete to judge anyway)";
+	if (t->missing && !o->allow_missing)
+		why[n++] = "figures of BASE are missing from NEW (--allow-missing when cases were "
+			   "removed on purpose)";
+	if (t->lost_unsupported && !o->allow_missing)
+		why[n++] = "figures measured in BASE are lost in NEW, unsupported there "
+			   "(--allow-missing when support was dropped on purpose)";
+	if (t->undisturbable && !o->allow_disturbed)
+		why[n++] = "figures could not be judged: every repetition of a run was disturbed by "
+			   "other work on the machine (run again on a quiet machine, or "
+			   "--allow-disturbed)";
+	if (!t->new_ok)
+		why[n++] = "NEW measured nothing (no option judges a run without one ok figure)";
+	return n;
+}
+
+/* Why the gate fails when no figure regressed: gate_reasons' list, on one line. */
+static void say_why_failing(const char **why, int n)
+{
+	fprintf(stderr, "ipcprobe compare: failing: ");
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "%s%s", i ? "; " : "", why[i]);
+	fprintf(stderr, "\n");
+}
+
 static json_t *dir_list(const struct sides *sd, int k)
 {
 	json_t *a = json_array();
 	for (int j = 0; j < sd->n[k]; j++)
 		json_array_append_new(a, json_string(sd->dirs[k][j]));
 	return a;
+}
+
+/* The JSON document: the runs, the rules' settings, the counts, the problems, the verdicts. */
+static void print_json(const struct compare_opts *o, const struct tally *t, json_t *problems,
+		       json_t *results, int gate)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:f, s:f, s:i, s:i, s:i, s:i, s:O, s:b, "
+				"s:b, s:b, s:O}", "base", o->sd.dirs[0][0], "new", o->sd.dirs[1][0],
+				"base_runs", dir_list(&o->sd, 0), "new_runs", dir_list(&o->sd, 1),
+				"threshold", o->threshold, "alpha", ALPHA, "regressions",
+				t->regressions, "missing", t->missing, "lost", t->lost,
+				"disturbed_not_judged", t->undisturbable, "problems", problems,
+				"allow_incomplete", o->allow_incomplete, "allow_missing",
+				o->allow_missing, "fails", gate, "results", results);
+	json_dumpf(doc, stdout, JSON_INDENT(2));
+	printf("\n");
+	json_decref(doc);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -546,57 +490,35 @@ int cmd_compare(int argc, char **argv)
 	o.sd.dirs[1] = calloc(argc, sizeof(char *));
 	if (!o.sd.dirs[0] || !o.sd.dirs[1])
 		abort();
-	int prc = parse_compare_args(argc, argv, &o);
-	if (prc) {
+	int rc = parse_compare_args(argc, argv, &o);
+	if (rc) {
 		free(o.sd.dirs[0]);
 		free(o.sd.dirs[1]);
-		return prc;
+		return rc;
 	}
-	const char *format = o.format;
-	double threshold = o.threshold;
-	int allow_incomplete = o.allow_incomplete, allow_missing = o.allow_missing;
-	int allow_disturbed = o.allow_disturbed;
+	int md = !strcmp(o.format, "markdown"), nproblems = 0, nwhy = 0;
 	struct comparison c = { 0 };
+	struct tally t = { 0 };
+	const char *why[5];
 	json_t *results = json_array(), *problems = json_array();
-	int regressions = 0, rc = EXIT_ALL_OK, nproblems = 0, missing = 0, undisturbable = 0;
-	if (add_runs(&c, &o.sd, problems, &nproblems) < 0) {
+	if (sides_load(&c, &o.sd, problems, &nproblems) < 0) {
 		rc = EXIT_BAD_INPUT;
 		goto free_entries;
 	}
-	regressions = judge_all(&c, threshold, results, problems, &missing, &undisturbable);
-	int gate = regressions || (nproblems && !allow_incomplete) || (missing && !allow_missing) ||
-		   (undisturbable && !allow_disturbed);
-	if (!strcmp(format, "json")) {
-		json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:f, s:f, s:i, s:i, s:i, s:O, s:b, "
-					"s:b, s:b, s:O}", "base", o.sd.dirs[0][0], "new",
-					o.sd.dirs[1][0], "base_runs", dir_list(&o.sd, 0),
-					"new_runs", dir_list(&o.sd, 1), "threshold", threshold,
-					"alpha", ALPHA, "regressions", regressions, "missing", missing,
-					"disturbed_not_judged", undisturbable,
-					"problems", problems, "allow_incomplete", allow_incomplete,
-					"allow_missing", allow_missing, "fails", gate, "results",
-					results);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		printf("\n");
-		json_decref(doc);
-		print_problems(problems, 0);
-	} else {
-		print_problems(problems, !strcmp(format, "markdown"));
-		print_text(results, !strcmp(format, "markdown"), threshold, regressions);
-	}
-	if (gate && !regressions)
-		say_why_failing(nproblems && !allow_incomplete, missing && !allow_missing,
-				undisturbable && !allow_disturbed);
+	judge_all(&c, o.threshold, results, problems, &t);
+	nwhy = gate_reasons(&t, nproblems, &o, why);
+	int gate = t.regressions || nwhy;
+	if (!strcmp(o.format, "json"))
+		print_json(&o, &t, problems, results, gate);
+	print_problems(problems, md);
+	if (strcmp(o.format, "json"))
+		print_text(results, md, o.threshold, t.regressions);
+	if (gate && !t.regressions)
+		say_why_failing(why, nwhy);
 	rc = gate ? EXIT_CASE_FAILED : EXIT_ALL_OK;
 free_entries:
 	json_decref(problems);
-	for (size_t i = 0; i < c.n; i++) {
-		free(c.e[i].key);
-		json_decref(c.e[i].sample);
-		json_decref(c.e[i].vals[0]);
-		json_decref(c.e[i].vals[1]);
-	}
-	free(c.e);
+	comparison_free(&c);
 	free(o.sd.dirs[0]);
 	free(o.sd.dirs[1]);
 	json_decref(results);

@@ -170,6 +170,13 @@ static int validate_numbers(json_t *r, const char **key, char *err, size_t errle
 	if (!in_range(value))
 		return bad(key, "value", err, errlen, "\"value\" %g is out of range (every unit "
 			   "counts from 0 up to 2^63)", json_number_value(value));
+	/* A duration of 0 is no time measured, and compare would divide by it; in_range lets -0
+	 * by (-0 >= 0), and a median of -0 made a 45 us NEW "-inf%" better.  A rate or a count may
+	 * be 0. */
+	if (json_is_number(value) && vocab_unit_is_duration(str_field(r, "unit")) &&
+	    !(json_number_value(value) > 0))
+		return bad(key, "value", err, errlen, "\"value\" %g is no duration: a time in \"ns\" "
+			   "is above 0", json_number_value(value));
 	return validate_dist(json_object_get(r, "dist"), key, err, errlen);
 }
 

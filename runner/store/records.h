@@ -10,7 +10,8 @@
 
 /* Check that r has the shape of a record: schema 1, probe/case/metric/unit/direction strings,
  * a known unit, direction and status, a reason whenever status is not ok, a numeric or null
- * value, params an object.  Returns 0, or -1 with one sentence in err. */
+ * value from 0 up (a duration, unit ns, above 0), params an object.  Returns 0, or -1 with one
+ * sentence in err. */
 int record_validate(json_t *r, char *err, size_t errlen);
 
 /* Parse one line of JSON and validate it; returns a new reference, or NULL with err and in

@@ -6,6 +6,11 @@
 # --allow-disturbed) while a fact of the same case runs is still judged; the report shows the
 # intervals and the disturbed repetitions.  Each verdict names
 # the rule that decided it.
+# And the holes of issue 28 in the gate: a duration of 0 or -0 is refused at load (exit 2,
+# naming file, line and field), a zero median is never divided by ("not comparable: zero
+# median"), a figure ok in BASE and unsupported or failing in every repetition of NEW is lost
+# (exit 1, said first), a NEW without one ok figure fails even with --allow-missing, and the
+# same run given twice on one side is refused (exit 2, both arguments named).
 . "$(dirname "$0")/../lib/harness.sh"
 
 python3 - "$tmp" <<'PY'
@@ -95,4 +100,133 @@ grep -q "| pipe | 64 B | 105 ns | \[100 ns – 110 ns\] 96.9% disturbed 2/8 |" "
 grep -q "^2 of 8 case runs were disturbed: .*undisturbed repetitions\.$" "$tmp/mixed/report.md" ||
 	fail "the report's summary does not count the disturbed case runs"
 grep -q "case runs were disturbed" "$tmp/base/report.md" && fail "an undisturbed run's report speaks of disturbance"
+
+# ---- issue 28 items 4, 5 and 7 -----------------------------------------------------------
+python3 - "$tmp" <<'PY'
+import json, os, sys
+tmp = sys.argv[1]
+def write(name, recs, token=None):
+    """recs: (metric, unit, direction, status, value) per repetition, a list per repetition."""
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    with open(os.path.join(d, "records.jsonl"), "w") as f:
+        for rep, rs in enumerate(recs):
+            for metric, unit, direction, status, value in rs:
+                f.write(json.dumps({"schema": 1, "probe": "shm", "case": "touch",
+                                    "transport": None, "params": {"size": 4096},
+                                    "metric": metric, "unit": unit, "direction": direction,
+                                    "status": status,
+                                    "reason": None if status == "ok" else
+                                    "memfd_create: not found when this build was configured",
+                                    "value": value if status == "ok" else None,
+                                    "rep": rep}) + "\n")
+    meta = {"schema": 1, "name": name, "status": "complete"}
+    if token:
+        meta["ipc_token"] = token
+    json.dump(meta, open(os.path.join(d, "run.json"), "w"))
+def reps(*cols):
+    return [list(r) for r in zip(*cols)]
+def col(metric, unit, direction, values, status="ok"):
+    return [(metric, unit, direction, status, v) for v in values]
+six = [100, 102, 104, 106, 108, 110]
+# Item 4: a duration of -0 or 0 in BASE against 45 us in NEW.
+write("negzero", reps(col("rtt", "ns", "lower", [-0.0] * 6)))
+write("poszero", reps(col("rtt", "ns", "lower", [0] * 6)))
+write("us45", reps(col("rtt", "ns", "lower", [45000 + i for i in range(6)])))
+# ...and a count (lower is better) whose BASE median is 0, and a rate that falls to 0.
+write("cnt0", reps(col("faults", "count", "lower", [0] * 6),
+                   col("rate", "ops_per_s", "higher", [1e6 + i for i in range(6)])))
+write("cnt5", reps(col("faults", "count", "lower", [5, 6, 7, 8, 9, 10]),
+                   col("rate", "ops_per_s", "higher", [0] * 6)))
+# Item 5: a figure ok in BASE, unsupported in every repetition of NEW (the rest unchanged);
+# one ok in some repetitions of BASE and failed in every one of NEW; a NEW with nothing ok.
+write("feat", reps(col("rtt", "ns", "lower", six), col("map_ns", "ns", "lower", six),
+                   col("flaky", "ns", "lower", six[:3]) + col("flaky", "ns", "lower", [0] * 3,
+                                                                  "failed")))
+write("featlost", reps(col("rtt", "ns", "lower", six),
+                       col("map_ns", "ns", "lower", [0] * 6, "unsupported"),
+                       col("flaky", "ns", "lower", six[:3]) +
+                       col("flaky", "ns", "lower", [0] * 3, "failed")))
+write("flakyfails", reps(col("rtt", "ns", "lower", six), col("map_ns", "ns", "lower", six),
+                         col("flaky", "ns", "lower", [0] * 6, "failed")))
+write("nothing", reps(col("rtt", "ns", "lower", [0] * 6, "unsupported"),
+                      col("map_ns", "ns", "lower", [0] * 6, "unsupported"),
+                      col("flaky", "ns", "lower", [0] * 6, "unsupported")))
+# Item 7: one run under two names (a copy keeps its run.json ipc_token), and another run.
+write("tok1", reps(col("rtt", "ns", "lower", six)), token="00000000000000a1")
+write("tok2", reps(col("rtt", "ns", "lower", [v + 1 for v in six])), token="00000000000000a2")
+write("tok3", reps(col("rtt", "ns", "lower", [v * 2 for v in six])), token="00000000000000a3")
+PY
+cp -r "$tmp/tok1" "$tmp/tok1-copy"
+ln -s "$tmp/feat" "$tmp/feat-link"
+
+# Item 4: a duration of -0 or 0 is no measurement; the records are refused, naming where.
+for z in negzero poszero; do
+	"$BUILD/ipcprobe" compare "$tmp/$z" "$tmp/us45" > "$tmp/z.out" 2> "$tmp/z.err"
+	rc=$?
+	[ $rc -eq 2 ] || { cat "$tmp/z.out" "$tmp/z.err"; fail "a BASE rtt of $z against 45 us: exit $rc, not 2"; }
+	grep -q "^ipcprobe compare: $tmp/$z/records.jsonl:1:[0-9]*: \"value\" -\{0,1\}0 is no duration" "$tmp/z.err" ||
+		{ cat "$tmp/z.err"; fail "the refusal of a $z duration does not name file, line and field"; }
+done
+# A count's zero median is not divided by: the 0 -> 5 faults and the rate that fell to 0 are
+# not comparable, and NEW is worse in both (the gate fails); no infinity is printed.
+"$BUILD/ipcprobe" compare "$tmp/cnt0" "$tmp/cnt5" --format json > "$tmp/c.json"
+[ $? -eq 1 ] || { cat "$tmp/c.json"; fail "a count from 0 to 5 and a rate fallen to 0 passed the gate"; }
+for k in /faults /rate; do
+	v=$(verdict "$tmp/c.json" "$k ")
+	case "$v" in "not comparable: zero median|"*) ;; *) fail "zero median of $k: got '$v'" ;; esac
+done
+python3 - "$tmp/c.json" <<'PY' || fail "a zero median gave a worse_by"
+import json, sys
+assert all(r["worse_by"] is None for r in json.load(open(sys.argv[1]))["results"])
+PY
+"$BUILD/ipcprobe" compare "$tmp/cnt0" "$tmp/cnt5" > "$tmp/c.txt"
+grep -qiE '(^|[^a-z])[+-]?inf([^a-z]|$)' "$tmp/c.txt" && { cat "$tmp/c.txt"; fail "compare printed an infinity"; }
+
+# Item 5: a lost figure fails the gate like a missing one, named first and in the table.
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/featlost" --format json > "$tmp/l.json" 2> "$tmp/l.err"
+[ $? -eq 1 ] || { cat "$tmp/l.json" "$tmp/l.err"; fail "a figure ok in BASE and unsupported in NEW passed the gate"; }
+v=$(verdict "$tmp/l.json" "/map_ns ")
+[ "$v" = "lost (now unsupported)|ok in BASE, unsupported in every repetition of NEW: memfd_create: not found when this build was configured" ] ||
+	fail "a lost feature: got '$v'"
+grep -q "ipcprobe compare: 1 figure measured in BASE is lost in NEW" "$tmp/l.err" ||
+	{ cat "$tmp/l.err"; fail "compare did not say first that a figure is lost"; }
+grep -q "failing: figures measured in BASE are lost in NEW" "$tmp/l.err" ||
+	{ cat "$tmp/l.err"; fail "compare did not say why it fails on a lost figure"; }
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/featlost" 2>/dev/null | grep -q "^lost (now unsupported) .*/map_ns " ||
+	fail "the text table lacks the lost row"
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/featlost" --allow-missing > /dev/null 2>&1
+[ $? -eq 0 ] || fail "--allow-missing did not excuse a feature dropped on purpose"
+# Failing in every repetition of NEW is a regression even when BASE failed some.
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/flakyfails" --format json > "$tmp/f.json" 2> /dev/null
+[ $? -eq 1 ] || fail "a figure now failing in every repetition (BASE failed some) passed the gate"
+v=$(verdict "$tmp/f.json" "/flaky ")
+case "$v" in "regression (now failing)|"*) ;; *) fail "now failing: got '$v'" ;; esac
+# A NEW with no ok figure at all never passes, whatever is allowed.
+"$BUILD/ipcprobe" compare "$tmp/feat" "$tmp/nothing" --allow-missing --allow-incomplete \
+	--allow-disturbed > /dev/null 2> "$tmp/n.err"
+[ $? -eq 1 ] || { cat "$tmp/n.err"; fail "a NEW whose every record is unsupported passed the gate"; }
+grep -q "NEW has no ok figure" "$tmp/n.err" || { cat "$tmp/n.err"; fail "compare did not say NEW measured nothing"; }
+cp -r "$tmp/nothing" "$tmp/nothing-too"
+"$BUILD/ipcprobe" compare "$tmp/nothing" "$tmp/nothing-too" > /dev/null 2>&1
+[ $? -eq 1 ] || fail "two runs that measured nothing passed the gate"
+
+# Item 7: the same run twice on one side is refused before anything is judged: by its
+# directory (however spelled) or by run.json ipc_token (a copy).
+for dup in "$tmp/feat $tmp/feat" "$tmp/feat $tmp/./feat" "$tmp/feat $tmp/feat-link"; do
+	# shellcheck disable=SC2086
+	"$BUILD/ipcprobe" compare $dup --vs "$tmp/featlost" > "$tmp/d.out" 2> "$tmp/d.err"
+	rc=$?
+	[ $rc -eq 2 ] || { cat "$tmp/d.out" "$tmp/d.err"; fail "the same run twice in BASE ($dup): exit $rc, not 2"; }
+	set -- $dup
+	grep -qF "BASE run 1 ($1) and BASE run 2 ($2) are the same run" "$tmp/d.err" ||
+		{ cat "$tmp/d.err"; fail "the refusal of $dup does not name both arguments"; }
+	[ -s "$tmp/d.out" ] && fail "compare judged runs it refused"
+done
+"$BUILD/ipcprobe" compare "$tmp/tok2" --vs "$tmp/tok3" "$tmp/tok1" "$tmp/tok1-copy" > "$tmp/d.out" 2> "$tmp/d.err"
+[ $? -eq 2 ] || fail "a copy of a run beside it in NEW was pooled"
+grep -qF "NEW run 2 ($tmp/tok1) and NEW run 3 ($tmp/tok1-copy) are the same run (run.json ipc_token 00000000000000a1)" "$tmp/d.err" ||
+	{ cat "$tmp/d.err"; fail "the refusal of a copied run does not name both arguments and the run id"; }
+"$BUILD/ipcprobe" compare "$tmp/tok1" "$tmp/tok2" --vs "$tmp/tok3" > /dev/null 2>&1
+[ $? -eq 1 ] || fail "two distinct runs a side were refused or misjudged"
 echo "test_compare_rules: ok"
