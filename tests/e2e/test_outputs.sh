@@ -28,6 +28,12 @@ expect 2 "not empty; results are never written over" "$runner" run "$tmp/c.yaml"
 [ "$(ls "$tmp/full")" = mine ] || fail "the existing directory was touched"
 echo x > "$tmp/afile"
 expect 2 "exists and is not a directory" "$runner" run "$tmp/c.yaml" -o "$tmp/afile"
+# An -o longer than PATH_MAX is refused whole, before any directory of it is made (it was
+# cut short silently, leaving 20 directories behind).
+mkdir "$tmp/long"
+long=$tmp/long/$(python3 -c "print('/'.join(['d' * 200] * 25))")
+expect 2 "longer than 4095 bytes" "$runner" run "$tmp/c.yaml" -o "$long"
+[ -z "$(ls -A "$tmp/long")" ] || fail "a refused long -o left directories behind"
 
 # Permissions, as an unprivileged user (root passes them all).
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ] &&
