@@ -190,8 +190,10 @@ char *read_file_at(struct dirref d, const char *name, size_t max, int flags, siz
 	if (fd < 0)
 		return NULL;
 	struct stat st;
-	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-	if (cap - 1 > max) {
+	/* Room for the file, its NUL and one byte more: a file of exactly max bytes reads its
+	 * end-of-file in the buffer instead of looking as if it grew. */
+	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 2 : 4096, n = 0;
+	if (cap - 2 > max) {
 		snprintf(err, errlen, "%s: %lld bytes; at most %zu are read (is this the right "
 				      "file?)", path, (long long)st.st_size, max);
 		close(fd);

@@ -140,10 +140,11 @@ static int load_precision(struct loader *L, yaml_node_t *root)
 	cfg->plan_order = o && !strcmp(scalar(o), "plan");
 	if (s) {
 		const char *v = scalar(s);
+		errno = 0;
 		unsigned long long x = v ? strtoull(v, &end, 10) : 0;
-		if (!v || end == v || *end || v[0] == '-')
-			return load_fail(L, s, "seed", "expected a non-negative integer (the seed a "
-					 "run.json names, to replay its order), got %s",
+		if (!v || end == v || *end || v[0] == '-' || errno == ERANGE)
+			return load_fail(L, s, "seed", "expected a non-negative integer below 2^64 "
+					 "(the seed a run.json names, to replay its order), got %s",
 					 v ? v : node_kind(s));
 		cfg->seed = x;
 		cfg->has_seed = 1;
