@@ -393,8 +393,9 @@ static int parse_compare_args(int argc, char **argv, struct compare_opts *o)
 		if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
 			char *end;
 			o->threshold = strtod(argv[++i], &end) / 100;
-			if (end == argv[i] || (*end && strcmp(end, "%")) || o->threshold < 0 ||
-			    o->threshold > 100)
+			/* written so that nan% and inf% fail it too */
+			if (end == argv[i] || (*end && strcmp(end, "%")) ||
+			    !(o->threshold >= 0 && o->threshold <= 100))
 				return bad_usage("--threshold takes a percentage, e.g. 10%");
 		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			o->format = argv[++i];

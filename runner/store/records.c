@@ -180,12 +180,27 @@ static int validate_numbers(json_t *r, const char **key, char *err, size_t errle
 	return validate_dist(json_object_get(r, "dist"), key, err, errlen);
 }
 
+/* rep and case_run, which the runner adds: counts of case runs, so below 2^31 (compare adds
+ * a run's repetitions to the last one's: INT64_MAX overflowed there). */
+static int validate_indexes(json_t *r, const char **key, char *err, size_t errlen)
+{
+	static const char *const names[] = { "rep", "case_run" };
+	for (unsigned i = 0; i < 2; i++) {
+		json_t *v = json_object_get(r, names[i]);
+		if (v && !(json_is_integer(v) && json_integer_value(v) >= 0 &&
+			   json_integer_value(v) <= INT32_MAX))
+			return bad(key, names[i], err, errlen, "\"%s\" must be an integer from 0 to "
+				   "2^31-1 (a count of case runs)", names[i]);
+	}
+	return 0;
+}
+
 /* record_validate(), also naming the key at fault (NULL when the whole line is). */
 static int validate(json_t *r, const char **key, char *err, size_t errlen)
 {
 	if (!json_is_object(r))
 		return bad(key, NULL, err, errlen, "a record must be a JSON object");
-	if (validate_words(r, key, err, errlen) < 0)
+	if (validate_words(r, key, err, errlen) < 0 || validate_indexes(r, key, err, errlen) < 0)
 		return -1;
 	return validate_numbers(r, key, err, errlen);
 }

@@ -99,6 +99,10 @@ assert three["verdict"] == "too few repetitions", three
 PY
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/nonexistent" > /dev/null 2>&1; [ $? -eq 2 ] || fail "a missing run did not exit 2"
 "$BUILD/ipcprobe" compare "$tmp/base" "$tmp/aa" --threshold lots > /dev/null 2>&1; [ $? -eq 2 ] || fail "a bad threshold did not exit 2"
+for t in nan% inf% -1% 10001%; do
+	"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/aa" --threshold "$t" > /dev/null 2>&1
+	[ $? -eq 2 ] || fail "--threshold $t did not exit 2"
+done
 
 # The same runs side by side in one report: the 2x slowdown shows as the ratio 2.20.
 "$BUILD/ipcprobe" report "$tmp/base" "$tmp/slow" -o "$tmp/side" > /dev/null || fail "report of two runs failed"
