@@ -360,6 +360,17 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+char *xstrdup_printable(const char *s)
+{
+	char *t = xstrdup(s);
+	for (unsigned char *p = (unsigned char *)t; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+		else if (*p == '|')
+			*p = '/';
+	return t;
+}
+
 char *xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");

@@ -77,6 +77,9 @@ json_t *json_string_lossy(const char *s);
 /* snprintf into a malloc'd string; aborts on allocation failure. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xstrdup(const char *s);
+/* A copy of s (a reason or status read from a run) fit to print in a terminal and a table
+ * cell: each control character a space, each '|' a '/'. */
+char *xstrdup_printable(const char *s);
 
 /* Now, UTC, as ISO 8601 (iso: "2026-11-28T01:43:00Z") or as a directory stamp. */
 void utc_now(char *buf, size_t len, int iso);

@@ -62,7 +62,7 @@ static void add_run(struct comparison *c, json_t *recs, int run)
 							 &e->why_unsupported[run];
 		const char *reason = json_string_value(json_object_get(r, "reason"));
 		if (!*why)
-			*why = xstrdup(reason ? reason : "no reason given");
+			*why = xstrdup_printable(reason ? reason : "no reason given");
 	}
 }
 
@@ -74,14 +74,18 @@ static int run_problems(const char *which, const char *dir, json_t *meta, json_t
 {
 	int n = 0;
 	const char *status = json_string_value(json_object_get(meta, "status"));
-	const char *reason = json_string_value(json_object_get(meta, "reason"));
+	/* A foreign run.json's words reach the terminal: printable copies only. */
+	char *reason = json_is_string(json_object_get(meta, "reason")) ?
+			       xstrdup_printable(json_string_value(json_object_get(meta, "reason"))) :
+			       NULL;
+	char *st = status ? xstrdup_printable(status) : NULL;
 	size_t ncases = json_array_size(json_object_get(meta, "cases"));
 	if (!status) {
 		json_array_append_new(problems, json_sprintf("%s (%s) has no run.json: whether it "
 							     "ended is unknown", which, dir));
 		n++;
 	} else if (strcmp(status, "complete")) {
-		json_array_append_new(problems, json_sprintf("%s (%s) is %s%s%s", which, dir, status,
+		json_array_append_new(problems, json_sprintf("%s (%s) is %s%s%s", which, dir, st,
 							     reason ? ": " : "", reason ? reason : ""));
 		n++;
 	} else if (partial) {
@@ -96,6 +100,8 @@ static int run_problems(const char *which, const char *dir, json_t *meta, json_t
 								      "runs" : ""));
 		n++;
 	}
+	free(reason);
+	free(st);
 	return n;
 }
 

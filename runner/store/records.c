@@ -42,6 +42,38 @@ static int bad(const char **key, const char *k, char *err, size_t errlen, const 
 	return -1;
 }
 
+/* A name printed from a record (in compare's terminal output, tables, labels) must be text:
+ * no control character (an ESC sequence retitles the terminal, "\r\e[2K" erases the line
+ * with the verdict, a newline breaks a table) and, where it names a figure, no '|' (which
+ * ends a Markdown table cell).  The offending byte, or -1. */
+static int bad_byte(const char *s, int bar_too)
+{
+	for (const unsigned char *p = (const unsigned char *)s; s && *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (bar_too && *p == '|'))
+			return *p;
+	return -1;
+}
+
+/* probe, case, metric, transport, interpreter and the params' keys and string values. */
+static int validate_names(json_t *r, const char **key, char *err, size_t errlen)
+{
+	static const char *const names[] = { "probe", "case", "metric", "transport",
+					     "interpreter", NULL };
+	int c;
+	for (int i = 0; names[i]; i++)
+		if ((c = bad_byte(str_field(r, names[i]), 1)) >= 0)
+			return bad(key, names[i], err, errlen, "\"%s\" holds the byte 0x%02x: a name "
+				   "is printable text without '|'", names[i], c);
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(r, "params"), k, v) {
+		if ((c = bad_byte(k, 1)) >= 0 || (c = bad_byte(json_string_value(v), 0)) >= 0)
+			return bad(key, "params", err, errlen, "a parameter holds the byte 0x%02x: "
+				   "its name and value are printable text", c);
+	}
+	return 0;
+}
+
 /* The words of a record: schema 1, the string fields, and unit, direction and status from the
  * vocabulary (common/vocab.h). */
 static int validate_words(json_t *r, const char **key, char *err, size_t errlen)
@@ -200,7 +232,8 @@ static int validate(json_t *r, const char **key, char *err, size_t errlen)
 {
 	if (!json_is_object(r))
 		return bad(key, NULL, err, errlen, "a record must be a JSON object");
-	if (validate_words(r, key, err, errlen) < 0 || validate_indexes(r, key, err, errlen) < 0)
+	if (validate_words(r, key, err, errlen) < 0 || validate_names(r, key, err, errlen) < 0 ||
+	    validate_indexes(r, key, err, errlen) < 0)
 		return -1;
 	return validate_numbers(r, key, err, errlen);
 }

@@ -149,4 +149,32 @@ big = json.load(open(os.path.join(tmp, "big.json")))
 assert [(e["unit"], e["value"]) for e in small] == [("ns", 10000)], small  # one median per name
 assert [(e["unit"], e["value"]) for e in big] == [("bytes_per_s", 1e9)], big
 PY
+# Words of a foreign run that compare prints (issue 28 item 10): run.json's status and
+# reason, and the reason a lost figure's NEW record gives, reach the terminal and the table
+# without a control character or '|' (an ESC sequence retitled the terminal, "\r\e[2K"
+# erased the line with the verdict, a '|' broke the Markdown table).
+cp -r "$tmp/base" "$tmp/hostile"
+python3 - "$tmp/hostile" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+meta = json.load(open(os.path.join(d, "run.json")))
+meta["status"] = "incomplete\x1b]0;pwned\x07"
+meta["reason"] = "killed\r\x1b[2K| all good |"
+json.dump(meta, open(os.path.join(d, "run.json"), "w"))
+recs = [json.loads(l) for l in open(os.path.join(d, "records.jsonl"))]
+for r in recs:
+    if r["metric"] == "capacity":
+        r.update(status="unsupported", value=None, reason="gone\x1b[31m red | cell\nline")
+open(os.path.join(d, "records.jsonl"), "w").write("".join(json.dumps(r) + "\n" for r in recs))
+PY
+for fmt in text markdown; do
+	"$BUILD/ipcprobe" compare "$tmp/base" "$tmp/hostile" --format $fmt > "$tmp/hout" 2>&1
+	python3 - "$tmp/hout" $fmt <<'PY' || fail "compare --format $fmt printed a foreign run's control characters or bars"
+import sys
+out = open(sys.argv[1], "rb").read()
+assert b"\x1b" not in out and b"\r" not in out and b"\x07" not in out, out
+assert b"pwned" in out and b"gone" in out, out     # the words are there, made harmless
+assert b"| all good |" not in out and b"red | cell" not in out, out
+PY
+done
 echo "test_compare: ok"
