@@ -264,10 +264,18 @@ static const char *check_written(struct case_run *C, const char *status, char *r
 /* Every case says how it ended: when the probe's own records do not, the runner adds one
  * (and, for a probe that reported unsupported itself, its record stands and its reason is
  * the case's). */
-static void record_ending(struct case_run *C, const char *status, char *reason, size_t len)
+static void record_ending(struct case_run *C, const struct exec_outcome *o, const char *status,
+			  char *reason, size_t len)
 {
 	const struct plan_case *pc = C->pc;
-	int own_status_ok = C->status_rec && strcmp(status, "unsupported") == 0;
+	/* The probe said how it ended in a record of its own and then exited saying the same
+	 * (unsupported, or failed with exit 1): that record stands, and no second one is added
+	 * (a failed case run counted not_ok: 2). */
+	int exited = WIFEXITED(o->status) && !o->timed_out && !o->stopped && !C->bad[0];
+	const char *own = json_string_value(json_object_get(C->status_rec, "status"));
+	int own_status_ok = own && !strcmp(own, status) &&
+			    (!strcmp(status, "unsupported") || (exited &&
+								WEXITSTATUS(o->status) == 1));
 	if (strcmp(status, "ok") != 0 && !own_status_ok) {
 		json_t *r = record_make_status(pc->probe->name, pc->case_name, pc->transport,
 					       pc->params_json, pc->metric, pc->unit, pc->direction,
@@ -356,7 +364,7 @@ int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	if (o.pid > 0)
 		guard_probe_ended(o.pid);
 	status = check_written(&C, status, reason, sizeof(reason));
-	record_ending(&C, status, reason, sizeof(reason));
+	record_ending(&C, &o, status, reason, sizeof(reason));
 	if (C.first_ok)
 		fmt_record_value(C.first_ok, value, sizeof(value));
 	json_t *entry = case_entry(&C, i, status, reason, &o, log_rel, value, C.swept);

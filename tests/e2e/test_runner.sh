@@ -75,6 +75,27 @@ rss = meta["runner_peak_rss_kib"] << 10
 assert rss < log // 2, "runner peak RSS %d for a log of %d bytes" % (rss, log)
 PY
 
+# A probe that prints a failed record and exits 1 (selftest oom: alloc.h's failure) ends with
+# that one record: the runner adds none of its own (it used to, counting not_ok 2 for one
+# case run), and the case's reason is the probe's.
+cat > "$tmp/oom.yaml" <<YAML
+probes:
+  - probe: selftest
+    cases: [oom]
+YAML
+"$BUILD/ipcprobe" run "$tmp/oom.yaml" -o "$tmp/oom" > "$tmp/out" 2>&1
+[ $? -eq 1 ] || { cat "$tmp/out"; fail "a run whose only case failed did not exit 1"; }
+python3 - "$tmp/oom" <<'PY' || fail "a probe's own failed record was doubled by the runner's"
+import json, os, sys
+d = sys.argv[1]
+recs = [json.loads(l) for l in open(os.path.join(d, "records.jsonl"))]
+assert [r["status"] for r in recs] == ["failed"], recs
+case = json.load(open(os.path.join(d, "run.json")))["cases"][0]
+assert case["status"] == "failed" and case["reason"] == recs[0]["reason"], (case, recs[0])
+summary = json.load(open(os.path.join(d, "summary.json")))
+assert [f["not_ok"] for f in summary["figures"]] == [1], summary
+PY
+
 # Only measured and unsupported cases: exit 0, reports there.
 cat > "$tmp/ok.yaml" <<YAML
 probes:
