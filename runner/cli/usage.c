@@ -69,7 +69,8 @@ static const struct {
 	{ "export",
 	  "usage: ipcprobe export --format gbench|github-action-benchmark|csv [options] DIR\n"
 	  "A run's records on stdout in a format another tool reads; one line on stderr says what\n"
-	  "the format could not carry.\n\n"
+	  "the format could not carry, and one which disturbed repetitions the figures leave out\n"
+	  "as the report and compare do (csv keeps every row, with a disturbed column).\n\n"
 	  "  --format F            gbench, github-action-benchmark or csv\n"
 	  "  --direction D         github-action-benchmark: smaller or bigger\n"
 	  "  -h, --help            this text\n" },

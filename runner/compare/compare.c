@@ -4,7 +4,7 @@
  * The rules, in the order they decide, for a figure measured in both runs (the verdict's
  * "rule" names the one that decided):
  *   1. disturbed: repetitions of a timing (or a ratio of timings; a fact does not move with
- *      the load) whose case run was disturbed (run.json: someone else's CPU time
+ *      the load) whose case run was disturbed (store/reps.h; run.json: someone else's CPU time
  *      or a hypervisor's steal, store/machine.h) are left out; a figure with none left on a
  *      side is "disturbed: not judged", and the gate fails unless --allow-disturbed.
  *   2. intervals: each side's median gets its distribution-free 95% interval over its

@@ -7,6 +7,7 @@
 
 #include "common/util.h"
 #include "store/records.h"
+#include "store/reps.h"
 
 static struct entry *find_or_add(struct comparison *c, char *key, json_t *r)
 {
@@ -26,18 +27,11 @@ static struct entry *find_or_add(struct comparison *c, char *key, json_t *r)
 	memset(e, 0, sizeof(*e));
 	e->key = key;
 	e->sample = json_incref(r);
-	e->vals[0] = json_array();
-	e->vals[1] = json_array();
+	for (int k = 0; k < 2; k++) {
+		e->recs[k] = json_array();
+		e->vals[k] = json_array();
+	}
 	return e;
-}
-
-/* A timing, or a ratio of timings, moves with the machine's load; a fact (a capacity, a
- * limit, a count) does not, so a disturbed case run still tells it. */
-static int load_sensitive(json_t *r)
-{
-	const char *dir = json_string_value(json_object_get(r, "direction"));
-	const char *unit = json_string_value(json_object_get(r, "unit"));
-	return (dir && strcmp(dir, "none")) || (unit && !strcmp(unit, "ratio"));
 }
 
 static void add_run(struct comparison *c, json_t *recs, int run)
@@ -48,10 +42,8 @@ static void add_run(struct comparison *c, json_t *recs, int run)
 		struct entry *e = find_or_add(c, record_key(r), r);
 		const char *st = json_string_value(json_object_get(r, "status"));
 		e->present[run] = 1;
-		if (!strcmp(st, "ok") && record_disturbed(r) && load_sensitive(r))
-			e->disturbed[run]++;
-		else if (!strcmp(st, "ok"))
-			json_array_append(e->vals[run], json_object_get(r, "value"));
+		if (!strcmp(st, "ok"))
+			json_array_append(e->recs[run], r);
 		else if (!strcmp(st, "failed") || !strcmp(st, "timeout"))
 			e->failed[run]++;
 		if (!strcmp(st, "ok"))
@@ -64,6 +56,23 @@ static void add_run(struct comparison *c, json_t *recs, int run)
 		if (!*why)
 			*why = xstrdup_printable(reason ? reason : "no reason given");
 	}
+}
+
+/* Rule 1 on one side, once every run of it is in: its values are those of the repetitions
+ * store/reps.h makes the figure of; a side whose every repetition was disturbed keeps none,
+ * so the figure is not judged. */
+static void choose_side(struct entry *e, int run)
+{
+	struct reps reps;
+	json_t *r;
+	size_t i;
+	reps_choose(e->recs[run], &reps);
+	e->disturbed[run] = (int)(reps.all_disturbed ? json_array_size(reps.chosen) :
+						       reps.left_out);
+	json_array_foreach(reps.chosen, i, r)
+		if (!reps.all_disturbed)
+			json_array_append(e->vals[run], json_object_get(r, "value"));
+	reps_release(&reps);
 }
 
 /* What makes a run unfit to judge a change by: not complete (killed, stopped, or no run.json),
@@ -225,6 +234,9 @@ int sides_load(struct comparison *c, const struct sides *sd, json_t *problems, i
 					nproblems) < 0)
 				return -1;
 	}
+	for (size_t i = 0; i < c->n; i++)
+		for (int k = 0; k < 2; k++)
+			choose_side(&c->e[i], k);
 	return 0;
 }
 
@@ -233,9 +245,9 @@ void comparison_free(struct comparison *c)
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->e[i].key);
 		json_decref(c->e[i].sample);
-		json_decref(c->e[i].vals[0]);
-		json_decref(c->e[i].vals[1]);
 		for (int k = 0; k < 2; k++) {
+			json_decref(c->e[i].recs[k]);
+			json_decref(c->e[i].vals[k]);
 			free(c->e[i].why_failed[k]);
 			free(c->e[i].why_unsupported[k]);
 		}

@@ -10,8 +10,9 @@
 struct entry {
 	char *key;
 	json_t *sample;		/* one record, for names, unit and direction */
-	json_t *vals[2];	/* ok values per run, from undisturbed case runs */
-	int disturbed[2];	/* ok values left out per run: their case run was disturbed */
+	json_t *recs[2];	/* ok records per run, as read */
+	json_t *vals[2];	/* the values of the repetitions rule 1 keeps (store/reps.h) */
+	int disturbed[2];	/* disturbed repetitions per run, left out or not judged */
 	int failed[2];		/* failed or timed-out records per run */
 	char *why_failed[2];	/* the reason of the first failed or timed-out record per run */
 	char *why_unsupported[2];	/* and of the first unsupported one */
@@ -31,6 +32,9 @@ struct sides {
 
 /* Load every run of BASE and of NEW into c: the runs of one side are more repetitions of it
  * (CI alternates whole runs of the two builds so that the machine's drift lands on both).
+ * Each side's values are those of the repetitions store/reps.h makes each figure of, as the
+ * report, summary.json and the exports take them; a side whose every repetition of a figure was
+ * disturbed keeps none (not judged), counted in disturbed.
  * Appends to problems a sentence for each thing that makes a run unfit to judge by (not
  * complete, records cut, no records) and counts them in *nproblems.  0, or -1 after saying on
  * stderr why a run cannot be read at all, or that one run (its run.json ipc_token, else its

@@ -12,6 +12,7 @@
 #include "export/export.h"
 #include "param.h"
 #include "store/records.h"
+#include "store/reps.h"
 
 /* Parameters that set how long or how much is measured, not what (README "Exports"). */
 int export_is_knob(const char *param)
@@ -78,11 +79,19 @@ struct export_group *export_groups(json_t *recs, size_t *n)
 		if (j == *n) {
 			if (*n == cap && !(g = realloc(g, (cap = cap ? 2 * cap : 64) * sizeof(*g))))
 				abort();
-			g[(*n)++] = (struct export_group){ key, json_array() };
+			g[(*n)++] = (struct export_group){ key, json_array(), 0, 0 };
 		} else {
 			free(key);
 		}
 		json_array_append(g[j].recs, r);
+	}
+	for (size_t j = 0; j < *n; j++) {	/* the repetitions each figure is made of */
+		struct reps reps;
+		reps_choose(g[j].recs, &reps);
+		json_decref(g[j].recs);
+		g[j].recs = reps.chosen;	/* taken over: not released */
+		g[j].left_out = reps.left_out;
+		g[j].all_disturbed = reps.all_disturbed;
 	}
 	return g;
 }
@@ -96,15 +105,71 @@ void export_groups_free(struct export_group *g, size_t n)
 	free(g);
 }
 
-/* Google Benchmark's entry for one ok timing: its own, verbatim but for a name that is ours
- * (unique: every parameter and the interpreter), or one made from the record. */
-static json_t *gbench_entry(json_t *r, json_int_t reps, size_t family)
+json_t *export_notes(void)
 {
+	return json_pack("{s:[], s:[], s:I}", "left_out", "only_disturbed", "reps", (json_int_t)0);
+}
+
+void export_note(json_t *notes, const struct export_group *g, const char *name)
+{
+	json_int_t n = (json_int_t)json_array_size(g->recs), k = (json_int_t)g->left_out;
+	if (g->left_out) {
+		json_array_append_new(json_object_get(notes, "left_out"),
+				      json_sprintf("%s (%lld of %lld)", name, (long long)k,
+						   (long long)(k + n)));
+		json_object_set_new(notes, "reps", json_integer(json_integer_value(
+							   json_object_get(notes, "reps")) + k));
+	} else if (g->all_disturbed) {
+		json_array_append_new(json_object_get(notes, "only_disturbed"),
+				      json_sprintf("%s (%lld)", name, (long long)n));
+	}
+}
+
+/* The first few of names, "A; B; C and 4 more": a line, not a page, on a big run. */
+static void say_names(FILE *say, json_t *names)
+{
+	size_t n = json_array_size(names), shown = n > 3 ? 3 : n;
+	for (size_t i = 0; i < shown; i++)
+		fprintf(say, "%s%s", i ? "; " : "", json_string_value(json_array_get(names, i)));
+	if (n > shown)
+		fprintf(say, " and %zu more", n - shown);
+	fputc('\n', say);
+}
+
+void export_say_disturbed(FILE *say, json_t *notes)
+{
+	json_t *left = json_object_get(notes, "left_out");
+	json_t *only = json_object_get(notes, "only_disturbed");
+	size_t nl = json_array_size(left), no = json_array_size(only);
+	if (!say)
+		return;
+	if (nl) {
+		long long k = json_integer_value(json_object_get(notes, "reps"));
+		fprintf(say, "ipcprobe export: left out %lld disturbed repetition%s of %zu "
+			     "figure%s (other work used the machine during their case runs: "
+			     "run.json cases[].machine; the report, summary.json and compare leave "
+			     "them out too): ", k, k == 1 ? "" : "s", nl, nl == 1 ? "" : "s");
+		say_names(say, left);
+	}
+	if (no) {
+		fprintf(say, "ipcprobe export: %zu figure%s had no undisturbed repetition, so %s "
+			     "written from the disturbed ones, marked (measured under load): ", no,
+			no == 1 ? "" : "s", no == 1 ? "it is" : "they are");
+		say_names(say, only);
+	}
+}
+
+/* Google Benchmark's entry for repetition `index` of the repetitions of group g: the
+ * probe's own, verbatim but for a name that is ours (unique: every parameter and the
+ * interpreter), or one made from the record. */
+static json_t *gbench_entry(const struct export_group *g, size_t index, size_t family)
+{
+	json_t *r = json_array_get(g->recs, index);
 	char *name = export_name(r, 1);
-	json_t *g = json_object_get(r, "gbench"), *b;
-	if (json_is_object(g)) {
-		b = json_deep_copy(g);
-		json_object_set(b, "ipcprobe_gbench_name", json_object_get(g, "name"));
+	json_t *own = json_object_get(r, "gbench"), *b;
+	if (json_is_object(own)) {
+		b = json_deep_copy(own);
+		json_object_set(b, "ipcprobe_gbench_name", json_object_get(own, "name"));
 	} else {
 		double v = json_number_value(json_object_get(r, "value"));
 		json_int_t n = json_integer_value(json_object_get(json_object_get(r, "dist"), "n"));
@@ -115,8 +180,13 @@ static json_t *gbench_entry(json_t *r, json_int_t reps, size_t family)
 	}
 	json_object_set_new(b, "name", json_string(name));
 	json_object_set_new(b, "run_name", json_string(name));
-	json_object_set_new(b, "repetitions", json_integer(reps));
-	json_object_set(b, "repetition_index", json_object_get(r, "rep"));
+	/* Google Benchmark numbers the repetitions it reports 0..repetitions-1; the record's
+	 * own rep stays beside it, for finding the record. */
+	json_object_set_new(b, "repetitions", json_integer((json_int_t)json_array_size(g->recs)));
+	json_object_set_new(b, "repetition_index", json_integer((json_int_t)index));
+	json_object_set(b, "ipcprobe_rep", json_object_get(r, "rep"));
+	if (g->all_disturbed)
+		json_object_set_new(b, "ipcprobe_disturbed", json_true());
 	json_object_set_new(b, "threads", json_integer(1));
 	/* Each name its own family: compare.py sorts by these before pairing by name. */
 	json_object_set_new(b, "family_index", json_integer((json_int_t)family));
@@ -142,28 +212,35 @@ static json_t *gbench_context(json_t *recs, json_t *meta)
 }
 
 /* compare.py compares real_time and cpu_time only: a timing is exported (Google Benchmark's
- * own entry where the probe has one, whose time falls when a rate rises); a fact or a rate
- * with no time behind it would read +0.0000 whatever changed, so it is left out (counted). */
-json_t *export_gbench(json_t *recs, json_t *meta, size_t *left_facts, size_t *left_rates)
+ * own entry where the probe has one, whose time falls when a rate rises), one entry per
+ * repetition it is made of; a fact or a rate with no time behind it would read +0.0000
+ * whatever changed, so it is left out (said). */
+json_t *export_gbench(json_t *recs, json_t *meta, FILE *say)
 {
-	json_t *benchmarks = json_array();
+	json_t *benchmarks = json_array(), *notes = export_notes();
 	size_t n, facts = 0, rates = 0;
 	struct export_group *g = export_groups(recs, &n);
 	for (size_t i = 0; i < n; i++) {
-		json_t *r, *first = json_array_get(g[i].recs, 0);
-		size_t j;
+		json_t *first = json_array_get(g[i].recs, 0);
 		const char *unit = json_string_value(json_object_get(first, "unit"));
 		if (!json_is_object(json_object_get(first, "gbench")) && strcmp(unit, "ns")) {
 			*(strcmp(json_string_value(json_object_get(first, "direction")), "none") ?
 				  &rates : &facts) += 1;
 			continue;
 		}
-		json_array_foreach(g[i].recs, j, r)
-			json_array_append_new(benchmarks,
-					      gbench_entry(r, json_array_size(g[i].recs), i));
+		for (size_t j = 0; j < json_array_size(g[i].recs); j++)
+			json_array_append_new(benchmarks, gbench_entry(&g[i], j, i));
+		char *name = export_name(first, 1);
+		export_note(notes, &g[i], name);
+		free(name);
 	}
-	*left_facts = facts;
-	*left_rates = rates;
+	if (say && (facts || rates))
+		fprintf(say, "ipcprobe export: left out %zu facts (capacities, limits) and %zu "
+			     "rates without a timing (ops/s, bytes/s not timed by Google "
+			     "Benchmark): compare.py compares times only, so a change in them "
+			     "would read +0.0000; `ipcprobe compare` judges them\n", facts, rates);
+	export_say_disturbed(say, notes);
+	json_decref(notes);
 	export_groups_free(g, n);
 	return json_pack("{s:o, s:o}", "context", gbench_context(recs, meta), "benchmarks",
 			 benchmarks);
@@ -178,21 +255,16 @@ static int export_usage(void)
 	return EXIT_BAD_INPUT;
 }
 
-/* Write the chosen format of recs to stdout. */
+/* Write the chosen format of recs to stdout; what it left out, on stderr. */
 static void export_write(const char *format, const char *direction, json_t *recs, json_t *meta)
 {
 	if (!strcmp(format, "csv")) {
-		export_csv(recs, stdout);
+		export_csv(recs, meta, stdout);	/* every row: nothing left out */
 		return;
 	}
-	size_t facts = 0, rates = 0;
-	json_t *out = !strcmp(format, "gbench") ? export_gbench(recs, meta, &facts, &rates) :
-						  export_gab(recs, !strcmp(direction, "bigger"));
-	if (facts || rates)
-		fprintf(stderr, "ipcprobe export: left out %zu facts (capacities, limits) and %zu "
-				"rates without a timing (ops/s, bytes/s not timed by Google "
-				"Benchmark): compare.py compares times only, so a change in them "
-				"would read +0.0000; `ipcprobe compare` judges them\n", facts, rates);
+	json_t *out = !strcmp(format, "gbench") ?
+			      export_gbench(recs, meta, stderr) :
+			      export_gab(recs, !strcmp(direction, "bigger"), stderr);
 	json_dumpf(out, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
 	printf("\n");
 	json_decref(out);

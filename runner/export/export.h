@@ -17,20 +17,34 @@ char *export_name(json_t *r, int with_knobs);
 /* A parameter or fact value as text: strings bare, the rest as compact JSON.  Caller frees. */
 char *export_value_text(json_t *v);
 
-/* The ok records of one figure (one record_key), in run order. */
+/* One figure (one record_key): the repetitions it is made of (store/reps.h: the undisturbed
+ * ones where there are any, as the report, summary.json and compare), in run order. */
 struct export_group {
 	char *key;
-	json_t *recs;
+	json_t *recs;		/* the chosen repetitions */
+	size_t left_out;	/* disturbed repetitions left out */
+	int all_disturbed;	/* no undisturbed repetition: recs holds the disturbed ones */
 };
 
 /* Group the ok records of recs by record_key; *n gets how many groups. */
 struct export_group *export_groups(json_t *recs, size_t *n);
 void export_groups_free(struct export_group *g, size_t n);
 
-json_t *export_gab(json_t *recs, int bigger);
+/* What the disturbed repetitions did to the figures a format wrote: export_note each figure
+ * written (under the name the format gave it), then export_say_disturbed says on say, in a
+ * line each, what was left out and which figures had nothing else; nothing when neither. */
+json_t *export_notes(void);
+void export_note(json_t *notes, const struct export_group *g, const char *name);
+void export_say_disturbed(FILE *say, json_t *notes);
+
+/* github-action-benchmark's JSON of recs' figures of one direction; what it left out is said
+ * on say (NULL: nothing said). */
+json_t *export_gab(json_t *recs, int bigger, FILE *say);
 /* Google Benchmark's JSON (compare.py's input) for the timings of recs, meta the run's
- * run.json; the facts and untimed rates it must leave out are counted. */
-json_t *export_gbench(json_t *recs, json_t *meta, size_t *left_facts, size_t *left_rates);
-int export_csv(json_t *recs, FILE *out);
+ * run.json; the facts and untimed rates it must leave out, and the disturbed repetitions, are
+ * said on say (NULL: nothing said, as for the run's gbench.json). */
+json_t *export_gbench(json_t *recs, json_t *meta, FILE *say);
+/* Every record of recs as a CSV row, with meta's (run.json) run, host and kernel. */
+int export_csv(json_t *recs, json_t *meta, FILE *out);
 
 #endif

@@ -7,7 +7,7 @@
 #include "report/lookup.h"
 
 #include "ci.h"
-#include "store/records.h"
+#include "store/reps.h"
 
 int str_is(json_t *o, const char *key, const char *want)
 {
@@ -31,25 +31,19 @@ json_t *report_select(json_t *records, const char *probe, const char *cas,
 
 size_t report_median_values(json_t *recs, double *out, size_t *calm, size_t *disturbed)
 {
-	size_t k = 0, nc = 0, nd = 0, i;
+	struct reps reps;
 	json_t *r;
-	json_array_foreach(recs, i, r) {
-		if (!json_is_number(json_object_get(r, "value")))
-			continue;
-		if (record_disturbed(r))
-			nd++;
-		else
-			nc++;
-	}
-	/* Repetitions run while other work disturbed the machine are left out when others are
-	 * there, as summary.json and compare leave them out (the interval cell counts them). */
-	json_array_foreach(recs, i, r)
-		if (json_is_number(json_object_get(r, "value")) && !(nc && record_disturbed(r)))
-			out[k++] = json_number_value(json_object_get(r, "value"));
+	size_t i, k = 0;
+	/* The repetitions are store/reps.h's, as summary.json's, compare's and the exports'. */
+	reps_choose(recs, &reps);
+	size_t n = json_array_size(reps.chosen);
+	json_array_foreach(reps.chosen, i, r)
+		out[k++] = json_number_value(json_object_get(r, "value"));
 	if (calm)
-		*calm = nc;
+		*calm = reps.all_disturbed ? 0 : n;
 	if (disturbed)
-		*disturbed = nd;
+		*disturbed = reps.all_disturbed ? n : reps.left_out;
+	reps_release(&reps);
 	return k;
 }
 
@@ -124,27 +118,43 @@ json_t *report_transports(json_t *recs)
 	return distinct_strings(recs, "transport");
 }
 
-json_t *report_values_of(json_t *recs, const char *key)
+/* recs as records whose value is the number at obj.key (obj NULL: the record's own key),
+ * with what store/reps.h chooses by (status, direction, unit, machine), so that a statistic
+ * other than the value is chosen by the same rule (among the repetitions that have it). */
+static json_t *values_at(json_t *recs, const char *obj, const char *key)
 {
 	json_t *vals = json_array(), *r;
 	size_t i;
 	json_array_foreach(recs, i, r) {
-		json_t *v = key ? json_object_get(json_object_get(r, "dist"), key) :
-				  json_object_get(r, "value");
-		if (json_is_number(v))
-			json_array_append_new(vals, json_pack("{s:O, s:O?}", "value", v, "machine",
-							      json_object_get(r, "machine")));
+		json_t *v = json_object_get(obj ? json_object_get(r, obj) : r, key);
+		if (!json_is_number(v))
+			continue;
+		json_t *x = json_pack("{s:O}", "value", v);
+		static const char *const by[] = { "status", "direction", "unit", "machine" };
+		for (size_t k = 0; k < sizeof(by) / sizeof(by[0]); k++)
+			if (json_object_get(r, by[k]))
+				json_object_set(x, by[k], json_object_get(r, by[k]));
+		json_array_append_new(vals, x);
 	}
 	return vals;
 }
 
-/* The median over repetitions of dist.<key> (or of value when key is NULL). */
-double report_median_of(json_t *recs, const char *key)
+json_t *report_values_of(json_t *recs, const char *key)
 {
-	json_t *vals = report_values_of(recs, key);
+	return key ? values_at(recs, "dist", key) : values_at(recs, NULL, "value");
+}
+
+double report_median_field(json_t *recs, const char *obj, const char *key)
+{
+	json_t *vals = values_at(recs, obj, key);
 	double m = report_median(vals);
 	json_decref(vals);
 	return m;
+}
+
+double report_median_of(json_t *recs, const char *key)
+{
+	return key ? report_median_field(recs, "dist", key) : report_median(recs);
 }
 
 /* The records of recs whose params.<param> equals v. */
@@ -188,7 +198,7 @@ const char *report_fmt_interval(json_t *recs, const char *unit, char *buf, size_
 	double *v = malloc((json_array_size(recs) + 1) * sizeof(*v));
 	size_t got = report_median_values(recs, v, &calm, &k);
 	/* The interval is over undisturbed repetitions only: with every one disturbed, none
-	 * (report_median then takes them all, for want of better). */
+	 * (the figure is of them all, store/reps.h, and marked; compare does not judge it). */
 	size_t n = calm ? got : 0;
 	ci_sort_median(v, n);
 	struct median_ci ci;
@@ -211,15 +221,16 @@ const char *report_fmt_modes(json_t *recs, const char *unit, char *buf, size_t l
 {
 	size_t k = 0, i, j;
 	json_t *r, *m, *first = NULL;
-	json_array_foreach(recs, i, r) {
+	struct reps reps;
+	reps_choose(recs, &reps);	/* the repetitions the median beside it is of */
+	json_array_foreach(reps.chosen, i, r) {
 		json_t *modes = json_object_get(json_object_get(r, "dist"), "modes");
 		if (json_array_size(modes) >= 2 && !k++)
 			first = modes;
 	}
 	buf[0] = '\0';
-	if (!k)
-		return buf;
-	size_t at = (size_t)snprintf(buf, len, "%zu/%zu reps:", k, json_array_size(recs));
+	size_t at = k ? (size_t)snprintf(buf, len, "%zu/%zu reps:", k,
+					 json_array_size(reps.chosen)) : len;	/* len: none */
 	json_array_foreach(first, j, m) {
 		char c[48];
 		if (at >= len)
@@ -229,5 +240,6 @@ const char *report_fmt_modes(json_t *recs, const char *unit, char *buf, size_t l
 						 c, sizeof(c)),
 				       100 * json_number_value(json_object_get(m, "share")));
 	}
+	reps_release(&reps);
 	return buf;
 }

@@ -25,19 +25,8 @@ static double pick(json_t *records, const char *cas, const char *tr, const char 
 	}
 	if (json_array_size(sel) == 0)
 		json_array_extend(sel, all);
-	double v = NAN;
-	if (reported) {
-		json_t *vals = json_array();
-		json_array_foreach(sel, i, r) {
-			json_t *os = json_object_get(json_object_get(r, "os_reported"), "value");
-			if (json_is_number(os))
-				json_array_append_new(vals, json_pack("{s:O}", "value", os));
-		}
-		v = report_median(vals);
-		json_decref(vals);
-	} else {
-		v = report_median(sel);
-	}
+	double v = reported ? report_median_field(sel, "os_reported", "value") :
+			      report_median(sel);
 	json_decref(all);
 	json_decref(sel);
 	return v;

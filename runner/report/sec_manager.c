@@ -13,15 +13,7 @@
 
 static const char *clock_cost(json_t *recs, char *buf, size_t len)
 {
-	json_t *vals = json_array(), *r;
-	size_t i;
-	json_array_foreach(recs, i, r) {
-		json_t *v = json_object_get(json_object_get(r, "facts"), "timer_overhead_ns");
-		if (json_is_number(v))
-			json_array_append_new(vals, json_pack("{s:O}", "value", v));
-	}
-	double m = report_median(vals);
-	json_decref(vals);
+	double m = report_median_field(recs, "facts", "timer_overhead_ns");
 	if (isnan(m))
 		return snprintf(buf, len, "an unrecorded amount"), buf;
 	return fmt_value(m, "ns", buf, len);

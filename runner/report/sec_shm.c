@@ -123,12 +123,7 @@ static int handover_row(struct report_ctx *ctx, FILE *dat, const char *wake, con
 			json_array_append(sel, r);
 	}
 	double p50 = report_median(sel);
-	json_t *p99s = json_array();
-	json_array_foreach(sel, i, r)
-		json_array_append_new(p99s, json_pack("{s:O}", "value",
-				      json_object_get(json_object_get(r, "dist"), "p99")));
-	double p99 = report_median(p99s);
-	json_decref(p99s);
+	double p99 = report_median_of(sel, "p99");	/* of the same repetitions as p50 */
 	json_decref(sel);
 	json_decref(all);
 	if (isnan(p50))

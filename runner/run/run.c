@@ -167,18 +167,18 @@ static int finish(struct run *R, const char *status, const char *reason)
 
 /* summary.json: every figure over its repetitions, with its interval (store/summary.h); and
  * gbench.json, what `ipcprobe export --format gbench` gives (export/export.c), when a timing
- * ran: one entry per repetition under a unique name, for compare.py. */
+ * ran: one entry per repetition a figure is made of, under a unique name, for compare.py. */
 static int write_summaries(struct run *R)
 {
 	char err[1024];
-	size_t facts, rates;
 	json_t *recs = records_load_run_at(rundir_ref(&R->store), NULL, err, sizeof(err));
 	if (!recs) {
 		fprintf(stderr, "ipcprobe run: summary: %s\n", err);
 		return -1;
 	}
 	json_t *summary = summary_of(recs);
-	json_t *gbench = export_gbench(recs, R->meta, &facts, &rates);
+	/* Quiet: `ipcprobe export` is where what gbench.json leaves out is said. */
+	json_t *gbench = export_gbench(recs, R->meta, NULL);
 	int rc = rundir_write_json(&R->store, "summary.json", summary);
 	if (json_array_size(json_object_get(gbench, "benchmarks")) &&
 	    rundir_write_json(&R->store, "gbench.json", gbench) < 0)

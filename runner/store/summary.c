@@ -3,17 +3,12 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ci.h"
 #include "modes.h"
 #include "common/util.h"
 #include "store/records.h"
-
-struct figure {
-	json_t *entry;	/* the summary entry being built */
-	json_t *values;	/* the ok, undisturbed values */
-};
+#include "store/reps.h"
 
 /* A figure's entry, named as its first record names it. */
 static json_t *new_entry(json_t *r, const char *key)
@@ -26,15 +21,27 @@ static json_t *new_entry(json_t *r, const char *key)
 		if (v)
 			json_object_set(e, names[i], v);
 	}
-	json_object_set_new(e, "disturbed_left_out", json_integer(0));
-	json_object_set_new(e, "not_ok", json_integer(0));
-	json_object_set_new(e, "values", json_array());
+	json_object_set_new(e, "records", json_array());	/* until choose() */
 	return e;
 }
 
-static void bump(json_t *e, const char *k)
+/* The figure's values: its repetitions as store/reps.h chooses them, and what was not. */
+static void choose(json_t *e)
 {
-	json_object_set_new(e, k, json_integer(json_integer_value(json_object_get(e, k)) + 1));
+	json_t *recs = json_object_get(e, "records"), *values = json_array(), *r;
+	struct reps reps;
+	size_t i;
+	reps_choose(recs, &reps);
+	json_array_foreach(reps.chosen, i, r)
+		json_array_append(values, json_object_get(r, "value"));
+	json_object_set_new(e, "disturbed_left_out", json_integer((json_int_t)reps.left_out));
+	json_object_set_new(e, "all_disturbed", json_boolean(reps.all_disturbed));
+	json_object_set_new(e, "not_ok", json_integer((json_int_t)(json_array_size(recs) -
+							       reps.left_out -
+							       json_array_size(reps.chosen))));
+	json_object_set_new(e, "values", values);
+	json_object_del(e, "records");
+	reps_release(&reps);
 }
 
 /* The repetitions' values' modes when clearly more than one (modes.h; it needs 20 or more
@@ -87,17 +94,11 @@ json_t *summary_of(json_t *records)
 		if (!entry)
 			json_object_set_new(by_key, key, entry = new_entry(r, key));
 		free(key);
-		const char *st = json_string_value(json_object_get(r, "status"));
-		if (!st || strcmp(st, "ok") || !json_is_number(json_object_get(r, "value")))
-			bump(entry, "not_ok");
-		else if (record_disturbed(r))
-			bump(entry, "disturbed_left_out");
-		else
-			json_array_append(json_object_get(entry, "values"),
-					  json_object_get(r, "value"));
+		json_array_append(json_object_get(entry, "records"), r);
 	}
 	json_t *figures = json_array();
 	json_object_foreach(by_key, k, e) {
+		choose(e);
 		describe(e);
 		json_array_append(figures, e);
 	}

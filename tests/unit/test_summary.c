@@ -1,5 +1,7 @@
 /* test_summary.c - summary.json's figures from known records: the median and its interval over
- * the repetitions, disturbed and failed repetitions left out and counted, and the modes of
+ * the repetitions, disturbed and failed repetitions left out and counted, a figure disturbed
+ * throughout made of all its repetitions and marked (store/reps.h, the rule the report,
+ * compare and the exports share), a fact's disturbed repetitions counted, and the modes of
  * repetitions that fall in two clear groups. */
 #include <math.h>
 #include <setjmp.h>
@@ -59,6 +61,43 @@ static void test_summary_interval_and_what_is_left_out(void **state)
 	assert_true(json_is_true(json_object_get(ci, "reached")));
 	assert_true(fabs(num(f, "relative_half_width") - 5.0 / 105) < 1e-12);
 	assert_true(json_is_null(json_object_get(f, "modes")));
+	assert_true(json_is_false(json_object_get(f, "all_disturbed")));
+	json_decref(f);
+	json_decref(recs);
+}
+
+/* Every repetition disturbed: the figure is still there, of all of them, and says so. */
+static void test_summary_all_disturbed(void **state)
+{
+	json_t *recs = json_array();
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		json_array_append_new(recs, rec(300 + 10 * i, "ok", 1));
+	json_t *f = only_figure(recs);
+	assert_int_equal(num(f, "n"), 3);
+	assert_int_equal(num(f, "disturbed_left_out"), 0);
+	assert_true(json_is_true(json_object_get(f, "all_disturbed")));
+	assert_true(num(f, "median") == 310);
+	json_decref(f);
+	json_decref(recs);
+}
+
+/* A fact (direction none) does not move with the load: its disturbed repetitions count. */
+static void test_summary_fact_of_disturbed_runs(void **state)
+{
+	json_t *recs = json_array();
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		json_t *r = rec(65536, "ok", i == 1);
+		json_object_set_new(r, "metric", json_string("capacity"));
+		json_object_set_new(r, "unit", json_string("bytes"));
+		json_object_set_new(r, "direction", json_string("none"));
+		json_array_append_new(recs, r);
+	}
+	json_t *f = only_figure(recs);
+	assert_int_equal(num(f, "n"), 3);
+	assert_int_equal(num(f, "disturbed_left_out"), 0);
+	assert_true(json_is_false(json_object_get(f, "all_disturbed")));
 	json_decref(f);
 	json_decref(recs);
 }
@@ -83,6 +122,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary_interval_and_what_is_left_out),
+		cmocka_unit_test(test_summary_all_disturbed),
+		cmocka_unit_test(test_summary_fact_of_disturbed_runs),
 		cmocka_unit_test(test_summary_modes_between_repetitions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
