@@ -373,36 +373,30 @@ static void no_reader(struct report_ctx *ctx, struct cols *c)
 	}
 }
 
-/* large_data: each mechanism's hand-over per interpreter. */
-static void large_data(struct report_ctx *ctx, struct cols *c)
+/* One row of a figure table: the figure's metric, its unit and the words of its row. */
+struct figure_row {
+	const char *metric, *unit, *what;
+};
+
+/* A table of python/cas figures, a row each, a column per interpreter (head: the first
+ * column's header; one: the header of the only column when the run names no interpreter);
+ * each cell the median over repetitions. */
+static void figure_table(struct report_ctx *ctx, struct cols *c, const char *cas,
+			 const char *head, const char *one, const struct figure_row *rows,
+			 size_t nrows)
 {
-	static const char *const mechs[] = { "shared_memory_reused", "shared_memory_fresh",
-					     "shared_memory_fresh_in_place", "pipe_send_bytes",
-					     "queue_put", "temp_file", "shared_memory_create" };
-	json_t *any = report_select(ctx->records, "python", "large_data", NULL, NULL);
-	size_t na = json_array_size(any);
-	json_decref(any);
-	if (!na)
-		return;
-	doc_h3(ctx->doc, "Large data: one hand-over by mechanism");
-	doc_p(ctx->doc, "From the sender holding the bytes to the receiver acknowledging them "
-			"(medians of the repetitions' medians; the mechanisms interleaved round by "
-			"round). shared_memory_reused is a block created once, its pages faulted in "
-			"on both sides before timing; shared_memory_fresh creates one per hand-over; "
-			"shared_memory_create is creating one and faulting its pages alone. The "
-			"claims are judged on the reused block and, separately, the fresh one.");
 	const char **hd = calloc(c->n + 1, sizeof(char *));
-	hd[0] = "mechanism";
+	hd[0] = head;
 	for (size_t k = 0; k < c->n; k++)
-		hd[k + 1] = col_name(c, k) ?: "p50";
+		hd[k + 1] = col_name(c, k) ?: one;
 	doc_table(ctx->doc, (int)c->n + 1, hd);
 	char **cells = calloc(c->n + 1, sizeof(char *));
-	for (unsigned m = 0; m < sizeof(mechs) / sizeof(mechs[0]); m++) {
-		cells[0] = (char *)mechs[m];
+	for (size_t m = 0; m < nrows; m++) {
+		cells[0] = (char *)rows[m].what;
 		for (size_t k = 0; k < c->n; k++) {
 			char v[32];
-			fmt_value(med(ctx->records, "python", "large_data", NULL, mechs[m], NULL,
-				       NULL, -1, col_name(c, k)), "ns", v, sizeof(v));
+			fmt_value(med(ctx->records, "python", cas, NULL, rows[m].metric, NULL, NULL,
+				      -1, col_name(c, k)), rows[m].unit, v, sizeof(v));
 			cells[k + 1] = xasprintf("%s", v);
 		}
 		doc_row(ctx->doc, (const char *const *)cells);
@@ -414,21 +408,52 @@ static void large_data(struct report_ctx *ctx, struct cols *c)
 	free(hd);
 }
 
+/* Whether the run has an ok python/cas record of metric (NULL: any). */
+static int measured(struct report_ctx *ctx, const char *cas, const char *metric)
+{
+	json_t *any = report_select(ctx->records, "python", cas, NULL, metric);
+	size_t n = json_array_size(any);
+	json_decref(any);
+	return n > 0;
+}
+
+/* large_data: each mechanism's hand-over per interpreter. */
+static void large_data(struct report_ctx *ctx, struct cols *c)
+{
+	static const struct figure_row rows[] = {
+		{ "shared_memory_reused", "ns", "shared_memory_reused" },
+		{ "shared_memory_fresh", "ns", "shared_memory_fresh" },
+		{ "shared_memory_fresh_in_place", "ns", "shared_memory_fresh_in_place" },
+		{ "pipe_send_bytes", "ns", "pipe_send_bytes" },
+		{ "queue_put", "ns", "queue_put" },
+		{ "temp_file", "ns", "temp_file" },
+		{ "shared_memory_create", "ns", "shared_memory_create" },
+	};
+	if (!measured(ctx, "large_data", NULL))
+		return;
+	doc_h3(ctx->doc, "Large data: one hand-over by mechanism");
+	doc_p(ctx->doc, "From the sender holding the bytes to the receiver acknowledging them "
+			"(medians of the repetitions' medians; the mechanisms interleaved round by "
+			"round). shared_memory_reused is a block created once, its pages faulted in "
+			"on both sides before timing; shared_memory_fresh creates one per hand-over; "
+			"shared_memory_create is creating one and faulting its pages alone. The "
+			"claims are judged on the reused block and, separately, the fresh one.");
+	figure_table(ctx, c, "large_data", "mechanism", "p50", rows,
+		     sizeof(rows) / sizeof(rows[0]));
+}
+
 /* queue_put: did every put return with nobody consuming (the claim), and the longest put,
  * with and without a consumer: the stall is not about the consumer. */
 static void queue_put(struct report_ctx *ctx, struct cols *c)
 {
-	static const struct { const char *metric, *unit, *what; } rows[] = {
+	static const struct figure_row rows[] = {
 		{ "puts_blocked", "count", "puts that blocked (raised queue.Full), no consumer" },
 		{ "put_latency", "ns", "one put, p50, no consumer" },
 		{ "longest_put", "ns", "Longest put, no consumer" },
 		{ "put_latency_consumer", "ns", "one put, p50, with a consumer" },
 		{ "longest_put_consumer", "ns", "Longest put, with a consumer" },
 	};
-	json_t *any = report_select(ctx->records, "python", "queue_put", NULL, "puts_blocked");
-	size_t na = json_array_size(any);
-	json_decref(any);
-	if (!na)
+	if (!measured(ctx, "queue_put", "puts_blocked"))
 		return;
 	doc_h3(ctx->doc, "Queue.put: does it return with nobody consuming?");
 	doc_p(ctx->doc, "n puts of one size-byte bytes object into an unbounded Queue, timed one "
@@ -438,27 +463,8 @@ static void queue_put(struct report_ctx *ctx, struct cols *c)
 			"longest put is its own figure (facts.slowest_puts names which puts were "
 			"slowest): when it is as long with a consumer as without, it is not waiting "
 			"for one.");
-	const char **hd = calloc(c->n + 1, sizeof(char *));
-	hd[0] = "figure";
-	for (size_t k = 0; k < c->n; k++)
-		hd[k + 1] = col_name(c, k) ?: "median";
-	doc_table(ctx->doc, (int)c->n + 1, hd);
-	char **cells = calloc(c->n + 1, sizeof(char *));
-	for (unsigned m = 0; m < sizeof(rows) / sizeof(rows[0]); m++) {
-		cells[0] = (char *)rows[m].what;
-		for (size_t k = 0; k < c->n; k++) {
-			char v[32];
-			fmt_value(med(ctx->records, "python", "queue_put", NULL, rows[m].metric, NULL,
-				      NULL, -1, col_name(c, k)), rows[m].unit, v, sizeof(v));
-			cells[k + 1] = xasprintf("%s", v);
-		}
-		doc_row(ctx->doc, (const char *const *)cells);
-		for (size_t k = 0; k < c->n; k++)
-			free(cells[k + 1]);
-	}
-	doc_table_end(ctx->doc);
-	free(cells);
-	free(hd);
+	figure_table(ctx, c, "queue_put", "figure", "median", rows,
+		     sizeof(rows) / sizeof(rows[0]));
 }
 
 void report_python(struct report_ctx *ctx)
