@@ -42,19 +42,21 @@ assert atomic["value"] >= pipe_buf, atomic
 assert [t["size"] for t in atomic["facts"]["trials"]] == [
     pipe_buf // 2, pipe_buf, pipe_buf + 1, 2 * pipe_buf, 16 * pipe_buf], atomic
 # Every record read back is accounted for, torn or intact, and none lost a byte.  Up to
-# PIPE_BUF none may tear; above it, with 4 writers against a reader of varied amounts,
-# records tear at page multiples too (8 KiB, 64 KiB), not only at PIPE_BUF + 1.
+# PIPE_BUF none may tear (POSIX).  Above it a record may tear, but whether one does in 400 is
+# the scheduler's (on a loaded machine 8 KiB records came through whole): the figure must
+# follow what was seen, the largest size tried below the first that tore.
 sized = recs("atomic-sizes.jsonl")[0]
 trials = {t["size"]: t for t in sized["facts"]["trials"]}
 assert sorted(trials) == [4096, 4097, 8192, 65536], sized
 for t in trials.values():
     assert t["records"] == 400 and t["torn"] + t["intact"] == 400 and t["bad_bytes"] == 0, t
     assert 1 <= t["read_min"] < t["read_max"] <= 2 * t["size"], t
-if pipe_buf == 4096:
-    assert trials[4096]["torn"] == 0, trials
-    for size in (4097, 8192, 65536):
-        assert trials[size]["torn"] > 0, (size, trials)
-    assert sized["value"] == 4096 and sized["facts"]["first_size_torn"] == 4097, sized
+assert trials[pipe_buf]["torn"] == 0, trials
+torn = sorted(size for size, t in trials.items() if t["torn"] > 0)
+first = torn[0] if torn else None
+assert first is None or first > pipe_buf, trials
+assert sized["facts"]["first_size_torn"] == first, (first, sized)
+assert sized["value"] == max(size for size in trials if first is None or size < first), sized
 dgram = recs("dgram.jsonl")[0]
 s = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
 sndbuf = s[0].getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
