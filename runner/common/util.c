@@ -41,8 +41,9 @@ static const char *shown(struct dirref d, const char *name, char *buf, size_t le
 	return buf;
 }
 
-/* A name nobody can guess for a temporary entry in a directory: the process, the clock and
- * a counter, mixed.  Guessing only costs a retry: the entry is always created exclusively. */
+/* A fresh name for a temporary entry in a directory: the process, the clock and a counter,
+ * mixed.  It need not be secret: the entry is always created exclusively and never through
+ * a link, so a name someone planted first only costs a retry. */
 static void temp_name(char *buf, size_t len, const char *prefix)
 {
 	static unsigned long n;
@@ -264,6 +265,15 @@ json_t *read_json_at(struct dirref d, const char *name, int flags, char *err, si
 json_t *read_json_file(const char *path, int flags, char *err, size_t errlen)
 {
 	return read_json_at(DIR_CWD, path, flags, err, errlen);
+}
+
+int dir_open(const char *dir, char *err, size_t errlen)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		snprintf(err, errlen, "%s: cannot open: %s%s", dir, strerror(errno),
+			 errno == ENOTDIR ? " (give a run directory)" : "");
+	return fd;
 }
 
 int subdir_at(struct dirref d, const char *name)

@@ -53,6 +53,9 @@ json_t *read_json_at(struct dirref d, const char *name, int flags, char *err, si
  * directory; a symbolic link or anything else there is refused (-1, errno ELOOP or
  * ENOTDIR): files are never written through a link planted in a run directory. */
 int subdir_here(const char *path);
+/* A run directory named by the user, opened to read and write in it by descriptor (a
+ * struct dirref): its descriptor, or -1 with "dir: cannot open: why" in err. */
+int dir_open(const char *dir, char *err, size_t errlen);
 /* The same for name in d, opened: its descriptor (never through a link), or -1 with errno. */
 int subdir_at(struct dirref d, const char *name);
 /* A new private directory (0700) in d named prefix + 12 unpredictable hex digits, into name:

@@ -192,17 +192,29 @@ int param_values(json_t *recs, const char *param, json_int_t *out, int max)
 	return n;
 }
 
+double report_median_ci(json_t *recs, struct median_ci *ci, size_t *calm, size_t *disturbed)
+{
+	size_t c, k;
+	double *v = malloc((json_array_size(recs) + 1) * sizeof(*v));
+	size_t got = report_median_values(recs, v, &c, &k);
+	double m = got ? ci_sort_median(v, got) : NAN;
+	/* The interval is over undisturbed repetitions only: with every one disturbed, none
+	 * (the figure is of them all, store/reps.h, and marked; compare does not judge it). */
+	ci_median(v, c ? got : 0, CI_LEVEL, ci);
+	free(v);
+	if (calm)
+		*calm = c;
+	if (disturbed)
+		*disturbed = k;
+	return m;
+}
+
 const char *report_fmt_interval(json_t *recs, const char *unit, char *buf, size_t len)
 {
 	size_t calm, k;
-	double *v = malloc((json_array_size(recs) + 1) * sizeof(*v));
-	size_t got = report_median_values(recs, v, &calm, &k);
-	/* The interval is over undisturbed repetitions only: with every one disturbed, none
-	 * (the figure is of them all, store/reps.h, and marked; compare does not judge it). */
-	size_t n = calm ? got : 0;
-	ci_sort_median(v, n);
 	struct median_ci ci;
-	ci_median(v, n, CI_LEVEL, &ci);
+	report_median_ci(recs, &ci, &calm, &k);
+	size_t n = ci.n;
 	char lo[48], hi[48], lvl[24] = "", dist[48] = "";
 	if (n > 1)	/* always said: 3 repetitions reach 75%, 6 the 95% aimed at */
 		snprintf(lvl, sizeof(lvl), " %.1f%%", 100 * ci.level);
@@ -213,7 +225,6 @@ const char *report_fmt_interval(json_t *recs, const char *unit, char *buf, size_
 			 fmt_value(ci.hi, unit, hi, sizeof(hi)), lvl, dist);
 	else
 		snprintf(buf, len, "—%s", dist);
-	free(v);
 	return buf;
 }
 

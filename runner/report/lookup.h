@@ -57,6 +57,12 @@ double report_median_of(json_t *recs, const char *key);
  * there, as compare and summary.json do; where none is, "—": no interval for a figure
  * measured under load). */
 const char *report_fmt_interval(json_t *recs, const char *unit, char *buf, size_t len);
+/* The median over repetitions of recs' values (those report_median_values takes; NAN if
+ * none) and, in *ci, the interval that cell shows: over the undisturbed repetitions, none
+ * (n 0) when every one was disturbed.  *calm and *disturbed (each may be NULL) as
+ * report_median_values gives them. */
+struct median_ci;
+double report_median_ci(json_t *recs, struct median_ci *ci, size_t *calm, size_t *disturbed);
 
 /* Whether the repetitions' distributions (those store/reps.h chooses) were clearly
  * multi-modal (dist.modes): "" when none was, else "k/n reps: c1 (s1%), c2 (s2%)" with the

@@ -329,12 +329,9 @@ int report_write_at(struct dirref d, char *err, size_t errlen)
 
 int report_write(const char *dir, char *err, size_t errlen)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s%s", dir, strerror(errno),
-			 errno == ENOTDIR ? " (give a run directory)" : "");
+	int fd = dir_open(dir, err, errlen);
+	if (fd < 0)
 		return -1;
-	}
 	int rc = report_write_at((struct dirref){ fd, dir }, err, errlen);
 	close(fd);
 	return rc;

@@ -95,7 +95,7 @@ static json_t *first_rec(json_t *records, const char *cas, const char *metric,
 	return out;
 }
 
-/* The median of recs' values over repetitions (report_median_values) and its interval. */
+/* The median of recs' values over repetitions and its interval, as the tables give them. */
 struct figure {
 	double m;
 	struct median_ci ci;
@@ -103,12 +103,8 @@ struct figure {
 
 static struct figure figure_of(json_t *recs)
 {
-	struct figure f = { NAN, { 0 } };
-	double *v = malloc((json_array_size(recs) + 1) * sizeof(*v));
-	size_t n = report_median_values(recs, v, NULL, NULL);
-	f.m = n ? ci_sort_median(v, n) : NAN;
-	ci_median(v, n, CI_LEVEL, &f.ci);
-	free(v);
+	struct figure f;
+	f.m = report_median_ci(recs, &f.ci, NULL, NULL);
 	return f;
 }
 
@@ -154,8 +150,8 @@ static char *own_cost_cell(const struct figure *p, const struct figure *o, int k
 	double diff = p->m - k * o->m, dlo = p->ci.lo - k * o->ci.hi, dhi = p->ci.hi - k * o->ci.lo;
 	if (p->ci.n < 2 || o->ci.n < 2)
 		return xasprintf("%s (own cost not resolved: %s)", a,
-				 p->ci.n < 2 ? "one repetition of Python's" :
-					       "one repetition of the primitive's");
+				 p->ci.n < 2 ? "under 2 undisturbed repetitions of Python's" :
+					       "under 2 undisturbed repetitions of the primitive's");
 	double level = fmax(0, p->ci.level + o->ci.level - 1);
 	fmt_value(dlo, "ns", lo, sizeof(lo));
 	fmt_value(dhi, "ns", hi, sizeof(hi));

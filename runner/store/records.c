@@ -381,24 +381,14 @@ json_t *records_load_run_at(struct dirref d, int *partial, char *err, size_t err
 	return recs;
 }
 
-/* Call load_at(d) on the directory dir, opened once for every file read in it. */
-static json_t *in_dir(const char *dir, json_t *(*load_at)(struct dirref, int *, char *, size_t),
-		      int *partial, char *err, size_t errlen)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: cannot open: %s%s", dir, strerror(errno),
-			 errno == ENOTDIR ? " (give a run directory)" : "");
-		return NULL;
-	}
-	json_t *v = load_at((struct dirref){ fd, dir }, partial, err, errlen);
-	close(fd);
-	return v;
-}
-
 json_t *records_load_run(const char *dir, int *partial, char *err, size_t errlen)
 {
-	return in_dir(dir, records_load_run_at, partial, err, errlen);
+	int fd = dir_open(dir, err, errlen);
+	json_t *v = fd < 0 ? NULL : records_load_run_at((struct dirref){ fd, dir }, partial, err,
+							   errlen);
+	if (fd >= 0)
+		close(fd);
+	return v;
 }
 
 json_t *records_load_meta_at(struct dirref d, char *err, size_t errlen)
@@ -421,15 +411,13 @@ json_t *records_load_meta_at(struct dirref d, char *err, size_t errlen)
 	return m;
 }
 
-static json_t *meta_at(struct dirref d, int *unused, char *err, size_t errlen)
-{
-	(void)unused;
-	return records_load_meta_at(d, err, errlen);
-}
-
 json_t *records_load_meta(const char *dir, char *err, size_t errlen)
 {
-	return in_dir(dir, meta_at, NULL, err, errlen);
+	int fd = dir_open(dir, err, errlen);
+	json_t *v = fd < 0 ? NULL : records_load_meta_at((struct dirref){ fd, dir }, err, errlen);
+	if (fd >= 0)
+		close(fd);
+	return v;
 }
 
 json_t *record_make_status(const char *probe, const char *cas, const char *transport,
