@@ -21,8 +21,12 @@ for m in pipe_simplex pipe_duplex; do
 done
 # Queue.put is timed hundreds of times by default, so that its tail means something.
 "$P" --case queue_put --param size=4KiB --param exit_wait=10ms > "$tmp/qp.jsonl" || fail "queue_put exited $?"
-# large_data: a reused block beside a fresh one and the cost of creating one, 10 repeats.
+# large_data: a reused block beside a fresh one and the cost of creating one, 10 repeats;
+# and at 40 MiB, above glibc's 32 MiB ceiling for reusing freed mappings, where a receiver
+# that made a new object per hand-over would fault every page in again.
 "$P" --case large_data --param size=256KiB --param sweep_from=0 > "$tmp/ld.jsonl" || fail "large_data exited $?"
+"$P" --case large_data --param size=40MiB --param sweep_from=0 --param repeats=2 > "$tmp/ld40.jsonl" ||
+	fail "large_data at 40 MiB exited $?"
 python3 - "$tmp" <<'PY' || exit 1
 import fcntl, json, os, socket, struct, sys
 tmp = sys.argv[1]
@@ -46,11 +50,24 @@ cput = qm["put_latency_consumer"]
 assert cput["dist"]["n"] == 300 and cput["facts"]["consumer"] is True, cput
 assert qm["longest_put_consumer"]["value"] == cput["dist"]["max"], qm["longest_put_consumer"]
 ld = {x["metric"]: x for x in map(json.loads, open(os.path.join(tmp, "ld.jsonl")))}
-for m in ("shared_memory_reused", "shared_memory_fresh", "pipe_send_bytes", "queue_put",
-          "temp_file", "shared_memory_create"):
+handovers = ("shared_memory_reused", "shared_memory_reused_in_place", "shared_memory_fresh",
+             "shared_memory_fresh_in_place", "pipe_send_bytes", "queue_put", "temp_file",
+             "control_round_trip")
+for m in handovers + ("shared_memory_create",):
     assert ld[m]["status"] == "ok" and ld[m]["dist"]["n"] == 10, (m, ld.get(m))
 assert "interleaved" in ld["pipe_send_bytes"]["facts"]["order"]
-assert ld["shared_memory_speedup"]["facts"]["judged_on"] == "shared_memory_reused"
+assert ld["shared_memory_speedup"]["facts"]["judged_on"] == "shared_memory_reused_in_place"
+for m in handovers:
+    f = ld[m]["facts"]
+    assert isinstance(f["sender_minor_faults"], int) and isinstance(f["receiver_minor_faults"], int), (m, f)
+# A receiver that copies into its own buffer, allocated before timing, faults none of its
+# pages in again (a tenth of them allows for the odd page of Python's own); a fresh block is
+# faulted in by the sender every time.
+ld40 = {x["metric"]: x for x in map(json.loads, open(os.path.join(tmp, "ld40.jsonl")))}
+pages = 40 * 2**20 // 4096
+for m in ("shared_memory_reused", "shared_memory_reused_in_place", "temp_file"):
+    assert ld40[m]["facts"]["receiver_minor_faults"] < pages // 10, (m, ld40[m]["facts"])
+assert ld40["shared_memory_fresh"]["facts"]["sender_minor_faults"] >= pages, ld40["shared_memory_fresh"]["facts"]
 lat = [json.loads(l) for l in open(os.path.join(tmp, "lat.jsonl"))][0]
 d = lat["dist"]
 assert lat["unit"] == "ns" and d["min"] <= d["p50"] <= d["p99"] <= d["max"], lat
@@ -210,7 +227,7 @@ for m in spawn forkserver; do
 	python3 - "$tmp/$m.jsonl" $m <<'PY' || exit 1
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-assert len(recs) == 10, len(recs)
+assert len(recs) == 2 + 10, len(recs)  # two latency records, large_data's ten
 for r in recs:
     assert r["status"] == "ok" and r["facts"]["start_method"] == sys.argv[2], r
 PY

@@ -51,11 +51,23 @@ def check_payload(data, n):
         return "received %d bytes of %d" % (len(data), n)
     if n == 0:
         return None
-    step = max(1, n // 128)
-    for i in itertools.chain(range(0, n, step), range(max(0, n - 64), n)):
+    for i in _sampled(n):
         if data[i] != i % 256:
             return "byte %d is %d, expected %d" % (i, data[i], i % 256)
     return None
+
+
+def _sampled(n):
+    """The indexes check_payload reads."""
+    step = max(1, n // 128)
+    return itertools.chain(range(0, n, step), range(max(0, n - 64), n))
+
+
+def spoil_payload(buf, n):
+    """Make every byte check_payload reads in a writable buffer wrong, so that a buffer
+    received into again passes only if the bytes really came again."""
+    for i in _sampled(n):
+        buf[i] = (i % 256) ^ 0xFF
 
 
 def mem_available():
