@@ -123,14 +123,34 @@ static json_t *select_matching(json_t *records, const char *probe, const char *c
 	return sel;
 }
 
-/* The C probe's round trip over the primitive, placed as the Python probe's processes are:
- * unpinned (the Python probe does not pin).  No other placement stands in for it: a round
- * trip on one CPU and one across two differ by 10x on a VM, and their difference is not
- * Python's. */
-static struct figure primitive(json_t *records, const char *transport, json_int_t size)
+/* A python record's placement: params.placement, "unpinned" in records from before the
+ * Python probe had one (it did not pin). */
+static const char *py_placement(json_t *r)
+{
+	return json_string_value(json_object_get(json_object_get(r, "params"), "placement")) ?:
+	       "unpinned";
+}
+
+/* The records of sel (freed) whose placement is placement, as a new array. */
+static json_t *placed(json_t *sel, const char *placement)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(sel, i, r)
+		if (!strcmp(py_placement(r), placement))
+			json_array_append(out, r);
+	json_decref(sel);
+	return out;
+}
+
+/* The C probe's round trip over the primitive, placed as the Python figure's processes are.
+ * No other placement stands in for it: a round trip on one CPU and one across two differ by
+ * 10x on a VM, and their difference is not Python's. */
+static struct figure primitive(json_t *records, const char *transport, json_int_t size,
+			       const char *placement)
 {
 	json_t *sel = select_matching(records, "latency", "roundtrip", transport, "rtt",
-				      "placement", "unpinned", size, NULL);
+				      "placement", placement, size, NULL);
 	struct figure f = figure_of(sel);
 	json_decref(sel);
 	return f;
@@ -181,17 +201,36 @@ static int latency_sizes(json_t *records, json_int_t *sizes, int max)
 	return ns;
 }
 
-/* One row of the attribution: a mechanism at one size, a cell per interpreter. */
-static void attribution_row(struct report_ctx *ctx, struct cols *c, unsigned l, json_int_t size,
-			    char **cells)
+/* The distinct placements of the python latency records, in the order first seen. */
+static json_t *latency_placements(json_t *records)
 {
-	struct figure o = primitive(ctx->records, layers[l].transport, size);
+	json_t *py = report_select(records, "python", "latency", NULL, "rtt"), *r;
+	json_t *out = json_array();
+	size_t i, k;
+	json_array_foreach(py, i, r) {
+		json_t *v;
+		int seen = 0;
+		json_array_foreach(out, k, v)
+			seen |= !strcmp(json_string_value(v), py_placement(r));
+		if (!seen)
+			json_array_append_new(out, json_string(py_placement(r)));
+	}
+	json_decref(py);
+	return out;
+}
+
+/* One row of the attribution: a mechanism at one size and placement, a cell per
+ * interpreter. */
+static void attribution_row(struct report_ctx *ctx, struct cols *c, unsigned l, json_int_t size,
+			    const char *placement, char **cells)
+{
+	struct figure o = primitive(ctx->records, layers[l].transport, size, placement);
 	int any = 0;
-	char c1[32], c3[96], c4[32];
+	char c1[32], c3[96], c4[48];
 	for (size_t k = 0; k < c->n; k++) {
-		json_t *sel = select_matching(ctx->records, "python", "latency", NULL, "rtt",
-					      "mechanism", layers[l].mechanism, size,
-					      col_name(c, k));
+		json_t *sel = placed(select_matching(ctx->records, "python", "latency", NULL, "rtt",
+						     "mechanism", layers[l].mechanism, size,
+						     col_name(c, k)), placement);
 		struct figure p = figure_of(sel);
 		json_decref(sel);
 		any |= !isnan(p.m);
@@ -199,12 +238,12 @@ static void attribution_row(struct report_ctx *ctx, struct cols *c, unsigned l, 
 	}
 	fmt_value((double)size, "bytes", c1, sizeof(c1));
 	if (layers[l].round_trips > 1)
-		snprintf(c3, sizeof(c3), "%d × %s (unpinned)", layers[l].round_trips,
-			 layers[l].transport);
+		snprintf(c3, sizeof(c3), "%d × %s (%s)", layers[l].round_trips,
+			 layers[l].transport, placement);
 	else
-		snprintf(c3, sizeof(c3), "%s (unpinned)", layers[l].transport);
+		snprintf(c3, sizeof(c3), "%s (%s)", layers[l].transport, placement);
 	if (isnan(o.m))
-		snprintf(c4, sizeof(c4), "not measured unpinned");
+		snprintf(c4, sizeof(c4), "not measured %s", placement);
 	else
 		fmt_value(o.m, "ns", c4, sizeof(c4));
 	cells[0] = (char *)layers[l].what, cells[1] = c1, cells[2] = c3, cells[3] = c4;
@@ -215,25 +254,38 @@ static void attribution_row(struct report_ctx *ctx, struct cols *c, unsigned l, 
 	cells[1] = cells[2] = cells[3] = NULL;	/* this function's own buffers */
 }
 
-static void layer_attribution(struct report_ctx *ctx, struct cols *c)
+static void attribution_rows(struct report_ctx *ctx, struct cols *c, char **cells)
 {
 	json_int_t sizes[16];
 	int ns = latency_sizes(ctx->records, sizes, 16);
+	json_t *placements = latency_placements(ctx->records), *pl;
+	size_t i;
+	json_array_foreach(placements, i, pl)
+		for (unsigned l = 0; l < sizeof(layers) / sizeof(layers[0]); l++)
+			for (int s = 0; s < ns; s++)
+				attribution_row(ctx, c, l, sizes[s], json_string_value(pl), cells);
+	json_decref(placements);
+}
+
+static void layer_attribution(struct report_ctx *ctx, struct cols *c)
+{
 	doc_h3(ctx->doc, "Layer attribution: Python's own cost over the OS primitive");
 	doc_p(ctx->doc, "Round trips (p50, medians over undisturbed repetitions) of each "
 			"multiprocessing mechanism beside the C latency probe's round trip over the "
-			"primitive under it, in the same run and placed the same way: unpinned, as "
-			"the Python probe runs (no other placement stands in for it; add placement: "
-			"[unpinned] to the latency entry to measure it). The difference is what "
-			"Python adds over as many round trips of the primitive as the mechanism's "
-			"path holds (Manager().Queue(): 2, a put and a get to the manager): the "
+			"primitive under it, in the same run, at the same size and placed the same "
+			"way (both processes on one CPU, on two, or unpinned; no other placement "
+			"stands in for a missing one: add it to the latency entry). The difference "
+			"is what Python adds over as many round trips of the primitive as the "
+			"mechanism's path holds (Manager().Queue(): 2, a put and a get to the "
+			"manager, which runs on the parent's CPU when the processes are pinned): the "
 			"interpreter, the multiprocessing layer, pickling and threads. It is given "
 			"with the interval the two medians' intervals allow (its level at least the "
 			"sum of theirs less one), and \"not resolved\" when that interval spans zero. "
 			"One column per interpreter: its p50, Python's own cost and its share.");
 	const char **hd = calloc(c->n + 4, sizeof(char *));
 	char (*heads)[96] = calloc(c->n, sizeof(*heads));
-	hd[0] = "mechanism", hd[1] = "size", hd[2] = "OS primitive", hd[3] = "primitive p50";
+	hd[0] = "mechanism", hd[1] = "size", hd[2] = "OS primitive (placement)";
+	hd[3] = "primitive p50";
 	for (size_t k = 0; k < c->n; k++) {
 		snprintf(heads[k], sizeof(heads[k]), "%s: p50 (own cost [interval], share)",
 			 col_name(c, k) ?: "Python");
@@ -241,9 +293,7 @@ static void layer_attribution(struct report_ctx *ctx, struct cols *c)
 	}
 	doc_table(ctx->doc, (int)c->n + 4, hd);
 	char **cells = calloc(c->n + 4, sizeof(char *));
-	for (unsigned l = 0; l < sizeof(layers) / sizeof(layers[0]); l++)
-		for (int s = 0; s < ns; s++)
-			attribution_row(ctx, c, l, sizes[s], cells);
+	attribution_rows(ctx, c, cells);
 	doc_table_end(ctx->doc);
 	free(cells);
 	free(heads);

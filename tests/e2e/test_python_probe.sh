@@ -16,6 +16,12 @@ for m in pipe_duplex pipe_simplex; do
 		fail "send_bytes_limit $m exited $?"
 done
 "$P" --case latency --param mechanism=queue --param n=200 > "$tmp/lat.jsonl" || fail "latency exited $?"
+# Placed as the C latency probe places its processes: both on one CPU, or on two.
+for pl in same_core cross_core; do
+	"$P" --case latency --param mechanism=pipe_duplex --param n=20 --param placement=$pl \
+		> "$tmp/lat-$pl.jsonl"
+	echo $? > "$tmp/lat-$pl.rc"
+done
 for m in pipe_simplex pipe_duplex; do
 	"$P" --case blocking --param mechanism=$m > "$tmp/block-$m.jsonl" || fail "blocking $m exited $?"
 done
@@ -69,6 +75,18 @@ for m in ("shared_memory_reused", "shared_memory_reused_in_place", "temp_file"):
     assert ld40[m]["facts"]["receiver_minor_faults"] < pages // 10, (m, ld40[m]["facts"])
 assert ld40["shared_memory_fresh"]["facts"]["sender_minor_faults"] >= pages, ld40["shared_memory_fresh"]["facts"]
 lat = [json.loads(l) for l in open(os.path.join(tmp, "lat.jsonl"))][0]
+assert lat["params"]["placement"] == "unpinned" and lat["facts"]["cpus"] == {"parent": None, "child": None}, lat
+ncpu = len(os.sched_getaffinity(0))
+for pl in ("same_core", "cross_core"):
+    r = json.loads(open(os.path.join(tmp, "lat-%s.jsonl" % pl)).read())
+    rc = int(open(os.path.join(tmp, "lat-%s.rc" % pl)).read())
+    if pl == "cross_core" and ncpu < 2:
+        assert rc == 3 and r["status"] == "unsupported" and "two CPUs" in r["reason"], r
+        continue
+    cpus = r["facts"]["cpus"]
+    assert rc == 0 and r["status"] == "ok" and r["params"]["placement"] == pl, r
+    assert (cpus["parent"] == cpus["child"]) == (pl == "same_core"), cpus
+    assert {cpus["parent"], cpus["child"]} <= os.sched_getaffinity(0), cpus
 d = lat["dist"]
 assert lat["unit"] == "ns" and d["min"] <= d["p50"] <= d["p99"] <= d["max"], lat
 # How sure each timing is (pyprobe/stats.py, as probes/lib/ci.c and modes.c): the median's

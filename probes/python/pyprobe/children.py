@@ -13,6 +13,7 @@ import sys
 import threading
 
 from . import cleanup
+from .placement import pin_self
 
 try:
     import ctypes
@@ -67,16 +68,18 @@ def child_init(parent=None):
         threading.Thread(target=_lifeline_watch, args=(_life_r,), daemon=True).start()
 
 
-def _child_main(parent, fn, args):
+def _child_main(parent, fn, args, cpu):
     child_init(parent)
+    pin_self(cpu)
     fn(*args)
 
 
-def start_child(fn, *args):
-    """Start a child process running fn(*args); it is terminated and reaped on cleanup."""
+def start_child(fn, *args, cpu=None):
+    """Start a child process running fn(*args), on CPU cpu alone if it is not None; it is
+    terminated and reaped on cleanup."""
     sys.stdout.flush()
     sys.stderr.flush()
-    p = MP.Process(target=_child_main, args=(os.getpid(), fn, args), daemon=True)
+    p = MP.Process(target=_child_main, args=(os.getpid(), fn, args, cpu), daemon=True)
     p.start()
     p._ipc_cleanup = cleanup.cleanup_add("child %d" % p.pid, lambda: _stop_child(p))
     return p
@@ -98,11 +101,17 @@ def reap_child(p, timeout_s=10.0):
     return p.exitcode
 
 
-def start_manager():
-    """A SyncManager whose server process dies with the probe; shut down on cleanup."""
+def _manager_init(parent, cpu):
+    child_init(parent)
+    pin_self(cpu)
+
+
+def start_manager(cpu=None):
+    """A SyncManager whose server process dies with the probe (on CPU cpu alone if it is not
+    None); shut down on cleanup."""
     sys.stdout.flush()
     m = multiprocessing.managers.SyncManager(ctx=MP)
-    m.start(child_init, (os.getpid(),))
+    m.start(_manager_init, (os.getpid(), cpu))
     m._ipc_cleanup = cleanup.cleanup_add("manager", m.shutdown)
     return m
 
