@@ -126,6 +126,51 @@ static void latency_charts(struct report_ctx *ctx, struct lat_table *T, const ch
 	}
 }
 
+/* The p50 over repetitions of tr's round trips of size bytes placed at placement. */
+static double placed_p50(json_t *all, const char *tr, json_int_t size, const char *placement)
+{
+	json_t *sel = report_select(all, "latency", "roundtrip", tr, "rtt"), *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(sel, i, r) {
+		json_t *p = json_object_get(r, "params");
+		if (json_integer_value(json_object_get(p, "size")) == size &&
+		    str_is(p, "placement", placement))
+			json_array_append(out, r);
+	}
+	double m = report_median(out);
+	json_decref(out);
+	json_decref(sel);
+	return m;
+}
+
+/* On a virtual machine, where the run measured both placements: a round trip across vCPUs is
+ * bound by the wake-up of a halted vCPU, and the reader is told so with both figures. */
+static void vm_wakeup_note(struct report_ctx *ctx, json_t *all, const json_int_t *sizes,
+			   int nsizes)
+{
+	json_t *pf = json_object_get(ctx->meta, "platform");
+	if (!json_is_true(json_object_get(pf, "virtual_machine")) || !nsizes)
+		return;
+	json_int_t size = sizes[0];
+	for (int k = 0; k < nsizes; k++)
+		if (sizes[k] == 64)
+			size = 64;
+	double same = placed_p50(all, "pipe", size, "same_core");
+	double cross = placed_p50(all, "pipe", size, "cross_core");
+	if (isnan(same) || isnan(cross))
+		return;
+	char a[32], b[32], sz[32];
+	const char *hv = json_string_value(json_object_get(pf, "hypervisor"));
+	doc_p(ctx->doc, "This machine is a virtual machine%s%s%s. A round trip across two vCPUs "
+			"waits for the other vCPU to be woken, and a halted vCPU is woken by the "
+			"hypervisor: cross-CPU round trips here are bound by that wake-up more than "
+			"by the transport. Pipe, %s: %s with both processes on one CPU, %s across "
+			"two (%.1fx). The same_core rows show the transports' own cost.",
+	      hv ? " (" : "", hv ? hv : "", hv ? ")" : "",
+	      fmt_value((double)size, "bytes", sz, sizeof(sz)), fmt_value(same, "ns", a, sizeof(a)),
+	      fmt_value(cross, "ns", b, sizeof(b)), cross / same);
+}
+
 void report_latency(struct report_ctx *ctx)
 {
 	struct lat_table T = { .all = report_select(ctx->records, "latency", "roundtrip", NULL,
@@ -170,6 +215,7 @@ void report_latency(struct report_ctx *ctx)
 	json_array_foreach(trs, i, t)
 		transport_rows(ctx, &T, json_string_value(t));
 	doc_table_end(ctx->doc);
+	vm_wakeup_note(ctx, T.all, T.sizes, T.nsizes);
 	if (!isnan(T.floor))
 		fprintf(T.data, "cache-line-floor size p50 p99\n1 %.1f %.1f\n1048576 %.1f %.1f\n\n\n",
 			T.floor, T.floor, T.floor, T.floor);

@@ -19,6 +19,7 @@
 #include "names.h"
 #include "param.h"
 #include "run/run.h"
+#include "run/sentinel.h"
 #include "store/machine.h"
 #include "store/records.h"
 #include "timing.h"
@@ -337,14 +338,17 @@ static json_t *measured_exec(struct case_run *C, int log, struct exec_outcome *o
 	char why[256];
 	int disturbed;
 	int64_t clock_read_ns = timer_overhead_ns();
+	json_t *sentinel = sentinel_measure();
 	machine_sample(&before);
 	*status = exec_case(C, log, o, reason, len);
 	/* A probe killed before its own clean-up leaves names carrying its group id. */
 	if (o->pid > 0)
 		sweep_group(o->pid, ipc_run_token(), ipc_run_secret(), C->swept);
 	machine_sample(&after);
-	return machine_case(&before, &after, json_object_get(C->R->meta, "machine"),
-			    clock_read_ns, &disturbed, why, sizeof(why));
+	json_t *machine = machine_case(&before, &after, json_object_get(C->R->meta, "machine"),
+				       clock_read_ns, &disturbed, why, sizeof(why));
+	json_object_set_new(machine, "sentinel", sentinel);
+	return machine;
 }
 
 int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)

@@ -24,6 +24,7 @@
 #include "cleanup.h"
 #include "cli/commands.h"
 #include "run/run.h"
+#include "run/sentinel.h"
 #include "store/rundir.h"
 #include "config/config.h"
 #include "exec/exec.h"
@@ -248,6 +249,8 @@ static int end_run(struct run *R, size_t done, size_t total)
 	else if (R->store.write_errno)
 		snprintf(why, sizeof(why), "records could not be written (%s) after %zu of %zu case "
 			 "runs; free space and run again", strerror(R->store.write_errno), done, total);
+	/* The machine's own state moved (sentinel.h): decided over the whole run. */
+	json_object_set_new(R->meta, "sentinel", sentinel_judge(R->cases));
 	int rc = finish(R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
 	if (write_summaries(R) < 0)
 		rc = -1;

@@ -105,6 +105,22 @@ YAML
 "$BUILD/ipcprobe" run "$tmp/ok.yaml" -o "$tmp/ok" > "$tmp/ok.out" 2>&1 ||
 	{ cat "$tmp/ok.out"; fail "ok and unsupported cases did not exit 0"; }
 [ -s "$tmp/ok/report.html" ] && [ -s "$tmp/ok/report.md" ] || fail "no report for the ok run"
+# Every case run carries the machine sentinel read before it (run/sentinel.h: a number, or
+# null where a placement cannot be had), and run.json how it was judged over the run.
+python3 - "$tmp/ok/run.json" <<'PY' || fail "the machine sentinel is not recorded"
+import json, os, sys
+meta = json.load(open(sys.argv[1]))
+ncpu = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+for c in meta["cases"]:
+    s = c["machine"]["sentinel"]
+    assert s["round_trips"] == 51, s
+    for k in ("same_cpu_rtt_ns", "cross_cpu_rtt_ns"):
+        assert s[k] is None or s[k] > 0, s
+    if ncpu:  # where the runner can pin itself, the readings are there (cross: with 2 CPUs)
+        assert s["same_cpu_rtt_ns"] is not None and (ncpu < 2 or s["cross_cpu_rtt_ns"] is not None), s
+j = meta["sentinel"]
+assert j["factor"] == 2.0 and j["marked"] >= 0 and "median_cross_cpu_rtt_ns" in j, j
+PY
 
 # -o at a directory that holds something: refused, nothing touched.
 mkdir "$tmp/full" && echo keep > "$tmp/full/file"
