@@ -3,6 +3,11 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/usage.h"
+#include "compare/compare.h"
+#include "export/export.h"
+#include "report/report.h"
+#include "run/run.h"
 #include "catalog/probes.h"
 #include "version.h"	/* build/gen: IPCPROBE_GIT_COMMIT, written by make */
 
@@ -32,15 +37,15 @@ int main(int argc, char **argv)
 		{ "history", cmd_history },
 	};
 	if (argc < 2)
-		return cli_usage(NULL, stderr);
+		return usage_print(NULL, stderr);
 	if (is_help(argv[1]))
-		return cli_usage(argc > 2 ? argv[2] : NULL, stdout);
+		return usage_print(argc > 2 ? argv[2] : NULL, stdout);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
 		return version();
 	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
-			if (cli_wants_help(argc - 1, argv + 1))
-				return cli_usage(argv[1], stdout);
+			if (usage_wants_help(argc - 1, argv + 1))
+				return usage_print(argv[1], stdout);
 			probes_init(argv[0]);
 			int rc = commands[i].fn(argc - 1, argv + 1);
 			probes_free();
@@ -48,5 +53,5 @@ int main(int argc, char **argv)
 		}
 	}
 	fprintf(stderr, "ipcprobe: unknown command \"%s\"\n", argv[1]);
-	return cli_usage(NULL, stderr);
+	return usage_print(NULL, stderr);
 }

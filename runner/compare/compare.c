@@ -25,7 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/commands.h"
+#include "common/exit.h"
+#include "compare/compare.h"
 #include "ci.h"
 #include "compare/mwu.h"
 #include "compare/sides.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/commands.h"
+#include "common/exit.h"
 #include "common/util.h"
 #include "common/vocab.h"
 #include "export/export.h"

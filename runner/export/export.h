@@ -6,6 +6,9 @@
 #include <jansson.h>
 #include <stdio.h>
 
+/* `ipcprobe export --format F DIR`; the exit status (common/exit.h). */
+int cmd_export(int argc, char **argv);
+
 /* Whether a parameter sets how long or how much is measured (warmup, min_time, ...) rather
  * than what: such knobs leave github-action-benchmark's names so a change starts no new series. */
 int export_is_knob(const char *param);

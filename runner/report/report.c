@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
+#include "common/exit.h"
 #include "common/util.h"
 #include "common/vocab.h"
 #include "report/charts.h"

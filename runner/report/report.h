@@ -18,4 +18,9 @@ int report_multi(const char *const *dirs, int n, const char *out, char *err, siz
 int report_history(const char *const *dirs, int n, const char *match, const char *out,
 		   char *err, size_t errlen);
 
+/* `ipcprobe report DIR [DIR...]` and `ipcprobe history DIR... -o OUT [--match TEXT]`; the
+ * exit status (common/exit.h). */
+int cmd_report(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+
 #endif

@@ -22,7 +22,8 @@
 #endif
 
 #include "cleanup.h"
-#include "cli/commands.h"
+#include "common/exit.h"
+#include "common/usage.h"
 #include "run/run.h"
 #include "run/sentinel.h"
 #include "store/rundir.h"
@@ -208,7 +209,7 @@ static int usage(const char *why)
 {
 	if (why)
 		fprintf(stderr, "ipcprobe run: %s\n", why);
-	return cli_usage("run", stderr);
+	return usage_print("run", stderr);
 }
 
 /* Everything before the first case: signals, the run token and secret, the run directory

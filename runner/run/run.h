@@ -29,6 +29,9 @@ struct run {
  * went; returns its status (ST_*). */
 int run_case(struct run *R, size_t i, int rep, size_t done, size_t total);
 
+/* run.c: `ipcprobe run CONFIG [-o DIR] ...`; the exit status (common/exit.h). */
+int cmd_run(int argc, char **argv);
+
 /* progress.c: what the terminal shows.  On a fancy terminal one progress line rewritten in
  * place and only failures kept; otherwise one line per case run. */
 void progress_case_start(const struct run *R, const struct plan_case *pc, int rep, size_t done,

@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/commands.h"
+#include "common/exit.h"
+#include "common/usage.h"
 
 static const struct {
 	const char *cmd, *text;
@@ -98,7 +99,7 @@ static void usage_all(FILE *f)
 		   "       ipcprobe help [COMMAND]          this text, or a command's (also COMMAND --help)\n");
 }
 
-int cli_usage(const char *cmd, FILE *f)
+int usage_print(const char *cmd, FILE *f)
 {
 	for (size_t i = 0; cmd && i < sizeof(usages) / sizeof(usages[0]); i++)
 		if (!strcmp(cmd, usages[i].cmd)) {
@@ -109,7 +110,7 @@ int cli_usage(const char *cmd, FILE *f)
 	return f == stderr ? EXIT_BAD_INPUT : EXIT_ALL_OK;
 }
 
-int cli_wants_help(int argc, char **argv)
+int usage_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
