@@ -1,7 +1,7 @@
 /* overrides.c - what `ipcprobe run` takes on its command line instead of an edited config, in
  * Google Benchmark's habits (--benchmark_filter, --benchmark_repetitions): a regular
- * expression picking cases by label and a repetition count; and the per-case table as JSON
- * (hyperfine's --export-json). */
+ * expression picking cases by label and a repetition count; and the figures and the case runs
+ * as JSON (hyperfine's --export-json: numbers, their unit in a field of its own). */
 #include <regex.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export/export.h"
 #include "run/run.h"
 #include "common/suggest.h"
 
@@ -63,21 +64,43 @@ int run_filter_cases(struct config *cfg, const char *re)
 	return 0;
 }
 
+/* summary.json's figures as the export gives them: name, what it is, numbers in its unit. */
+static json_t *export_figures(json_t *summary)
+{
+	static const char *const keys[] = { "probe", "case", "transport", "params", "metric",
+					    "interpreter", "unit", "direction", "median", "ci",
+					    "min", "max", "n", "disturbed_left_out",
+					    "all_disturbed", "not_ok" };
+	json_t *out = json_array(), *f;
+	size_t i;
+	json_array_foreach(json_object_get(summary, "figures"), i, f) {
+		char *name = export_name(f, 0);
+		json_t *row = json_pack("{s:s}", "name", name);
+		free(name);
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (json_object_get(f, keys[k]))
+				json_object_set(row, keys[k], json_object_get(f, keys[k]));
+		json_array_append_new(out, row);
+	}
+	return out;
+}
+
 int run_export_json(const struct run *R, const char *path)
 {
 	json_t *rows = json_array(), *e;
 	size_t i;
 	json_array_foreach(R->cases, i, e) {
 		json_t *row = json_object();
-		static const char *const keys[] = { "label", "rep", "status", "value", "reason" };
+		static const char *const keys[] = { "label", "rep", "status", "reason", "disturbed" };
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 			json_t *v = json_object_get(e, keys[k]);
 			json_object_set(row, keys[k], v ? v : json_null());
 		}
 		json_array_append_new(rows, row);
 	}
-	json_t *doc = json_pack("{s:o, s:O, s:o}", "run_dir", json_string_lossy(R->store.dir),
-				"status", json_object_get(R->meta, "status"), "cases", rows);
+	json_t *doc = json_pack("{s:o, s:O, s:o, s:o}", "run_dir", json_string_lossy(R->store.dir),
+				"status", json_object_get(R->meta, "status"), "figures",
+				export_figures(R->summary), "cases", rows);
 	char err[PATH_MAX + 256];
 	struct stat st;
 	int rc = 0;

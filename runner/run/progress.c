@@ -5,6 +5,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "common/vocab.h"
+#include "export/export.h"
 #include "run/run.h"
 #include "timing.h"
 
@@ -78,33 +80,101 @@ static const char *status_colour(const struct run *R, const char *st)
 	       !strcmp(st, "unsupported") ? "\033[33m" : "\033[31m";
 }
 
-void progress_summary(const struct run *R)
+/* "[lo – hi] L%" of a figure's interval, "—" without one. */
+static void interval_cell(json_t *fig, const char *unit, char *buf, size_t len)
 {
-	size_t n = json_array_size(R->cases);
-	int width = 10;
-	json_t *e;
+	json_t *ci = json_object_get(fig, "ci");
+	char lo[32], hi[32];
+	/* None for a figure measured under load throughout, as the report gives it. */
+	if (!json_is_number(json_object_get(ci, "lo")) || json_integer_value(json_object_get(fig, "n")) < 2 ||
+	    json_is_true(json_object_get(fig, "all_disturbed"))) {
+		snprintf(buf, len, "—");
+		return;
+	}
+	fmt_value(json_number_value(json_object_get(ci, "lo")), unit, lo, sizeof(lo));
+	fmt_value(json_number_value(json_object_get(ci, "hi")), unit, hi, sizeof(hi));
+	snprintf(buf, len, "[%s – %s] %.0f%%", lo, hi,
+		 100 * json_number_value(json_object_get(ci, "level")));
+}
+
+/* The mark of a figure whose repetitions were disturbed: left out, or all of them. */
+static void disturbed_mark(json_t *fig, char *buf, size_t len)
+{
+	json_int_t n = json_integer_value(json_object_get(fig, "n"));
+	json_int_t out = json_integer_value(json_object_get(fig, "disturbed_left_out"));
+	if (json_is_true(json_object_get(fig, "all_disturbed")))
+		snprintf(buf, len, "all %lld disturbed", (long long)n);
+	else if (out)
+		snprintf(buf, len, "%lld disturbed left out", (long long)out);
+	else
+		buf[0] = '\0';
+}
+
+/* One line of a figure of summary.json: its name, median, the median's interval over the
+ * repetitions, their spread, n, and the disturbed mark (Google Benchmark's and hyperfine's
+ * habit: one line per figure, not per repetition). */
+static void figure_line(const struct run *R, json_t *fig, int width)
+{
+	const char *unit = json_string_value(json_object_get(fig, "unit"));
+	json_int_t n = json_integer_value(json_object_get(fig, "n"));
+	char med[32], ci[96], lo[32], hi[32], spread[72] = "", mark[64];
+	char *name = export_name(fig, 0);
+	fmt_value(json_number_value(json_object_get(fig, "median")), unit, med, sizeof(med));
+	interval_cell(fig, unit, ci, sizeof(ci));
+	fmt_value(json_number_value(json_object_get(fig, "min")), unit, lo, sizeof(lo));
+	fmt_value(json_number_value(json_object_get(fig, "max")), unit, hi, sizeof(hi));
+	if (n > 1)
+		snprintf(spread, sizeof(spread), "%s .. %s", lo, hi);
+	disturbed_mark(fig, mark, sizeof(mark));
+	printf("%-*.*s  %10s  %-28s  %-24s  %3lld  %s%s%s\n", width, width, name, med, ci, spread,
+	       (long long)n, mark[0] && R->colour ? "\033[33m" : "", mark,
+	       mark[0] && R->colour ? "\033[0m" : "");
+	free(name);
+}
+
+/* The case runs that did not measure: one line each (unsupported ones once per case). */
+static void not_measured_lines(const struct run *R, int width)
+{
+	json_t *e, *seen = json_object();
 	size_t i;
+	json_array_foreach(R->cases, i, e) {
+		const char *st = json_string_value(json_object_get(e, "status"));
+		const char *label = json_string_value(json_object_get(e, "label"));
+		if (!strcmp(st, "ok") || (!strcmp(st, "unsupported") && json_object_get(seen, label)))
+			continue;
+		json_object_set_new(seen, label, json_true());
+		printf("%-*.*s  %s%s%s rep %lld: %.100s\n", width, width, label, status_colour(R, st),
+		       st, R->colour ? "\033[0m" : "",
+		       (long long)json_integer_value(json_object_get(e, "rep")),
+		       json_string_value(json_object_get(e, "reason")) ?: "");
+	}
+	json_decref(seen);
+}
+
+void progress_summary(const struct run *R, json_t *summary)
+{
+	json_t *figs = json_object_get(summary, "figures"), *f;
+	size_t n = json_array_size(R->cases), i;
+	int width = 20;
 	if (R->fancy && !R->quiet)
 		printf("\r\033[K");
 	if (R->quiet)
 		return;
-	json_array_foreach(R->cases, i, e) {
-		int l = (int)strlen(json_string_value(json_object_get(e, "label")));
-		if (l > width)
-			width = l;
+	json_array_foreach(figs, i, f) {
+		char *name = export_name(f, 0);
+		if ((int)strlen(name) > width)
+			width = (int)strlen(name);
+		free(name);
 	}
-	if (width > 70)
-		width = 70;
-	printf("\n%-*s  %-4s  %-11s  %s\n", width, "case", "rep", "status", "value / reason");
-	json_array_foreach(R->cases, i, e) {
-		const char *st = json_string_value(json_object_get(e, "status"));
-		const char *why = json_string_value(json_object_get(e, "reason"));
-		printf("%-*.*s  %-4lld  %s%-11s%s  %.100s\n", width, width,
-		       json_string_value(json_object_get(e, "label")),
-		       (long long)json_integer_value(json_object_get(e, "rep")),
-		       status_colour(R, st), st, R->colour ? "\033[0m" : "",
-		       why ? why : json_string_value(json_object_get(e, "value")));
-	}
-	printf("\n%zu case runs: %d ok, %d unsupported, %d failed, %d timeout\n", n, R->counts[ST_OK],
+	if (width > 72)
+		width = 72;
+	if (json_array_size(figs))
+		printf("\n%-*s  %10s  %-28s  %-24s  %3s\n", width, "figure", "median",
+		       "median's interval, level", "min .. max", "n");
+	json_array_foreach(figs, i, f)
+		figure_line(R, f, width);
+	printf("\n");
+	not_measured_lines(R, width);
+	printf("%zu case runs: %d ok, %d unsupported, %d failed, %d timeout\n", n, R->counts[ST_OK],
 	       R->counts[ST_UNSUPPORTED], R->counts[ST_FAILED], R->counts[ST_TIMEOUT]);
 }

@@ -170,7 +170,7 @@ static int finish(struct run *R, const char *status, const char *reason)
 /* summary.json: every figure over its repetitions, with its interval (store/summary.h); and
  * gbench.json, what `ipcprobe export --format gbench` gives (export/export.c), when a timing
  * ran: one entry per repetition a figure is made of, under a unique name, for compare.py. */
-static int write_summaries(struct run *R)
+static int write_summaries(struct run *R, json_t **summary_out)
 {
 	char err[1024];
 	json_t *recs = records_load_run_at(rundir_ref(&R->store), NULL, err, sizeof(err));
@@ -179,6 +179,7 @@ static int write_summaries(struct run *R)
 		return -1;
 	}
 	json_t *summary = summary_of(recs);
+	*summary_out = json_incref(summary);
 	/* Quiet: `ipcprobe export` is where what gbench.json leaves out is said. */
 	json_t *gbench = export_gbench(recs, R->meta, NULL);
 	int rc = rundir_write_json(&R->store, "summary.json", summary);
@@ -253,10 +254,10 @@ static int end_run(struct run *R, size_t done, size_t total)
 	/* The machine's own state moved (sentinel.h): decided over the whole run. */
 	json_object_set_new(R->meta, "sentinel", sentinel_judge(R->cases));
 	int rc = finish(R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
-	if (write_summaries(R) < 0)
+	if (write_summaries(R, &R->summary) < 0)
 		rc = -1;
 	guard_finish();
-	progress_summary(R);
+	progress_summary(R, R->summary);
 	if (why[0])
 		printf("run incomplete: %s\n", why);
 	int stopped_before_report = exec_stop_signal;
@@ -427,6 +428,7 @@ int cmd_run(int argc, char **argv)
 	if (A.export_json && run_export_json(&R, A.export_json) < 0)
 		rc = -1;
 	sched_free(&R.sched);
+	json_decref(R.summary);
 	json_decref(R.meta);
 	config_free(&R.cfg);
 	if (exec_stop_signal)

@@ -17,6 +17,7 @@ struct run {
 	struct rundir store;
 	json_t *meta;		/* run.json */
 	json_t *cases;		/* run.json "cases" */
+	json_t *summary;	/* summary.json, once the cases are over (NULL before) */
 	int counts[ST_COUNT];	/* case runs per status */
 	struct sched sched;	/* the order of case runs, and when each case is done */
 	int64_t t0;
@@ -38,8 +39,10 @@ void progress_case_start(const struct run *R, const struct plan_case *pc, int re
 			 size_t total);
 void progress_case_end(const struct run *R, const struct plan_case *pc, int rep, size_t done,
 		       size_t total, const char *status, const char *what, int64_t duration_ns);
-/* The table of every case run and the counts, after the run. */
-void progress_summary(const struct run *R);
+/* After the run: a line per figure of summary (summary.json: median, its interval, the
+ * spread, n, a mark where repetitions were disturbed), a line per case run that did not
+ * measure (an unsupported case once), and the counts. */
+void progress_summary(const struct run *R, json_t *summary);
 
 /* overrides.c: keep only the cases of cfg whose label matches the POSIX extended regular
  * expression re.  0, or -1 (a bad expression, or one matching nothing: said on stderr with

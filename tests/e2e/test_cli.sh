@@ -88,11 +88,21 @@ assert cl["filter"] == "roundtrip pipe size=64 " and cl["repetitions"] == 2, cl
 e = json.load(open(tmp + "/e.json"))
 assert e["status"] == "complete" and e["run_dir"] == tmp + "/r1", e
 rows = e["cases"]
-assert [sorted(r) for r in rows] == [["label", "reason", "rep", "status", "value"]] * 2, rows
+assert [sorted(r) for r in rows] == [["disturbed", "label", "reason", "rep", "status"]] * 2, rows
 assert [(r["label"], r["rep"], r["status"]) for r in rows] == [(want, 0, "ok"), (want, 1, "ok")], rows
-# a duration in its unit, whichever this machine's load gave (3.4 ms was seen under load)
-assert all(re.fullmatch(r"[0-9.]+ (ns|us|ms|s)", r["value"]) and r["reason"] is None
-           for r in rows), rows
+assert [r["disturbed"] for r in rows] == [c["disturbed"] for c in run["cases"]], rows
+# The figures: numbers in their unit (not "616 ns"), as summary.json has them.
+fig = json.load(open(tmp + "/r1/summary.json"))["figures"]
+assert [f["name"] for f in e["figures"]] == ["latency/roundtrip/pipe/rtt/size:64/placement:cross_core"], e["figures"]
+f, g = e["figures"][0], fig[0]
+assert f["unit"] == "ns" and isinstance(f["median"], (int, float)), f
+for k in ("median", "ci", "min", "max", "n", "disturbed_left_out", "all_disturbed"):
+    assert f[k] == g[k], (k, f, g)
+# The terminal: one line for the figure (not one per repetition), its median in its unit.
+out = open(tmp + "/out").read().splitlines()
+lines = [l for l in out if l.startswith("latency/roundtrip/pipe/rtt/size:64/placement:cross_core ")]
+assert len(lines) == 1 and re.search(r" [0-9.]+ (ns|us|ms|s) ", lines[0]), out
+assert re.search(r"  2  ", lines[0]) or g["n"] != 2, lines
 PY
 
 # The run directory's gbench.json is what `export --format gbench` writes: one entry per
