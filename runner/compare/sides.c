@@ -11,12 +11,14 @@
 
 static struct entry *find_or_add(struct comparison *c, char *key, json_t *r)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		if (!strcmp(c->e[i].key, key)) {
-			free(key);
-			return &c->e[i];
-		}
+	if (!c->index)
+		c->index = json_object();
+	json_t *at = json_object_get(c->index, key);
+	if (at) {
+		free(key);
+		return &c->e[json_integer_value(at)];
 	}
+	json_object_set_new_nocheck(c->index, key, json_integer((json_int_t)c->n));
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 64;
 		c->e = realloc(c->e, c->cap * sizeof(*c->e));
@@ -253,4 +255,6 @@ void comparison_free(struct comparison *c)
 		}
 	}
 	free(c->e);
+	json_decref(c->index);
+	c->index = NULL;
 }

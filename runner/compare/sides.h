@@ -22,6 +22,8 @@ struct entry {
 struct comparison {
 	struct entry *e;
 	size_t n, cap;
+	json_t *index;		/* key -> its entry's position in e (jansson's hash table), so that
+				 * reading N records costs O(N), not O(N x figures) */
 };
 
 /* The run directories of each side: BASE (0) and NEW (1), one or more each. */
