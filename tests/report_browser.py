@@ -6,8 +6,13 @@ sideways: document.documentElement.scrollWidth <= innerWidth), that the viewport
 (the layout viewport is the device's width, not 980 px scaled down), that every link of the
 table of contents lands on its target, and that chart text is legible (rendered font size).
 
+With --print, the page is also laid out as printed (print media, the width of an A4
+landscape page less the report's 10 mm margins: 277 mm, 1047 px): every column of every table
+must be on the page (no table wider than it, no cell past its edge), every <details> must
+print open, and --pdf FILE saves Chromium's PDF of it (Page.printToPDF).
+
 usage: report_browser.py REPORT.html [--width 390 --width 1280] [--shots PREFIX]
-                         [--min-font PX]
+                         [--min-font PX] [--print] [--pdf FILE]
 Prints one JSON line per width with what it measured; exit 0 when every check holds, 1 when
 one fails (each failure on stderr), 77 when no Chromium can be started (the reason on stdout).
 PREFIX-<width>.png gets a full-page screenshot when --shots is given.
@@ -157,6 +162,53 @@ LANDS = r"""
 """
 
 
+# Measured in the page laid out for print; returns JSON.
+PRINT_MEASURE = r"""
+(() => {
+  const page = document.documentElement.clientWidth, out = [];
+  document.querySelectorAll('table').forEach((t, i) => {
+    let right = t.getBoundingClientRect().right;
+    for (const c of t.querySelectorAll('th, td')) right = Math.max(right, c.getBoundingClientRect().right);
+    if (right > page + 0.5 || t.scrollWidth > t.clientWidth + 0.5) {
+      const prev = (t.closest('.tw') || t).previousElementSibling;
+      out.push('table ' + i + ' (' + t.rows[0].cells.length + ' columns, after "' +
+               (prev ? prev.textContent.slice(0, 40) : '') +
+               '") reaches ' + Math.round(right) + ' px of ' + page);
+    }
+  });
+  const closed = [...document.querySelectorAll('details')].filter(d =>
+    [...d.children].some(c => c.tagName !== 'SUMMARY' && !c.checkVisibility())).length;
+  return JSON.stringify({page: page, tables: document.querySelectorAll('table').length,
+                         cut: out, details: document.querySelectorAll('details').length,
+                         closed: closed, scrollWidth: document.documentElement.scrollWidth});
+})()
+"""
+PRINT_WIDTH = 1047  # A4 landscape, 297 mm less two 10 mm margins, at 96 px per inch
+
+
+def check_print(b, url, args, problems):
+    target, session = open_page(b, url, PRINT_WIDTH)
+    b.send("Emulation.setEmulatedMedia", {"media": "print"}, session)
+    m = evaluate(b, session, PRINT_MEASURE)
+    for c in m["cut"]:
+        problems.append("print: a column is off the page: " + c)
+    if m["closed"]:
+        problems.append("print: %d of %d <details> would print closed" % (m["closed"], m["details"]))
+    if args.pdf:
+        pdf = b.send("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True},
+                     session)
+        with open(args.pdf, "wb") as f:
+            f.write(base64.b64decode(pdf["data"]))
+    if args.shots:
+        shot = b.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+                      session)
+        with open("%s-print.png" % args.shots, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+    b.send("Target.closeTarget", {"targetId": target})
+    m["width"] = "print"
+    return m
+
+
 def evaluate(b, session, expr):
     r = b.send("Runtime.evaluate", {"expression": expr, "returnByValue": True}, session)
     if "exceptionDetails" in r:
@@ -224,6 +276,8 @@ def main():
     ap.add_argument("--width", type=int, action="append")
     ap.add_argument("--shots")
     ap.add_argument("--min-font", type=float, default=9.0)
+    ap.add_argument("--print", action="store_true")
+    ap.add_argument("--pdf")
     args = ap.parse_args()
     exe = find_chromium()
     if not exe:
@@ -240,6 +294,8 @@ def main():
             return 77
         for w in args.width or [390, 1280]:
             print(json.dumps(check_width(b, url, w, args, problems)))
+        if args.print or args.pdf:
+            print(json.dumps(check_print(b, url, args, problems)))
     finally:
         b.close()
     for p in problems:

@@ -377,7 +377,9 @@ void doc_pre(struct doc *d, const char *text, const char *lang)
 
 /* The style: readable from a 390 px phone to a wide screen.  Tables scroll inside their own
  * box (.tw) and so do charts below 520 px, where their text would shrink under ~10 px:
- * the page itself never scrolls sideways. */
+ * the page itself never scrolls sideways.  On paper nothing scrolls, so print lays out for an
+ * A4 landscape page: tables shrink their type and wrap their cells until every column is on
+ * the page, charts fit the width, and the records' <details> print open. */
 static const char page_style[] =
 	"body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:1.5em auto;"
 	"padding:0 1em;color:#222;overflow-wrap:break-word}\n"
@@ -394,7 +396,15 @@ static const char page_style[] =
 	"#toc{background:#f6f8fa;border:1px solid #ddd;padding:.2em 1em;margin:1em 0}\n"
 	"#toc ul{margin:.2em 0;padding-left:1.2em}\n"
 	"details{margin:.5em 0 1em}summary{cursor:pointer;font-weight:600}\n"
-	"@media (max-width:600px){body{font-size:14px;padding:0 .6em}th,td{padding:2px 5px}}\n";
+	"@media (max-width:600px){body{font-size:14px;padding:0 .6em}th,td{padding:2px 5px}}\n"
+	"@media print{@page{size:A4 landscape;margin:10mm}\n"
+	"body{max-width:none;margin:0;padding:0;font-size:11px}\n"
+	".tw,figure{overflow:visible}table{font-size:8px;width:100%}\n"
+	"th,td{padding:1px 3px;overflow-wrap:anywhere}td.s{white-space:normal}"
+	"td:not(.s){min-width:0}tr,figure{break-inside:avoid}\n"
+	"figure svg{min-width:0;max-width:100%}h2,h3{break-after:avoid}\n"
+	"details::details-content{content-visibility:visible;display:contents}"
+	"summary{list-style:none}}\n";
 
 /* The table of contents: each section, the charts in it beneath. */
 static void page_toc(const struct doc *d, struct sbuf *h, struct sbuf *m)
