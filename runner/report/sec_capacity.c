@@ -54,8 +54,9 @@ void report_capacity(struct report_ctx *ctx)
 					  "raised: measured", "OS reports", "max F_SETPIPE_SZ",
 					  "PIPE_BUF", "writer's bytes before blocking",
 					  "drain time" };
-	doc_p(ctx->doc, "Bytes a non-blocking writer gets in before EAGAIN with nobody reading "
-			"(4 KiB writes, then single bytes), beside what the OS reports for what bounds "
+	doc_p(ctx->doc, "Bytes a non-blocking writer of 4 KiB writes gets in before EAGAIN with "
+			"nobody reading (what single bytes still get in after that is not part of "
+			"it: the records' topped_up_bytes), beside what the OS reports for what bounds "
 			"it (F_GETPIPE_SZ; for AF_UNIX sockets the sending socket's SO_SNDBUF, which "
 			"also pays for each queued buffer's bookkeeping: see the records' "
 			"sndbuf_not_filled). \"Raised\" is after asking for the most an unprivileged "
