@@ -6,6 +6,9 @@
 #    what this test's own 100-byte writer gets into a fresh pipe; the single bytes that still
 #    fit after that (in the last page) are a fact of their own (topped_up_bytes = total_bytes
 #    - value).
+#  - datagram capacity is per message size: each size is its own record (and messages
+#    record), and the report has a column per message size for datagram transports, a cell
+#    saying the bytes and the messages, and the top-up beside a stream's figure.
 . "$(dirname "$0")/../lib/harness.sh"
 P=$(pwd)/$BUILD/probes/capacity
 
@@ -53,6 +56,62 @@ whole = one("pipe-4096.jsonl", "capacity")
 assert whole["value"] == size and whole["facts"]["topped_up_bytes"] == 0, whole
 print("test_capacity_probe: 100-byte writes get %d of a %d-byte pipe in (by hand %d), "
       "%d more as single bytes" % (cap["value"], size, got, f["topped_up_bytes"]))
+PY
+[ $? -eq 0 ] || exit 1
+
+# Datagram capacity per message size, through the runner, into the report.
+cat > "$tmp/sizes.yaml" <<'YAML'
+name: sizes
+repetitions: 1
+probes:
+  - probe: capacity
+    cases: [fill_nonblocking]
+    transports: [pipe, unix-dgram]
+    params:
+      chunk: [1, 100, 4KiB]
+YAML
+"$BUILD/ipcprobe" run "$tmp/sizes.yaml" -o "$tmp/run" -q > "$tmp/run.out" 2>&1 ||
+	{ cat "$tmp/run.out"; fail "the run of three sizes exited $?"; }
+python3 - "$tmp/run" <<'PY' || exit 1
+import json, os, sys
+run = sys.argv[1]
+recs = [json.loads(l) for l in open(os.path.join(run, "records.jsonl"))]
+def one(tr, chunk, metric):
+    m = [r for r in recs if r["transport"] == tr and r["params"]["chunk"] == chunk
+         and r["metric"] == metric]
+    assert len(m) == 1 and m[0]["status"] == "ok", (tr, chunk, metric, m)
+    return m[0]
+md = open(os.path.join(run, "report.md")).read()
+def size(b):    # as the report words a size (probes/lib/param.c fmt_size)
+    b = int(b)
+    v, u = b, 0
+    while u < 4 and v and v % 1024 == 0:
+        v, u = v // 1024, u + 1
+    if u == 0 and b >= 10240:
+        d, u = float(b), 0
+        while u < 4 and d >= 1024:
+            d, u = d / 1024, u + 1
+        return "%d B (~%.1f %s)" % (b, d, ["B", "KiB", "MiB", "GiB", "TiB"][u])
+    return "%d %s" % (v, ["B", "KiB", "MiB", "GiB", "TiB"][u])
+def row(header, tr):
+    at = md.index(header)
+    line = [l for l in md[at:].splitlines() if l.startswith("| %s |" % tr)][0]
+    return [c.strip() for c in line.strip("|").split("|")]
+assert "| transport | 1 B messages | 100 B messages | 4 KiB messages |" in md, md
+cells = row("| transport | 1 B messages |", "unix-dgram")
+for k, chunk in enumerate((1, 100, 4096)):
+    cap, msgs = one("unix-dgram", chunk, "capacity"), one("unix-dgram", chunk, "messages")
+    assert cap["facts"]["topped_up_bytes"] is None, cap      # no top-up on datagrams
+    assert cap["value"] == chunk * msgs["value"] == cap["facts"]["total_bytes"], (cap, msgs)
+    assert msgs["facts"]["message_size"] == chunk, msgs
+    assert cells[k + 1] == "%s in %d messages" % (size(cap["value"]), msgs["value"]), (cells, cap)
+pipe = row("| transport | 1 B writes |", "pipe")
+cap = one("pipe", 100, "capacity")
+assert pipe[2] == "%s; then %d B more as single bytes" % (
+    size(cap["value"]), cap["facts"]["topped_up_bytes"]), (pipe, cap)
+print("test_capacity_probe: unix-dgram holds %s at 1 B, 100 B, 4 KiB messages; the report's "
+      "pipe cell at 100 B: %s" % ([one("unix-dgram", c, "capacity")["value"]
+                                    for c in (1, 100, 4096)], pipe[2]))
 PY
 [ $? -eq 0 ] || exit 1
 echo "test_capacity_probe: ok"
