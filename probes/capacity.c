@@ -1,6 +1,7 @@
 /* capacity.c - how much a pipe, FIFO or socketpair holds before the writer blocks, measured by
  * filling it, and set beside what the OS says bounds it (F_GETPIPE_SZ; the sending socket's
- * SO_SNDBUF). */
+ * SO_SNDBUF).  How a pipe is sized (F_SETPIPE_SZ, a user's pipe pages) is in its parts,
+ * probes/capacity/. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,6 +13,7 @@
 
 #include "alloc.h"
 #include "batch.h"
+#include "capacity/cases.h"
 #include "child.h"
 #include "names.h"
 #include "probe.h"
@@ -236,48 +238,6 @@ static int run_fill_raised(struct probe_ctx *ctx)
 	return rc;
 }
 
-/* F_SETPIPE_SZ allocates only the pipe's slot array, not its pages, so asking for a large
- * size is cheap: nothing here is ever filled. */
-static int run_max_granted(struct probe_ctx *ctx)
-{
-	const struct transport *tr = probe_transport(ctx);
-	long long limit = param_int(ctx, "limit");
-	long long max_size = sysctl_read("/proc/sys/fs/pipe-max-size");
-	long long granted = -1, refused_at = -1, want;
-	int refused_errno = 0;
-	char err[512] = "";
-	struct tr_pair p;
-	if (tr_open(tr, &p, err, sizeof(err)) < 0)
-		return probe_failed(ctx, "%s", err);
-	for (want = max_size > 0 ? max_size : 65536; want <= limit; want *= 2) {
-		long long g = tr->setcap(&p, want, err, sizeof(err));
-		if (g < 0) {
-			refused_errno = errno;
-			refused_at = want;
-			break;
-		}
-		granted = g;
-	}
-	tr_close(&p);
-	if (granted < 0 && strstr(err, "not available"))
-		return probe_unsupported(ctx, "%s", err);
-	if (granted < 0)
-		return probe_failed(ctx, "the first request was refused: %s", err);
-	struct rec *r = rec_new(ctx, "max_granted");
-	rec_value(r, (double)granted);
-	rec_fact(r, "refused_at", refused_at >= 0 ? json_integer(refused_at) : json_null());
-	rec_fact(r, "refused_errno",
-		 refused_at >= 0 ? json_string(errno_name(refused_errno)) : json_null());
-	rec_fact(r, "refused_reason", refused_at >= 0 ? json_string(err) : json_null());
-	rec_fact(r, "bounded_by_limit", json_boolean(refused_at < 0));
-	rec_fact(r, "euid", json_integer(geteuid()));
-	rec_fact(r, "pipe_max_size", max_size >= 0 ? json_integer(max_size) : json_null());
-	long long soft = sysctl_read("/proc/sys/fs/pipe-user-pages-soft");
-	rec_fact(r, "pipe_user_pages_soft", soft >= 0 ? json_integer(soft) : json_null());
-	rec_emit(r);
-	return PROBE_OK;
-}
-
 static int run_pipe_buf(struct probe_ctx *ctx)
 {
 	struct tr_pair p;
@@ -466,18 +426,6 @@ static const struct param_desc p_fill[] = {
 	{ NULL },
 };
 
-static const struct metric_desc m_max[] = {
-	{ "max_granted", "bytes", "none",
-	  "the largest pipe size F_SETPIPE_SZ granted, doubling from pipe-max-size until refused "
-	  "or the limit (root may exceed pipe-max-size)" },
-	{ NULL },
-};
-
-static const struct param_desc p_max[] = {
-	{ "limit", PT_SIZE, "1GiB", "64KiB", "16GiB", NULL, "stop asking beyond this size" },
-	{ NULL },
-};
-
 static const struct metric_desc m_pipe_buf[] = {
 	{ "pipe_buf", "bytes", "none",
 	  "PIPE_BUF as fpathconf reports it for this pipe (writes up to it are atomic); the "
@@ -509,7 +457,7 @@ static const struct case_desc cases[] = {
 	{ "fill_raised", "the same, raised first as far as an unprivileged process may "
 			 "(pipe-max-size; net.core.wmem_max/rmem_max)",
 	  m_fill, p_fill, TR_FILL, run_fill_raised },
-	{ "max_granted", "the largest size F_SETPIPE_SZ grants", m_max, p_max, TR_PIPESZ,
+	{ "max_granted", "the largest size F_SETPIPE_SZ grants", cap_m_max, cap_p_max, TR_PIPESZ,
 	  run_max_granted },
 	{ "pipe_buf", "PIPE_BUF for this pipe", m_pipe_buf, p_none, TR_PIPESZ, run_pipe_buf },
 	{ "blocking_writer", "what a blocking writer with no reader lives through", m_blocking,

@@ -703,16 +703,6 @@ static int run_sysv_msg(struct probe_ctx *ctx)
 
 /* ---- descriptors ------------------------------------------------------------------------- */
 
-static int open_fds(void)
-{
-	int n = 0;
-	long max = sysconf(_SC_OPEN_MAX);
-	for (int fd = 0; fd < max && fd < 1 << 20; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			n++;
-	return n;
-}
-
 static int run_descriptors(struct probe_ctx *ctx)
 {
 	long long soft = param_int(ctx, "soft_limit"), max_fds = param_int(ctx, "max_fds");
@@ -732,7 +722,7 @@ static int run_descriptors(struct probe_ctx *ctx)
 				_exit(2);
 		}
 		getrlimit(RLIMIT_NOFILE, &rl);
-		long long before = open_fds(), pipes = 0, limit = (long long)rl.rlim_cur;
+		long long before = fds_open(), pipes = 0, limit = (long long)rl.rlim_cur;
 		int e = 0;
 		int bounded = 0;
 		for (;;) {

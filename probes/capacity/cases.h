@@ -1,0 +1,14 @@
+/* cases.h - the capacity probe's parts (the C files of probes/capacity/, linked into it alone):
+ * how a pipe is sized; each case's run function and tables, for the case table in
+ * probes/capacity.c. */
+#ifndef IPCPROBE_CAPACITY_CASES_H
+#define IPCPROBE_CAPACITY_CASES_H
+
+#include "probe.h"
+
+/* pipe_size.c: the largest size F_SETPIPE_SZ grants. */
+int run_max_granted(struct probe_ctx *ctx);
+extern const struct metric_desc cap_m_max[];
+extern const struct param_desc cap_p_max[];
+
+#endif
