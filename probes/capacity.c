@@ -459,6 +459,9 @@ static const struct case_desc cases[] = {
 	  m_fill, p_fill, TR_FILL, run_fill_raised },
 	{ "max_granted", "the largest size F_SETPIPE_SZ grants", cap_m_max, cap_p_max, TR_PIPESZ,
 	  run_max_granted },
+	{ "setpipe_rounding", "what F_SETPIPE_SZ grants for a few requests (rounding, and past "
+			      "pipe-max-size), unprivileged or privileged", cap_m_rounding,
+	  cap_p_rounding, TR_PIPESZ, run_setpipe_rounding },
 	{ "pipe_buf", "PIPE_BUF for this pipe", m_pipe_buf, p_none, TR_PIPESZ, run_pipe_buf },
 	{ "blocking_writer", "what a blocking writer with no reader lives through", m_blocking,
 	  p_blocking, TR_STREAM | TR_INQ, run_blocking_writer },

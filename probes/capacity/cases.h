@@ -6,9 +6,12 @@
 
 #include "probe.h"
 
-/* pipe_size.c: the largest size F_SETPIPE_SZ grants. */
+/* pipe_size.c: the largest size F_SETPIPE_SZ grants; what it grants for a few requests. */
 int run_max_granted(struct probe_ctx *ctx);
 extern const struct metric_desc cap_m_max[];
 extern const struct param_desc cap_p_max[];
+int run_setpipe_rounding(struct probe_ctx *ctx);
+extern const struct metric_desc cap_m_rounding[];
+extern const struct param_desc cap_p_rounding[];
 
 #endif

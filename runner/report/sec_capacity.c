@@ -218,4 +218,5 @@ void report_capacity(struct report_ctx *ctx)
 	json_decref(trs);
 	json_decref(recs);
 	by_size(ctx);
+	report_capacity_pipes(ctx);
 }

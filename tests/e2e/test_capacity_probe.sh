@@ -8,7 +8,11 @@
 #    - value).
 #  - datagram capacity is per message size: each size is its own record (and messages
 #    record), and the report has a column per message size for datagram transports, a cell
-#    saying the bytes and the messages, and the top-up beside a stream's figure.
+#    saying the bytes and the messages, and the top-up beside a stream's figure;
+#  - setpipe_rounding: every grant is at least the request and a whole number of pages, the
+#    one this test gets for the same request (up to pipe-max-size), and past pipe-max-size
+#    the unprivileged child is refused with EPERM; privileged it runs only with
+#    CAP_SYS_RESOURCE (else unsupported, saying so).
 . "$(dirname "$0")/../lib/harness.sh"
 P=$(pwd)/$BUILD/probes/capacity
 
@@ -59,6 +63,60 @@ print("test_capacity_probe: 100-byte writes get %d of a %d-byte pipe in (by hand
 PY
 [ $? -eq 0 ] || exit 1
 
+# F_SETPIPE_SZ's grants.
+for t in pipe fifo; do
+	"$P" --case setpipe_rounding --transport $t > "$tmp/round-$t.jsonl" ||
+		fail "setpipe_rounding $t exited $?"
+done
+"$P" --case setpipe_rounding --transport pipe --param privilege=privileged \
+	> "$tmp/round-priv.jsonl" 2> /dev/null
+echo $? > "$tmp/round-priv.rc"
+python3 - "$tmp" <<'PY' || exit 1
+import fcntl, json, os, sys
+tmp = sys.argv[1]
+def recs(name):
+    return [json.loads(l) for l in open(os.path.join(tmp, name))]
+page = os.sysconf("SC_PAGE_SIZE")
+maxsz = int(open("/proc/sys/fs/pipe-max-size").read())
+def mine(want):     # what this test's own F_SETPIPE_SZ grants for want on a fresh pipe
+    r, w = os.pipe()
+    try:
+        return fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, want)
+    finally:
+        os.close(r); os.close(w)
+for t in ("pipe", "fifo"):
+    [rec] = recs("round-%s.jsonl" % t)
+    f = rec["facts"]
+    assert rec["status"] == "ok" and f["process"] == "unprivileged", rec
+    assert os.geteuid() != 0 or f["uid"] == 65534, rec
+    assert f["page_size"] == page and f["pipe_max_size"] == maxsz, f
+    asked = [q["requested"] for q in f["requests"]]
+    assert asked == sorted(set(asked)) and {1, maxsz, maxsz + 1} <= set(asked), asked
+    for q in f["requests"]:
+        if q["requested"] > maxsz:
+            assert q["refused"]["errno"] == "EPERM", q      # unprivileged past the maximum
+            continue
+        assert q["granted"] >= q["requested"] and q["granted"] % page == 0, q
+        assert q["pages"] * page == q["granted"] == mine(q["requested"]), q
+    assert rec["value"] == f["requests"][0]["granted"] == mine(1), rec
+status = {l.split(":")[0]: l.split()[1] for l in open("/proc/self/status") if l.startswith("Cap")}
+has_cap = int(status["CapEff"], 16) >> 24 & 1 and \
+    open("/proc/self/uid_map").read().split() == ["0", "0", "4294967295"]
+[priv] = recs("round-priv.jsonl")
+rc = int(open(os.path.join(tmp, "round-priv.rc")).read())
+if has_cap:
+    assert rc == 0 and priv["facts"]["process"] == "privileged", priv
+    past = [q for q in priv["facts"]["requests"] if q["requested"] > maxsz]
+    assert past and all(q["granted"] >= q["requested"] for q in past), priv
+else:
+    assert rc == 3 and priv["status"] == "unsupported", priv
+    assert "CAP_SYS_RESOURCE not in the effective set" in priv["reason"], priv
+print("test_capacity_probe: F_SETPIPE_SZ grants %s" % (
+      [(q["requested"], q.get("granted", q.get("refused", {}).get("errno")))
+       for q in recs("round-pipe.jsonl")[0]["facts"]["requests"]]))
+PY
+[ $? -eq 0 ] || exit 1
+
 # Datagram capacity per message size, through the runner, into the report.
 cat > "$tmp/sizes.yaml" <<'YAML'
 name: sizes
@@ -69,6 +127,9 @@ probes:
     transports: [pipe, unix-dgram]
     params:
       chunk: [1, 100, 4KiB]
+  - probe: capacity
+    cases: [setpipe_rounding]
+    transports: [pipe]
 YAML
 "$BUILD/ipcprobe" run "$tmp/sizes.yaml" -o "$tmp/run" -q > "$tmp/run.out" 2>&1 ||
 	{ cat "$tmp/run.out"; fail "the run of three sizes exited $?"; }
@@ -77,7 +138,7 @@ import json, os, sys
 run = sys.argv[1]
 recs = [json.loads(l) for l in open(os.path.join(run, "records.jsonl"))]
 def one(tr, chunk, metric):
-    m = [r for r in recs if r["transport"] == tr and r["params"]["chunk"] == chunk
+    m = [r for r in recs if r["transport"] == tr and r["params"].get("chunk") == chunk
          and r["metric"] == metric]
     assert len(m) == 1 and m[0]["status"] == "ok", (tr, chunk, metric, m)
     return m[0]
@@ -109,6 +170,13 @@ pipe = row("| transport | 1 B writes |", "pipe")
 cap = one("pipe", 100, "capacity")
 assert pipe[2] == "%s; then %d B more as single bytes" % (
     size(cap["value"]), cap["facts"]["topped_up_bytes"]), (pipe, cap)
+# F_SETPIPE_SZ's grants: a row per request, a column per transport and process
+[rnd] = [r for r in recs if r["case"] == "setpipe_rounding"]
+for q in rnd["facts"]["requests"]:
+    [cell] = row("| requested | pipe, unprivileged: granted |", size(q["requested"]))[1:]
+    assert cell == ("refused: EPERM (Operation not permitted)" if "refused" in q else
+                    "%s (%d page%s)" % (size(q["granted"]), q["pages"],
+                                        "" if q["pages"] == 1 else "s")), (cell, q)
 print("test_capacity_probe: unix-dgram holds %s at 1 B, 100 B, 4 KiB messages; the report's "
       "pipe cell at 100 B: %s" % ([one("unix-dgram", c, "capacity")["value"]
                                     for c in (1, 100, 4096)], pipe[2]))
