@@ -462,6 +462,9 @@ static const struct case_desc cases[] = {
 	{ "setpipe_rounding", "what F_SETPIPE_SZ grants for a few requests (rounding, and past "
 			      "pipe-max-size), unprivileged or privileged", cap_m_rounding,
 	  cap_p_rounding, TR_PIPESZ, run_setpipe_rounding },
+	{ "pipe_user_pages", "what happens to an unprivileged user's pipes past "
+			     "pipe-user-pages-soft", cap_m_user_pages, cap_p_user_pages, 0,
+	  run_pipe_user_pages },
 	{ "pipe_buf", "PIPE_BUF for this pipe", m_pipe_buf, p_none, TR_PIPESZ, run_pipe_buf },
 	{ "blocking_writer", "what a blocking writer with no reader lives through", m_blocking,
 	  p_blocking, TR_STREAM | TR_INQ, run_blocking_writer },

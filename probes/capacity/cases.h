@@ -14,4 +14,9 @@ int run_setpipe_rounding(struct probe_ctx *ctx);
 extern const struct metric_desc cap_m_rounding[];
 extern const struct param_desc cap_p_rounding[];
 
+/* user_pages.c: a user's pipes past pipe-user-pages-soft. */
+int run_pipe_user_pages(struct probe_ctx *ctx);
+extern const struct metric_desc cap_m_user_pages[];
+extern const struct param_desc cap_p_user_pages[];
+
 #endif

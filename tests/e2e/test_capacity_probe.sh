@@ -12,7 +12,13 @@
 #  - setpipe_rounding: every grant is at least the request and a whole number of pages, the
 #    one this test gets for the same request (up to pipe-max-size), and past pipe-max-size
 #    the unprivileged child is refused with EPERM; privileged it runs only with
-#    CAP_SYS_RESOURCE (else unsupported, saying so).
+#    CAP_SYS_RESOURCE (else unsupported, saying so);
+#  - pipe_user_pages, as a uid no other process uses (so the pipes counted are the probe's
+#    alone): new pipes come smaller exactly when the user's pages would pass
+#    pipe-user-pages-soft, growing a pipe is refused from the same count, the older pipes
+#    keep their size, and nothing is held afterwards: the child's descriptors are as before,
+#    no process of that uid is left, and a second run sees the same; under a descriptor
+#    limit too low to reach the soft limit it is unsupported, saying so.
 . "$(dirname "$0")/../lib/harness.sh"
 P=$(pwd)/$BUILD/probes/capacity
 
@@ -63,7 +69,7 @@ print("test_capacity_probe: 100-byte writes get %d of a %d-byte pipe in (by hand
 PY
 [ $? -eq 0 ] || exit 1
 
-# F_SETPIPE_SZ's grants.
+# F_SETPIPE_SZ's grants, and a user's pipes past the soft limit.
 for t in pipe fifo; do
 	"$P" --case setpipe_rounding --transport $t > "$tmp/round-$t.jsonl" ||
 		fail "setpipe_rounding $t exited $?"
@@ -71,9 +77,32 @@ done
 "$P" --case setpipe_rounding --transport pipe --param privilege=privileged \
 	> "$tmp/round-priv.jsonl" 2> /dev/null
 echo $? > "$tmp/round-priv.rc"
-python3 - "$tmp" <<'PY' || exit 1
+# a uid no process uses: 1e9 + a random number below 2^30, none of this scope's using it;
+# only root can become it (another user's child stays that user, whose other pipes count)
+uid=0
+if [ "$(id -u)" = 0 ]; then
+	uid=$(( 1000000000 + $(od -An -N4 -tu4 /dev/urandom | tr -d ' ') % 1073741824 ))
+	ps -e -o uid= | grep -qx " *$uid" && fail "uid $uid is in use"
+	for n in 1 2; do
+		"$P" --case pipe_user_pages --param uid=$uid > "$tmp/pages-$n.jsonl" 2> /dev/null
+		rc=$?
+		[ $rc -eq 0 ] || [ $rc -eq 3 ] || fail "pipe_user_pages (run $n) exited $rc"
+	done
+	# what it opens is bounded by RLIMIT_NOFILE: under 200 descriptors, never the limit
+	(ulimit -n 200 && exec "$P" --case pipe_user_pages --param uid=$uid) \
+		> "$tmp/pages-nofile.jsonl" 2> /dev/null
+	echo $? > "$tmp/pages-nofile.rc"
+	ps -e -o uid= | grep -qx " *$uid" && fail "a process of uid $uid outlived pipe_user_pages"
+	if [ $rc -eq 3 ]; then	# the soft limit is 0, or more than RLIMIT_NOFILE lets it reach
+		h_skip_part "pipe_user_pages: $(sed -n 's/.*"reason":"\([^"]*\)".*/\1/p' "$tmp/pages-2.jsonl")"
+		uid=0
+	fi
+else
+	h_skip_part "pipe_user_pages as a uid of its own: needs root"
+fi
+python3 - "$tmp" "$uid" <<'PY' || exit 1
 import fcntl, json, os, sys
-tmp = sys.argv[1]
+tmp, uid = sys.argv[1], int(sys.argv[2])
 def recs(name):
     return [json.loads(l) for l in open(os.path.join(tmp, name))]
 page = os.sysconf("SC_PAGE_SIZE")
@@ -111,9 +140,49 @@ if has_cap:
 else:
     assert rc == 3 and priv["status"] == "unsupported", priv
     assert "CAP_SYS_RESOURCE not in the effective set" in priv["reason"], priv
-print("test_capacity_probe: F_SETPIPE_SZ grants %s" % (
+def pages():
+    if not uid:
+        return "not run"
+    soft = int(open("/proc/sys/fs/pipe-user-pages-soft").read())
+    [a], [b] = recs("pages-1.jsonl"), recs("pages-2.jsonl")
+    f = a["facts"]
+    assert a["status"] == "ok" and f["uid"] == uid, a
+    dp = f["default_size"] // page
+    r, w = os.pipe()
+    assert f["default_size"] == fcntl.fcntl(w, fcntl.F_GETPIPE_SZ), f
+    os.close(r); os.close(w)
+    # The uid is the probe's alone: the new pipe came smaller when its pages with the new one's
+    # passed the soft limit, and not before.
+    assert f["pipe_user_pages_soft"] == soft and a["value"] * dp == f["pages_held"], a
+    assert f["pages_held"] <= soft < f["pages_held"] + dp, a
+    assert f["pages_of_others"] == {"at_least": 0, "at_most": soft - f["pages_held"]}, f
+    assert a["os_reported"]["value"] == soft // dp, a
+    assert 0 < f["reduced_size"] < f["default_size"] and f["reduced_size"] % page == 0, f
+    assert len(f["later_sizes"]) == 8 and all(s < f["default_size"] for s in f["later_sizes"]), f
+    assert f["grow_refused"]["pipes_held"] == a["value"], f
+    assert f["grow_refused"]["error"]["errno"] == "EPERM", f
+    assert f["reduced_raised_to_default"]["refused"]["errno"] == "EPERM", f
+    assert f["reduced_accepts"] == f["reduced_size"], f
+    assert f["first_pipe_size_after"] == f["default_size"], f
+    assert f["new_pipe_after_closing"] == f["default_size"], f
+    assert f["fds_open"]["before"] == f["fds_open"]["after"], f
+    # nothing held over: a second run sees the same
+    assert b["value"] == a["value"] and b["facts"]["pages_of_others"] == f["pages_of_others"], b
+    # under 200 descriptors (fewer than 100 pipes) the soft limit is out of reach, and said so
+    [c] = recs("pages-nofile.jsonl")
+    rc = int(open(os.path.join(tmp, "pages-nofile.rc")).read())
+    if a["value"] + 1 > 100:
+        assert rc == 3 and c["status"] == "unsupported", c
+        assert c["reason"].startswith("pipe-user-pages-soft (%d pages) not reached within the "
+                                      "pipes this process may open: " % soft), c
+        assert "(RLIMIT_NOFILE 200; " in c["reason"], c
+    else:
+        assert rc == 0 and c["value"] == a["value"], c
+    return "as uid %d, %d pipes of %d pages before a new one got %d bytes (soft limit %d " \
+           "pages)" % (uid, a["value"], dp, f["reduced_size"], soft)
+print("test_capacity_probe: F_SETPIPE_SZ grants %s; pipe_user_pages %s" % (
       [(q["requested"], q.get("granted", q.get("refused", {}).get("errno")))
-       for q in recs("round-pipe.jsonl")[0]["facts"]["requests"]]))
+       for q in recs("round-pipe.jsonl")[0]["facts"]["requests"]], pages()))
 PY
 [ $? -eq 0 ] || exit 1
 
@@ -131,11 +200,17 @@ probes:
     cases: [setpipe_rounding]
     transports: [pipe]
 YAML
+[ "$uid" != 0 ] && cat >> "$tmp/sizes.yaml" <<YAML
+  - probe: capacity
+    cases: [pipe_user_pages]
+    params:
+      uid: $uid
+YAML
 "$BUILD/ipcprobe" run "$tmp/sizes.yaml" -o "$tmp/run" -q > "$tmp/run.out" 2>&1 ||
 	{ cat "$tmp/run.out"; fail "the run of three sizes exited $?"; }
-python3 - "$tmp/run" <<'PY' || exit 1
+python3 - "$tmp/run" "$uid" <<'PY' || exit 1
 import json, os, sys
-run = sys.argv[1]
+run, uid = sys.argv[1], int(sys.argv[2])
 recs = [json.loads(l) for l in open(os.path.join(run, "records.jsonl"))]
 def one(tr, chunk, metric):
     m = [r for r in recs if r["transport"] == tr and r["params"].get("chunk") == chunk
@@ -177,6 +252,15 @@ for q in rnd["facts"]["requests"]:
     assert cell == ("refused: EPERM (Operation not permitted)" if "refused" in q else
                     "%s (%d page%s)" % (size(q["granted"]), q["pages"],
                                         "" if q["pages"] == 1 else "s")), (cell, q)
+if uid:
+    [up] = [r for r in recs if r["case"] == "pipe_user_pages"]
+    f = up["facts"]
+    dp = f["default_size"] // f["page_size"]
+    cells = row("| fact | value |", "pipes held at %s (%d pages) when a new one came smaller"
+                % (size(f["default_size"]), dp))
+    assert cells[1] == "%d, holding %d pages" % (up["value"], f["pages_held"]), cells
+    cells = row("| fact | value |", "the first new pipe past the soft limit gets")
+    assert cells[1].startswith(size(f["reduced_size"])), cells
 print("test_capacity_probe: unix-dgram holds %s at 1 B, 100 B, 4 KiB messages; the report's "
       "pipe cell at 100 B: %s" % ([one("unix-dgram", c, "capacity")["value"]
                                     for c in (1, 100, 4096)], pipe[2]))

@@ -2,8 +2,8 @@
 # test_portability.sh - a build with every platform feature test turned off (as if on a
 # system without F_SETPIPE_SZ, POSIX mq, eventfd, futex, memfd, PDEATHSIG, affinity, ...)
 # compiles warning-free, and the quick config runs with every case either measured or
-# `unsupported` with a reason: never a crash or a failure (and so does the capacity probe's
-# setpipe_rounding, which the quick config does not run).
+# `unsupported` with a reason: never a crash or a failure (and so do the capacity probe's
+# pipe-sizing cases, which the quick config does not run).
 . "$(dirname "$0")/../lib/harness.sh"
 PB=build-port
 IPCPROBE_FEATURES_OFF=all make --no-print-directory BUILD=$PB all build-port/tests/probes/selftest \
@@ -24,8 +24,8 @@ print("test_portability: %d records without features: %d ok, %d unsupported with
       % (len(recs), len(recs) - len(unsup), len(unsup)))
 PY
 [ $? -eq 0 ] || exit 1
-# The pipe-sizing case, not in the quick config: unsupported, saying F_SETPIPE_SZ is missing.
-for c in "setpipe_rounding --transport pipe"; do
+# The pipe-sizing cases, not in the quick config: unsupported, saying F_SETPIPE_SZ is missing.
+for c in "setpipe_rounding --transport pipe" pipe_user_pages; do
 	"$PB/probes/capacity" --case $c > "$tmp/c.jsonl" 2> /dev/null
 	rc=$?
 	[ $rc -eq 3 ] || fail "capacity $c without F_SETPIPE_SZ exited $rc, not 3 (unsupported)"
