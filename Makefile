@@ -44,13 +44,16 @@ DEB_PKGS := gcc g++ make pkg-config libbenchmark-dev libyaml-dev libjansson-dev 
 DEB_PKGS += chromium python3-html5lib  # the report in a real browser, and its strict HTML parse
 
 # The probes: the one list is the probes/ folder itself.  A probe family is one file there
-# (probes/NAME.c, or probes/NAME.cc for Google Benchmark, libbenchmark-dev 1.7.1) and the
-# Python-layer probe is the folder probes/python/; the runner (IPCPROBE_PROBES below) and the
-# tests (tests/run-e2e.sh's leftover check, from what was built into build/probes/) take the
-# list from here.
+# (probes/NAME.c, or probes/NAME.cc for Google Benchmark, libbenchmark-dev 1.7.1), with its
+# parts, when it has some, in probes/NAME/*.c (linked into NAME alone: a file in probes/ is a
+# probe of its own), and the Python-layer probe is the folder probes/python/; the runner
+# (IPCPROBE_PROBES below) and the tests (tests/run-e2e.sh's leftover check, from what was
+# built into build/probes/) take the list from here.
 PROBES_CXX   := $(patsubst probes/%.cc,%,$(wildcard probes/*.cc))
 PROBES       := $(patsubst probes/%.c,%,$(wildcard probes/*.c)) $(PROBES_CXX)
 PROBE_BINS   := $(PROBES:%=$(BUILD)/probes/%)
+# The parts of probe $(1), as objects under $(2)/probe-parts/ (build/probes/NAME is the probe).
+probe_parts   = $(patsubst probes/%.c,$(2)/probe-parts/%.o,$(wildcard probes/$(1)/*.c))
 # The Python-layer probe: a zipapp of probes/python (its __main__.py and the pyprobe package),
 # not built from a .o.
 PROBES_PY    := $(notdir $(wildcard probes/python))
@@ -91,6 +94,10 @@ $(BUILD)/%.o: %.c $(CONFIG_H)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+$(BUILD)/probe-parts/%.o: probes/%.c $(CONFIG_H)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
 $(BUILD)/%.o: %.cc $(CONFIG_H)
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
@@ -107,12 +114,16 @@ $(BUILD)/librunner.a: $(RUNNER_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# A probe's objects (its parts among them), then the library they call.
 $(BUILD)/probes/%: $(BUILD)/probes/%.o $(BUILD)/libprobe.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON) $(LIBRT) -lm
+	$(CC) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(filter %.a,$^) $(JANSSON) $(LIBRT) -lm
+
+$(foreach p,$(PROBES),$(eval $(BUILD)/probes/$(p): $(call probe_parts,$(p),$(BUILD))))
 
 $(PROBES_CXX:%=$(BUILD)/probes/%): $(BUILD)/probes/%: $(BUILD)/probes/%.o \
 		$(BUILD)/probes/lib/gbench.o $(BUILD)/libprobe.a
-	$(CXX) $(LDFLAGS) -o $@ $^ $(BENCHMARK) $(JANSSON) $(LIBRT) -lm
+	$(CXX) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(filter %.a,$^) $(BENCHMARK) $(JANSSON) \
+		$(LIBRT) -lm
 
 # One executable file any interpreter runs by name; the folders are prerequisites too, so that
 # a module added or removed rebuilds it.

@@ -55,6 +55,8 @@ MUSL_CMOCKA  ?=
 MUSL_PROBES_C := $(filter-out $(PROBES_CXX), \
 		 $(or $(PROBES),$(patsubst probes/%.c,%,$(wildcard probes/*.c))))
 MUSL_PROBES_CXX := $(patsubst probes/%.cc,%,$(wildcard probes/*.cc))
+# A probe's parts, probes/NAME/*.c, as musl objects (the Makefile's probe_parts).
+musl_parts    = $(patsubst probes/%.c,$(MUSL_BUILD)/probe-parts/%.o,$(wildcard probes/$(1)/*.c))
 MUSL_LIB_OBJ := $(patsubst %.c,$(MUSL_BUILD)/%.o,$(wildcard probes/lib/*.c))
 MUSL_RUNNER_OBJ := $(patsubst %.c,$(MUSL_BUILD)/%.o,$(filter-out runner/cli/main.c,$(wildcard runner/*/*.c)))
 MUSL_UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -70,6 +72,7 @@ MUSL_LINKED  := $(if $(MUSL_JANSSON),$(MUSL_PROBE_BINS) $(MUSL_TPROBE_BINS)) \
 		$(if $(and $(MUSL_JANSSON),$(MUSL_YAML),$(MUSL_CMOCKA)),$(MUSL_UNIT_BINS))
 MUSL_COMPILED := $(MUSL_LIB_OBJ) $(MUSL_RUNNER_OBJ) $(MUSL_BUILD)/runner/cli/main.o \
 		 $(MUSL_PROBES_C:%=$(MUSL_BUILD)/probes/%.o) \
+		 $(foreach p,$(MUSL_PROBES_C),$(call musl_parts,$(p))) \
 		 $(patsubst %.c,$(MUSL_BUILD)/%.o,$(wildcard tests/probes/*.c)) $(MUSL_UNIT_OBJ)
 
 # One line for each part musl cannot build here: "<part>: not built with musl: <why> (<what to do>)".
@@ -131,6 +134,10 @@ $(MUSL_BUILD)/%.o: %.c $(MUSL_CONFIG_H)
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(MUSL_CPPFLAGS) $(MUSL_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(MUSL_BUILD)/probe-parts/%.o: probes/%.c $(MUSL_CONFIG_H)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(MUSL_CPPFLAGS) $(MUSL_CFLAGS) -MMD -MP -c -o $@ $<
+
 # The shim is built for musl but stands in for glibc: no -D_GNU_SOURCE or project headers.
 $(MUSL_SHIM): mk/musl_fortify.c
 	@mkdir -p $(@D)
@@ -148,8 +155,11 @@ $(MUSL_BUILD)/librunner.a: $(MUSL_RUNNER_OBJ)
 $(MUSL_BUILD)/runner/catalog/probes.o: MUSL_CPPFLAGS += -DIPCPROBE_PROBES='"$(MUSL_PROBES_C) python"'
 $(MUSL_BUILD)/runner/catalog/probes.o: mk/musl.mk
 
+$(foreach p,$(MUSL_PROBES_C),$(eval $(MUSL_BUILD)/probes/$(p): $(call musl_parts,$(p))))
+
 $(MUSL_BUILD)/probes/%: $(MUSL_BUILD)/probes/%.o $(MUSL_BUILD)/libprobe.a $(MUSL_FORTIFY)
-	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $(filter-out $(MUSL_SHIM),$^) $(MUSL_JANSSON) $(MUSL_FORTIFY) -lm
+	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $(filter-out $(MUSL_SHIM) %.a,$^) $(filter %.a,$^) \
+		$(MUSL_JANSSON) $(MUSL_FORTIFY) -lm
 
 $(MUSL_BUILD)/probes/python: probes/python/make_zipapp.py probes/python/__main__.py \
 		$(wildcard probes/python/pyprobe/*.py probes/python/pyprobe/*/*.py)

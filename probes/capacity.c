@@ -1,6 +1,7 @@
 /* capacity.c - how much a pipe, FIFO or socketpair holds before the writer blocks, measured by
  * filling it, and set beside what the OS says bounds it (F_GETPIPE_SZ; the sending socket's
- * SO_SNDBUF). */
+ * SO_SNDBUF).  How a pipe is sized (F_SETPIPE_SZ, a user's pipe pages) is in its parts,
+ * probes/capacity/. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,6 +13,7 @@
 
 #include "alloc.h"
 #include "batch.h"
+#include "capacity/cases.h"
 #include "child.h"
 #include "names.h"
 #include "probe.h"
@@ -22,20 +24,25 @@
 /* ---- helpers ----------------------------------------------------------------------------- */
 
 struct fill {
-	long long bytes;	/* accepted in total */
-	long long chunk_bytes;	/* accepted by whole chunks */
-	long long writes;	/* successful write calls */
-	int ended_by;		/* errno of the refusing write */
+	long long bytes;	/* accepted by the chunk-sized writes: the capacity */
+	long long topped_up;	/* then by single-byte writes (a byte stream only; else -1) */
+	long long chunk_writes;	/* chunk-sized writes that went in, whole or short */
+	long long short_writes;	/* of them, those that went in short (a stream's last) */
+	long long short_bytes;	/* the bytes those took */
+	long long writes;	/* every successful write call, chunk-sized and single-byte */
+	int ended_by;		/* errno of the refused chunk-sized write */
 };
 
-/* Write chunk-byte messages into fd (non-blocking) until the kernel refuses one; on a byte
- * stream go on with 1-byte writes, so the figure is exact to the byte rather than rounded
- * down to the chunk.  Stops with ended_by = 0 past limit bytes. */
+/* Write chunk-byte messages into fd (non-blocking) until the kernel refuses one: what those
+ * got in is the capacity a writer of that size sees.  On a byte stream go on with 1-byte
+ * writes, which may still fit where a whole chunk did not (the rest of a pipe's last page):
+ * a figure of its own, topped_up.  Stops with ended_by = 0 past limit bytes. */
 static void fill(int fd, size_t chunk, int stream, long long limit, struct fill *f)
 {
 	static char buf[1 << 20];
 	ssize_t n;
 	memset(f, 0, sizeof(*f));
+	f->topped_up = stream ? 0 : -1;
 	while (f->bytes <= limit) {
 		n = write(fd, buf, chunk);
 		if (n < 0) {
@@ -45,15 +52,25 @@ static void fill(int fd, size_t chunk, int stream, long long limit, struct fill 
 			break;
 		}
 		f->bytes += n;
-		f->writes++;
+		f->chunk_writes++;
+		if ((size_t)n < chunk) {
+			f->short_writes++;
+			f->short_bytes += n;
+		}
 	}
-	f->chunk_bytes = f->bytes;
+	f->writes = f->chunk_writes;
 	if (!stream || chunk == 1 || f->ended_by == 0)
 		return;
-	while (f->bytes <= limit && (n = write(fd, buf, 1)) == 1) {
-		f->bytes++;
+	while (f->bytes + f->topped_up <= limit && (n = write(fd, buf, 1)) == 1) {
+		f->topped_up++;
 		f->writes++;
 	}
+}
+
+/* The bytes fd holds in all: the chunk-sized writes' and the single bytes after them. */
+static long long fill_total(const struct fill *f)
+{
+	return f->bytes + (f->topped_up > 0 ? f->topped_up : 0);
 }
 
 /* Open a pair with side 0's write end non-blocking; PROBE_OK or the record already emitted. */
@@ -71,22 +88,38 @@ static int open_nonblocking(struct probe_ctx *ctx, struct tr_pair *p)
 }
 
 /* A socket's buffers beside its capacity: the sender's SO_SNDBUF (the OS figure) bounds it,
- * the receiver's SO_RCVBUF is only shown.  What the writer got in falls short of SO_SNDBUF by
- * what the kernel charged for each queued buffer beyond its data: said per write. */
+ * the receiver's SO_RCVBUF is only shown.  What the writes got in (all of them, single bytes
+ * too) falls short of SO_SNDBUF by what the kernel charged for each queued buffer beyond its
+ * data: said per write. */
 static void sockbuf_facts(struct rec *r, const struct tr_oscap *os, const struct fill *f)
 {
 	rec_fact(r, "so_sndbuf", json_integer(os->sndbuf));
 	rec_fact(r, "so_rcvbuf_receiver", json_integer(os->rcvbuf));
-	if (os->value <= f->bytes || f->writes == 0)
+	long long in = fill_total(f);
+	if (os->value <= in || f->writes == 0)
 		return;
-	json_t *gap = json_pack("{s:I, s:f}", "bytes", (json_int_t)(os->value - f->bytes),
-				"per_write", (double)(os->value - f->bytes) / (double)f->writes);
+	json_t *gap = json_pack("{s:I, s:f}", "bytes", (json_int_t)(os->value - in),
+				"per_write", (double)(os->value - in) / (double)f->writes);
 #ifdef __linux__	/* how Linux accounts AF_UNIX data; other kernels are not described here */
 	json_object_set_new(gap, "why", json_string(
 		"each queued write is charged to the sender's SO_SNDBUF at its allocated size (the "
 		"data, rounded up, plus the kernel's per-packet bookkeeping), not at its length"));
 #endif
 	rec_fact(r, "sndbuf_not_filled", gap);
+}
+
+/* How the fill went: the writes, and on a byte stream the single bytes that still went in
+ * after a chunk was refused (not part of the capacity: no writer of chunk bytes gets them). */
+static void fill_facts(struct rec *r, const struct fill *f)
+{
+	rec_fact(r, "chunk_writes", json_integer(f->chunk_writes));
+	rec_fact(r, "short_writes", json_pack("{s:I, s:I}", "count", (json_int_t)f->short_writes,
+					      "bytes", (json_int_t)f->short_bytes));
+	rec_fact(r, "ended_by", json_string(errno_name(f->ended_by)));
+	rec_fact(r, "topped_up_bytes", f->topped_up >= 0 ? json_integer(f->topped_up) :
+							   json_null());
+	rec_fact(r, "total_bytes", json_integer(fill_total(f)));
+	rec_fact(r, "writes", json_integer(f->writes));
 }
 
 /* Fill p from side 0 and emit the capacity record (and, for datagrams, the messages record),
@@ -121,9 +154,7 @@ static int fill_and_report(struct probe_ctx *ctx, struct tr_pair *p, json_t *ext
 		rec_os_reported(r, os.source, (double)os.value);
 	else
 		rec_fact(r, "os_reported_unavailable", json_string(oserr));
-	rec_fact(r, "writes", json_integer(f.writes));
-	rec_fact(r, "chunk_bytes_accepted", json_integer(f.chunk_bytes));
-	rec_fact(r, "ended_by", json_string(errno_name(f.ended_by)));
+	fill_facts(r, &f);
 	if (have_os && os.sndbuf >= 0)
 		sockbuf_facts(r, &os, &f);
 	const char *key;
@@ -133,7 +164,7 @@ static int fill_and_report(struct probe_ctx *ctx, struct tr_pair *p, json_t *ext
 	rec_emit(r);
 	if (!stream) {
 		r = rec_new(ctx, "messages");
-		rec_value(r, (double)f.writes);
+		rec_value(r, (double)f.chunk_writes);
 		rec_fact(r, "message_size", json_integer((json_int_t)chunk));
 		rec_emit(r);
 	}
@@ -205,48 +236,6 @@ static int run_fill_raised(struct probe_ctx *ctx)
 				       "limit_value", (json_int_t)want));
 	tr_close(&p);
 	return rc;
-}
-
-/* F_SETPIPE_SZ allocates only the pipe's slot array, not its pages, so asking for a large
- * size is cheap: nothing here is ever filled. */
-static int run_max_granted(struct probe_ctx *ctx)
-{
-	const struct transport *tr = probe_transport(ctx);
-	long long limit = param_int(ctx, "limit");
-	long long max_size = sysctl_read("/proc/sys/fs/pipe-max-size");
-	long long granted = -1, refused_at = -1, want;
-	int refused_errno = 0;
-	char err[512] = "";
-	struct tr_pair p;
-	if (tr_open(tr, &p, err, sizeof(err)) < 0)
-		return probe_failed(ctx, "%s", err);
-	for (want = max_size > 0 ? max_size : 65536; want <= limit; want *= 2) {
-		long long g = tr->setcap(&p, want, err, sizeof(err));
-		if (g < 0) {
-			refused_errno = errno;
-			refused_at = want;
-			break;
-		}
-		granted = g;
-	}
-	tr_close(&p);
-	if (granted < 0 && strstr(err, "not available"))
-		return probe_unsupported(ctx, "%s", err);
-	if (granted < 0)
-		return probe_failed(ctx, "the first request was refused: %s", err);
-	struct rec *r = rec_new(ctx, "max_granted");
-	rec_value(r, (double)granted);
-	rec_fact(r, "refused_at", refused_at >= 0 ? json_integer(refused_at) : json_null());
-	rec_fact(r, "refused_errno",
-		 refused_at >= 0 ? json_string(errno_name(refused_errno)) : json_null());
-	rec_fact(r, "refused_reason", refused_at >= 0 ? json_string(err) : json_null());
-	rec_fact(r, "bounded_by_limit", json_boolean(refused_at < 0));
-	rec_fact(r, "euid", json_integer(geteuid()));
-	rec_fact(r, "pipe_max_size", max_size >= 0 ? json_integer(max_size) : json_null());
-	long long soft = sysctl_read("/proc/sys/fs/pipe-user-pages-soft");
-	rec_fact(r, "pipe_user_pages_soft", soft >= 0 ? json_integer(soft) : json_null());
-	rec_emit(r);
-	return PROBE_OK;
 }
 
 static int run_pipe_buf(struct probe_ctx *ctx)
@@ -420,9 +409,11 @@ close_pair:
 
 static const struct metric_desc m_fill[] = {
 	{ "capacity", "bytes", "none",
-	  "bytes a non-blocking writer got in before the kernel refused (EAGAIN), with nobody "
-	  "reading; chunk-sized writes, then single bytes on a stream; beside it what bounds it "
-	  "(F_GETPIPE_SZ; the sending socket's SO_SNDBUF)" },
+	  "bytes a non-blocking writer of chunk-byte writes got in before the kernel refused one "
+	  "(EAGAIN), with nobody reading (a stream's last write may go in short: counted, "
+	  "facts.short_writes); on a byte stream the single bytes that still fit after that are "
+	  "facts.topped_up_bytes, not part of it (facts.total_bytes is both); beside it what "
+	  "bounds it (F_GETPIPE_SZ; the sending socket's SO_SNDBUF)" },
 	{ "messages", "count", "none", "datagrams of chunk bytes accepted before EAGAIN" },
 	{ NULL },
 };
@@ -432,18 +423,6 @@ static const struct param_desc p_fill[] = {
 	  "bytes per write; on datagram transports the message size" },
 	{ "limit", PT_SIZE, "256MiB", "4KiB", "4GiB", NULL,
 	  "give up (failed) when this much went in without a refusal" },
-	{ NULL },
-};
-
-static const struct metric_desc m_max[] = {
-	{ "max_granted", "bytes", "none",
-	  "the largest pipe size F_SETPIPE_SZ granted, doubling from pipe-max-size until refused "
-	  "or the limit (root may exceed pipe-max-size)" },
-	{ NULL },
-};
-
-static const struct param_desc p_max[] = {
-	{ "limit", PT_SIZE, "1GiB", "64KiB", "16GiB", NULL, "stop asking beyond this size" },
 	{ NULL },
 };
 
@@ -478,8 +457,14 @@ static const struct case_desc cases[] = {
 	{ "fill_raised", "the same, raised first as far as an unprivileged process may "
 			 "(pipe-max-size; net.core.wmem_max/rmem_max)",
 	  m_fill, p_fill, TR_FILL, run_fill_raised },
-	{ "max_granted", "the largest size F_SETPIPE_SZ grants", m_max, p_max, TR_PIPESZ,
+	{ "max_granted", "the largest size F_SETPIPE_SZ grants", cap_m_max, cap_p_max, TR_PIPESZ,
 	  run_max_granted },
+	{ "setpipe_rounding", "what F_SETPIPE_SZ grants for a few requests (rounding, and past "
+			      "pipe-max-size), unprivileged or privileged", cap_m_rounding,
+	  cap_p_rounding, TR_PIPESZ, run_setpipe_rounding },
+	{ "pipe_user_pages", "what happens to an unprivileged user's pipes past "
+			     "pipe-user-pages-soft", cap_m_user_pages, cap_p_user_pages, 0,
+	  run_pipe_user_pages },
 	{ "pipe_buf", "PIPE_BUF for this pipe", m_pipe_buf, p_none, TR_PIPESZ, run_pipe_buf },
 	{ "blocking_writer", "what a blocking writer with no reader lives through", m_blocking,
 	  p_blocking, TR_STREAM | TR_INQ, run_blocking_writer },

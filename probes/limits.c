@@ -18,6 +18,7 @@
 #include "cleanup.h"
 #include "have.h"
 #include "names.h"
+#include "privilege.h"
 #include "probe.h"
 #include "sysinfo.h"
 #include "timing.h"
@@ -29,12 +30,6 @@
 #ifdef HAVE_SYSV_MSG
 #include <sys/msg.h>
 #endif
-
-static json_t *errno_json(int e)
-{
-	return json_pack("{s:s, s:i, s:s}", "errno", errno_name(e),
-			 "errno_num", e, "message", strerror(e));
-}
 
 /* ---- a bounded search -------------------------------------------------------------------- */
 
@@ -473,7 +468,7 @@ static int try_mq(long long v, void *arg)
 
 /* Search both limits in this process: the two sizes, their errnos, and whether each search
  * stopped at its bound, into out[0..5]. */
-static void mq_limits(long long bound_size, long long bound_count, long long out[7])
+static void mq_limits(long long bound_size, long long bound_count, long long out[6])
 {
 	struct search s;
 	struct mq_try t = { 0 };
@@ -484,70 +479,36 @@ static void mq_limits(long long bound_size, long long bound_count, long long out
 	out[2] = s.best, out[3] = s.bounded ? 0 : s.bad_err, out[5] = s.bounded;
 }
 
-/* CAP_SYS_RESOURCE's bit in the capability sets (linux/capability.h): it exempts a process
- * from the mqueue sysctls and lets it raise RLIMIT_MSGQUEUE. */
-#define CAP_SYS_RESOURCE_BIT 24
-
-/* 1 when this process is in the initial user namespace (its uid_map is the whole identity
- * map), 0 when in another, -1 when the platform does not say. */
-static int initial_user_ns(void)
-{
-	long long m[3];	/* inside, outside, count */
-	if (sysfile_numbers("/proc/self/uid_map", m, 3) != 3)
-		return -1;
-	return m[0] == 0 && m[1] == 0 && m[2] == 4294967295LL;
-}
-
-/* Whether the privilege that lifts mq_open's limits is in force in this process: 1 or 0;
- * how that was decided goes into how.  Where /proc/self/status shows capability sets
- * (Linux), CAP_SYS_RESOURCE in CapEff decides, whatever the uid, and only in the initial
- * user namespace: the mqueue check asks for the capability there.  Elsewhere euid 0. */
+/* Whether the privilege that lifts mq_open's limits is in force: CAP_SYS_RESOURCE, which
+ * exempts a process from the mqueue sysctls and lets it raise RLIMIT_MSGQUEUE. */
 static int mq_privileged(char *how, size_t hl)
 {
-	unsigned long long eff = 0;
-	if (sysfile_field("/proc/self/status", "CapEff", 16, &eff) < 0) {
-		snprintf(how, hl, "euid %d (no capability sets in /proc/self/status here)",
-			 (int)geteuid());
-		return geteuid() == 0;
-	}
-	int has = (eff >> CAP_SYS_RESOURCE_BIT) & 1, init_ns = initial_user_ns();
-	snprintf(how, hl, "CAP_SYS_RESOURCE %s the effective set (/proc/self/status CapEff "
-		 "%016llx)%s", has ? "in" : "not in", eff,
-		 has && init_ns == 0 ? ", but of a user namespace, not the initial one the mqueue "
-				       "check asks" : "");
-	return has && init_ns != 0;
+	return priv_in_force(PRIV_CAP_SYS_RESOURCE, how, hl);
+}
+
+struct mq_bounds {
+	long long size, count;
+};
+
+static void mq_limits_fn(void *arg, void *out, size_t outlen)
+{
+	const struct mq_bounds *b = arg;
+	(void)outlen;
+	mq_limits(b->size, b->count, out);
 }
 
 /* The same in a child without the privilege (root drops to uid/gid 65534, which clears its
- * capabilities), reported through a pipe; out[6] is whether it still had the privilege. */
-static int mq_limits_unprivileged(long long bs, long long bc, long long out[7], char *how,
+ * capabilities: privilege.h).  1 when it still had the privilege, -1 when it did not report;
+ * how says what was in force there. */
+static int mq_limits_unprivileged(long long bs, long long bc, long long out[6], char *how,
 				  size_t hl)
 {
-	int fds[2];
-	if (pipe(fds) < 0)
-		return -1;
-	pid_t pid = child_fork();
-	if (pid == 0) {
-		close(fds[0]);
-		if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
-			_exit(2);
-		long long v[7];
-		char h[256];
-		v[6] = mq_privileged(h, sizeof(h));
-		if (!v[6])
-			mq_limits(bs, bc, v);
-		_exit(write(fds[1], v, sizeof(v)) == (ssize_t)sizeof(v) &&
-		      write(fds[1], h, sizeof(h)) == (ssize_t)sizeof(h) ? 0 : 3);
-	}
-	close(fds[1]);
-	char h[256] = "";
-	ssize_t n = read(fds[0], out, 7 * sizeof(long long));
-	ssize_t hn = read(fds[0], h, sizeof(h));
-	close(fds[0]);
-	int st = child_reap(pid, 30LL * 1000000000, NULL);
-	h[sizeof(h) - 1] = '\0';
-	snprintf(how, hl, "%s", hn > 0 ? h : "");
-	return n == (ssize_t)(7 * sizeof(long long)) && st == 0 ? 0 : -1;
+	struct mq_bounds b = { bs, bc };
+	struct priv_child c = { .caps = PRIV_CAP_SYS_RESOURCE, .uid = PRIV_NOBODY,
+				.timeout_ns = 30LL * 1000000000 };
+	int rc = priv_run(&c, mq_limits_fn, &b, out, 6 * sizeof(long long));
+	snprintf(how, hl, "%s", rc < 0 ? c.err : c.how);
+	return rc;
 }
 
 static void mq_emit(struct probe_ctx *ctx, const char *metric, long long v, long long err,
@@ -595,7 +556,7 @@ static int mq_none_created(struct probe_ctx *ctx, const char *who, long long err
 static int mq_privileged_pass(struct probe_ctx *ctx, long long bs, long long bc)
 {
 	char how[256];
-	long long p[7];
+	long long p[6];
 	if (!mq_privileged(how, sizeof(how)))
 		return probe_unsupported(ctx, "privileged: this process lacks the privilege that "
 				       "lifts mq_open's limits: %s, so it would measure the "
@@ -622,12 +583,12 @@ static int run_posix_mq(struct probe_ctx *ctx)
 	long long bs = param_int(ctx, "limit"), bc = param_int(ctx, "max_count");
 	if (!strcmp(param_str(ctx, "privilege"), "privileged"))
 		return mq_privileged_pass(ctx, bs, bc);
-	long long u[7];
+	long long u[6];
 	char how[256];
-	if (mq_limits_unprivileged(bs, bc, u, how, sizeof(how)) < 0)
-		return probe_failed(ctx, "the unprivileged child could not measure (setuid(65534) "
-					 "or mq_open failed)");
-	if (u[6])
+	int rc = mq_limits_unprivileged(bs, bc, u, how, sizeof(how));
+	if (rc < 0)
+		return probe_failed(ctx, "the unprivileged child could not measure: %s", how);
+	if (rc > 0)
 		return probe_failed(ctx, "unprivileged: the child still holds the privilege after "
 					 "dropping root (%s)", how);
 	if (u[0] == 0 || u[2] == 0)
@@ -742,16 +703,6 @@ static int run_sysv_msg(struct probe_ctx *ctx)
 
 /* ---- descriptors ------------------------------------------------------------------------- */
 
-static int open_fds(void)
-{
-	int n = 0;
-	long max = sysconf(_SC_OPEN_MAX);
-	for (int fd = 0; fd < max && fd < 1 << 20; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			n++;
-	return n;
-}
-
 static int run_descriptors(struct probe_ctx *ctx)
 {
 	long long soft = param_int(ctx, "soft_limit"), max_fds = param_int(ctx, "max_fds");
@@ -771,7 +722,7 @@ static int run_descriptors(struct probe_ctx *ctx)
 				_exit(2);
 		}
 		getrlimit(RLIMIT_NOFILE, &rl);
-		long long before = open_fds(), pipes = 0, limit = (long long)rl.rlim_cur;
+		long long before = fds_open(), pipes = 0, limit = (long long)rl.rlim_cur;
 		int e = 0;
 		int bounded = 0;
 		for (;;) {

@@ -16,6 +16,16 @@
 #include <sys/prctl.h>
 #endif
 
+void child_rearm(pid_t parent)
+{
+#ifdef HAVE_PR_SET_PDEATHSIG
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	/* The parent may have died before prctl took effect. */
+	if (getppid() != parent)
+		_exit(1);
+}
+
 pid_t child_fork(void)
 {
 	pid_t parent = getpid();
@@ -23,12 +33,7 @@ pid_t child_fork(void)
 	pid_t pid = fork();
 	if (pid != 0)
 		return pid;
-#ifdef HAVE_PR_SET_PDEATHSIG
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-	/* The parent may have died before prctl took effect. */
-	if (getppid() != parent)
-		_exit(1);
+	child_rearm(parent);
 	return 0;
 }
 

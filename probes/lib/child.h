@@ -13,6 +13,10 @@ extern "C" {
  * runner's process-group kill everywhere).  Returns as fork() does. */
 pid_t child_fork(void);
 
+/* In a child of child_fork() whose credentials changed (setuid, setgid), which clears the
+ * death signal on Linux: ask for it again; _exit(1) when parent is already gone. */
+void child_rearm(pid_t parent);
+
 /* Wait up to timeout_ns for pid to end; on timeout SIGKILL it and wait.  Returns the
  * wait status, or -1 on error.  *timed_out (may be NULL) says whether it was killed. */
 int child_reap(pid_t pid, int64_t timeout_ns, int *timed_out);

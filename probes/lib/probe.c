@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "cleanup.h"
+#include "names.h"
 #include "transport.h"
 
 #define MAX_PARAMS 32
@@ -123,6 +124,12 @@ void rec_fact(struct rec *r, const char *key, json_t *v)
 		json_object_set_new(r->obj, "facts", facts);
 	}
 	json_object_set_new(facts, key, v ? v : json_null());
+}
+
+json_t *errno_json(int e)
+{
+	return json_pack("{s:s, s:i, s:s}", "errno", errno_name(e), "errno_num", e, "message",
+			 strerror(e));
 }
 
 void rec_dist(struct rec *r, json_t *dist)

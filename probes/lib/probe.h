@@ -85,6 +85,8 @@ void rec_dist(struct rec *r, json_t *dist);	/* takes ownership */
  * record takes ownership of v.  The fixed keys of a record (docs/design.md) are refused (abort: a bug). */
 void rec_set(struct rec *r, const char *key, json_t *v);
 void rec_emit(struct rec *r);
+/* An errno as a fact: {"errno": "EPERM", "errno_num": 1, "message": strerror's words}. */
+json_t *errno_json(int e);
 
 /* Emit one record with status "unsupported" for the case's headline metric and return
  * PROBE_UNSUPPORTED; reason is one sentence (which call, which errno, what is missing). */

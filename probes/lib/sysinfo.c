@@ -3,9 +3,11 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int sysfile_numbers(const char *path, long long *out, int max)
 {
@@ -67,4 +69,14 @@ int sysfile_line(const char *path, char *buf, size_t len)
 	}
 	fclose(f);
 	return rc;
+}
+
+int fds_open(void)
+{
+	int n = 0;
+	long max = sysconf(_SC_OPEN_MAX);
+	for (int fd = 0; fd < max && fd < 1 << 20; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
 }

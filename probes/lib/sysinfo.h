@@ -1,6 +1,7 @@
 /* sysinfo.h - what the OS says about itself in its files (/proc, /sys), read the same way by
  * every probe, and by the runner (which links libprobe.a): the one place that opens them.
- * Every reader says "absent" (-1) rather than guess: the caller then says "unknown". */
+ * Every reader says "absent" (-1) rather than guess: the caller then says "unknown".  And
+ * the one count of the descriptors a process holds. */
 #ifndef IPCPROBE_SYSINFO_H
 #define IPCPROBE_SYSINFO_H
 
@@ -28,6 +29,9 @@ int sysfile_field(const char *path, const char *key, int base, unsigned long lon
 /* The first line of a file without its newline into buf (cut to len - 1 bytes); 0, or -1
  * when the file is absent, unreadable or empty. */
 int sysfile_line(const char *path, char *buf, size_t len);
+
+/* How many descriptors this process has open (of the first 2^20 its limit allows). */
+int fds_open(void);
 
 #ifdef __cplusplus
 }

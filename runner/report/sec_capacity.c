@@ -40,6 +40,116 @@ static void dat(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.0f", v);
 }
 
+/* ---- by write size ------------------------------------------------------------------------ */
+
+#define SIZES_MAX 16
+
+/* Is tr a datagram transport here: does fill_nonblocking count its messages? */
+static int is_datagram(json_t *records, const char *tr)
+{
+	json_t *m = report_select(records, "capacity", "fill_nonblocking", tr, "messages");
+	int yes = json_array_size(m) > 0;
+	json_decref(m);
+	return yes;
+}
+
+/* The cell of tr at write size chunk: the capacity (the median over repetitions), and for a
+ * stream what single bytes then got in, for datagrams how many messages it was. */
+static void size_cell(json_t *records, const char *tr, json_int_t chunk, int dgram, char *buf,
+		      size_t len)
+{
+	json_t *all = report_select(records, "capacity", "fill_nonblocking", tr,
+				    dgram ? "messages" : "capacity");
+	json_t *caps = report_select(records, "capacity", "fill_nonblocking", tr, "capacity");
+	json_t *sel = with_param(caps, "chunk", chunk), *msel = with_param(all, "chunk", chunk);
+	double v = report_median(sel);
+	char c[64];
+	fmt_value(v, "bytes", c, sizeof(c));
+	if (isnan(v))
+		snprintf(buf, len, "—");
+	else if (dgram)
+		snprintf(buf, len, "%s in %.0f messages", c, report_median(msel));
+	else {
+		double up = report_median_field(sel, "facts", "topped_up_bytes");
+		json_t *r;
+		size_t i;
+		int short_seen = 0;	/* a stream's last write may go in short: said */
+		json_array_foreach(sel, i, r)
+			short_seen |= json_integer_value(json_object_get(json_object_get(
+				json_object_get(r, "facts"), "short_writes"), "count")) > 0;
+		snprintf(buf, len, "%s%s", c, short_seen ? " (the last write went in short)" : "");
+		if (!isnan(up) && up > 0)
+			snprintf(buf + strlen(buf), len - strlen(buf),
+				 "; then %.0f B more as single bytes", up);
+	}
+	json_decref(all);
+	json_decref(caps);
+	json_decref(sel);
+	json_decref(msel);
+}
+
+/* One table: a row per transport of the kind (datagrams or byte streams), a column per write
+ * size fill_nonblocking ran at. */
+static void by_size_table(struct report_ctx *ctx, json_t *recs, int dgram)
+{
+	json_t *trs = report_transports(recs), *t, *kind = json_array();
+	size_t i;
+	json_array_foreach(trs, i, t)
+		if (is_datagram(ctx->records, json_string_value(t)) == dgram)
+			json_array_append(kind, t);
+	json_int_t sizes[SIZES_MAX];
+	int n = param_values(recs, "chunk", sizes, SIZES_MAX);
+	if (json_array_size(kind) > 0 && n > 0) {
+		char head[SIZES_MAX + 1][48], cell[SIZES_MAX + 1][160];
+		const char *hd[SIZES_MAX + 1] = { "transport" }, *cells[SIZES_MAX + 1];
+		for (int k = 0; k < n; k++) {
+			char sz[32];
+			fmt_value((double)sizes[k], "bytes", sz, sizeof(sz));
+			snprintf(head[k + 1], sizeof(head[k + 1]), "%s %s", sz,
+				 dgram ? "messages" : "writes");
+			hd[k + 1] = head[k + 1];
+		}
+		doc_table(ctx->doc, n + 1, hd);
+		json_array_foreach(kind, i, t) {
+			cells[0] = json_string_value(t);
+			for (int k = 0; k < n; k++) {
+				size_cell(ctx->records, cells[0], sizes[k], dgram, cell[k + 1],
+					  sizeof(cell[k + 1]));
+				cells[k + 1] = cell[k + 1];
+			}
+			doc_row(ctx->doc, cells);
+		}
+		doc_table_end(ctx->doc);
+	}
+	json_decref(kind);
+	json_decref(trs);
+}
+
+/* What a writer of each size gets in: byte streams, then datagram transports. */
+static void by_size(struct report_ctx *ctx)
+{
+	json_t *recs = report_select(ctx->records, "capacity", "fill_nonblocking", NULL,
+				     "capacity");
+	json_int_t sizes[SIZES_MAX];
+	if (param_values(recs, "chunk", sizes, SIZES_MAX) > 1) {
+		doc_h3(ctx->doc, "By write size");
+		doc_p(ctx->doc, "Byte streams: what a writer of each size gets in before EAGAIN "
+				"(its capacity), and what single bytes then still get in besides "
+				"(topped_up_bytes: a pipe's writes fill only the rest of its last page, so "
+				"what no whole write fitted in each earlier page stays empty; on an "
+				"AF_UNIX stream each write is a buffer of its own, charged to SO_SNDBUF "
+				"at its allocated size). Medians over repetitions.");
+		by_size_table(ctx, recs, 0);
+		doc_p(ctx->doc, "Datagram transports: each message is charged to the sending "
+				"socket's SO_SNDBUF at its allocated size, bookkeeping included, so what "
+				"a socket holds depends on the message size. Medians over repetitions.");
+		by_size_table(ctx, recs, 1);
+	}
+	json_decref(recs);
+}
+
+/* ---- the section ------------------------------------------------------------------------- */
+
 void report_capacity(struct report_ctx *ctx)
 {
 	json_t *recs = report_select(ctx->records, "capacity", NULL, NULL, NULL);
@@ -54,8 +164,9 @@ void report_capacity(struct report_ctx *ctx)
 					  "raised: measured", "OS reports", "max F_SETPIPE_SZ",
 					  "PIPE_BUF", "writer's bytes before blocking",
 					  "drain time" };
-	doc_p(ctx->doc, "Bytes a non-blocking writer gets in before EAGAIN with nobody reading "
-			"(4 KiB writes, then single bytes), beside what the OS reports for what bounds "
+	doc_p(ctx->doc, "Bytes a non-blocking writer of 4 KiB writes gets in before EAGAIN with "
+			"nobody reading (what single bytes still get in after that is not part of "
+			"it: the records' topped_up_bytes), beside what the OS reports for what bounds "
 			"it (F_GETPIPE_SZ; for AF_UNIX sockets the sending socket's SO_SNDBUF, which "
 			"also pays for each queued buffer's bookkeeping: see the records' "
 			"sndbuf_not_filled). \"Raised\" is after asking for the most an unprivileged "
@@ -106,4 +217,6 @@ void report_capacity(struct report_ctx *ctx)
 	free(data);
 	json_decref(trs);
 	json_decref(recs);
+	by_size(ctx);
+	report_capacity_pipes(ctx);
 }

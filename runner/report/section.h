@@ -34,6 +34,8 @@ struct report_section {
 };
 
 void report_capacity(struct report_ctx *ctx);
+/* The capacity section's part on how a pipe is sized (sec_capacity_pipes.c). */
+void report_capacity_pipes(struct report_ctx *ctx);
 void report_latency(struct report_ctx *ctx);
 void report_throughput(struct report_ctx *ctx);
 void report_manager(struct report_ctx *ctx);
