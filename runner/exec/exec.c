@@ -49,7 +49,8 @@ static void exec_child(const struct exec_spec *spec, int out_fd, pid_t parent)
 #else
 	(void)parent;
 #endif
-	signal(SIGPIPE, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);	/* ignored signals stay ignored across exec */
+	signal(SIGXFSZ, SIG_DFL);
 	if (spec->cwd_fd > 0 && fchdir(spec->cwd_fd) < 0)
 		_exit(126);
 	int in = open("/dev/null", O_RDONLY);
@@ -66,6 +67,11 @@ static void exec_child(const struct exec_spec *spec, int out_fd, pid_t parent)
 	fprintf(stderr, "ipcprobe: exec %s: %s\n", spec->argv[0], strerror(errno));
 	_exit(127);
 }
+
+/* How much of a child's stdout is read at once.  The runner is one thread and waits for one
+ * child at a time, so watch() and drain() share nothing at once and keep their buffers out of
+ * a stack that `ulimit -s` may have made small. */
+#define EXEC_CHUNK 65536
 
 struct linebuf {
 	char *buf;
@@ -135,7 +141,7 @@ static void watch(const struct exec_spec *spec, struct exec_outcome *out, int rd
 		  struct linebuf *lb, int64_t deadline)
 {
 	pid_t pid = out->pid;
-	char chunk[65536];
+	static char chunk[EXEC_CHUNK];	/* not on the stack: `ulimit -s 128` must still run */
 	int eof = 0, term_sent = 0;
 	int64_t kill_at = 0;
 	for (;;) {
@@ -179,7 +185,7 @@ static void watch(const struct exec_spec *spec, struct exec_outcome *out, int rd
 static void drain(const struct exec_spec *spec, struct exec_outcome *out, int rd,
 		  struct linebuf *lb)
 {
-	char chunk[65536];
+	static char chunk[EXEC_CHUNK];
 	fcntl(rd, F_SETFL, O_NONBLOCK);	/* one that escaped the group must not hang us */
 	for (int waits = 0; !lb->done && waits < 50;) {
 		ssize_t n = read(rd, chunk, sizeof(chunk));

@@ -60,6 +60,9 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Past `ulimit -f` a write fails with EFBIG, which the run directory's writers report
+	 * ("records could not be written"), rather than SIGXFSZ killing the runner mid-file. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 
@@ -250,7 +253,9 @@ static int end_run(struct run *R, size_t done, size_t total)
 			 (int)exec_stop_signal, strsignal((int)exec_stop_signal), done, total);
 	else if (R->store.write_errno)
 		snprintf(why, sizeof(why), "records could not be written (%s) after %zu of %zu case "
-			 "runs; free space and run again", strerror(R->store.write_errno), done, total);
+			 "runs; %s and run again", strerror(R->store.write_errno), done, total,
+			 R->store.write_errno == EFBIG ? "raise the file size limit (ulimit -f)" :
+							 "free space");
 	/* The machine's own state moved (sentinel.h): decided over the whole run. */
 	json_object_set_new(R->meta, "sentinel", sentinel_judge(R->cases));
 	int rc = finish(R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);

@@ -44,8 +44,13 @@ static int reserve_space(struct rundir *D)
 		close(fd);
 	if (rc == 0)
 		return 0;
-	fprintf(stderr, "ipcprobe run: cannot write in %s: %s; free some space there or choose "
-			"another -o DIR\n", D->dir, strerror(e));
+	if (e == EFBIG)
+		fprintf(stderr, "ipcprobe run: cannot write in %s: %s: the file size limit (ulimit "
+				"-f) is below the %d KiB the run sets aside; raise it\n", D->dir,
+			strerror(e), RESERVE_BYTES / 1024);
+	else
+		fprintf(stderr, "ipcprobe run: cannot write in %s: %s; free some space there or "
+				"choose another -o DIR\n", D->dir, strerror(e));
 	if (fd >= 0)
 		unlinkat(D->fd, RUN_SPACE_RESERVE, 0);
 	return -1;
