@@ -185,3 +185,8 @@ int guard_start(int dirfd, const char *dir)
 	guard_pid = pid;
 	return 0;
 }
+
+pid_t guard_pid_of(void)
+{
+	return guard_pid;
+}

@@ -20,6 +20,8 @@ int guard_start(int dirfd, const char *dir);
 void guard_probe_started(pid_t pgid);
 void guard_probe_ended(pid_t pgid);
 
+/* The watchman's pid, -1 when there is none. */
+pid_t guard_pid_of(void);
 /* The run ended properly: let the watchman go and reap it. */
 void guard_finish(void);
 

@@ -15,6 +15,7 @@
 #include "common/vocab.h"
 #include "exec/exec.h"
 #include "exec/guard.h"
+#include "exec/strays.h"
 #include "exec/sweep.h"
 #include "names.h"
 #include "param.h"
@@ -37,6 +38,7 @@ struct case_run {
 	json_t *first_ok;	/* the first ok record, for the summary table */
 	json_t *status_rec;	/* an unsupported/failed record the probe printed itself */
 	json_t *swept;		/* what the sweep removed after it */
+	json_t *strays;		/* processes it left running outside its group, killed */
 };
 
 static int same_str(json_t *v, const char *s)
@@ -344,6 +346,8 @@ static json_t *measured_exec(struct case_run *C, int log, struct exec_outcome *o
 	/* A probe killed before its own clean-up leaves names carrying its group id. */
 	if (o->pid > 0)
 		sweep_group(o->pid, ipc_run_token(), ipc_run_secret(), C->swept);
+	/* ... and a daemon it started in a session of its own is ours now (strays.h). */
+	strays_kill(C->strays);
 	machine_sample(&after);
 	json_t *machine = machine_case(&before, &after, json_object_get(C->R->meta, "machine"),
 				       clock_read_ns, &disturbed, why, sizeof(why));
@@ -354,7 +358,8 @@ static json_t *measured_exec(struct case_run *C, int log, struct exec_outcome *o
 int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 {
 	const struct plan_case *pc = &R->cfg.cases[i];
-	struct case_run C = { .R = R, .index = i, .pc = pc, .rep = rep, .swept = json_array() };
+	struct case_run C = { .R = R, .index = i, .pc = pc, .rep = rep, .swept = json_array(),
+			      .strays = json_array() };
 	char log_rel[PATH_MAX], reason[1024], value[64] = "—";
 	const char *status;
 	snprintf(log_rel, sizeof(log_rel), "logs/%03zu-%s-%s%s%s-r%d.log", i, pc->probe->name,
@@ -374,6 +379,9 @@ int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 	json_t *entry = case_entry(&C, i, status, reason, &o, log_rel, value, C.swept);
 	json_object_set_new(entry, "disturbed", json_incref(json_object_get(machine, "disturbed")));
 	json_object_set_new(entry, "machine", machine);
+	if (json_array_size(C.strays))
+		json_object_set(entry, "strays_killed", C.strays);
+	json_decref(C.strays);
 	json_array_append_new(R->cases, entry);
 	json_decref(C.first_ok);
 	json_decref(C.status_rec);

@@ -36,6 +36,7 @@
 #include "store/platform.h"
 #include "store/records.h"
 #include "store/summary.h"
+#include "exec/strays.h"
 #include "exec/sweep.h"
 #include "timing.h"
 #include "common/util.h"
@@ -230,6 +231,7 @@ static int start_run(struct run *R, const char *argv0, const char *out)
 	if (rundir_create(&R->store, out, R->cfg.output) < 0)
 		return -1;
 	/* From here on a killed runner leaves a directory its watchman marks incomplete. */
+	strays_adopt();	/* from here on, an orphan of anything the runner starts is its child */
 	if (guard_start(R->store.fd, R->store.dir) < 0)
 		fprintf(stderr, "ipcprobe run: warning: no watchman (%s): if the runner is killed, "
 				"run.json will still say \"running\"\n", strerror(errno));

@@ -96,6 +96,29 @@ summary = json.load(open(os.path.join(d, "summary.json")))
 assert [f["not_ok"] for f in summary["figures"]] == [1], summary
 PY
 
+# A daemon a probe starts in a session of its own (fork, setsid, fork) is outside the group the
+# runner kills (issue 28 item 11): the runner, its subreaper, kills it after the case run and
+# says so in run.json.
+cat > "$tmp/daemon.yaml" <<YAML
+probes:
+  - probe: selftest
+    cases: [daemon]
+YAML
+if [ ! -r "/proc/self/task/$$/children" ]; then
+	h_skip_part "a probe's daemon: no /proc/PID/task/TID/children here (Linux 3.5+ only)"
+else
+"$BUILD/ipcprobe" run "$tmp/daemon.yaml" -o "$tmp/daemon" > "$tmp/out" 2>&1 ||
+	{ cat "$tmp/out"; fail "the daemon's run exited $?"; }
+python3 - "$tmp/daemon" <<'PY' || fail "a probe's daemon outlived its case run"
+import json, os, sys
+d = sys.argv[1]
+pid = int(json.loads(open(os.path.join(d, "records.jsonl")).readline())["value"])
+assert pid > 0 and not os.path.exists("/proc/%d" % pid), "daemon %d still runs" % pid
+case = json.load(open(os.path.join(d, "run.json")))["cases"][0]
+assert case["strays_killed"] == ["%d (selftest)" % pid], case.get("strays_killed")
+PY
+fi
+
 # Only measured and unsupported cases: exit 0, reports there.
 cat > "$tmp/ok.yaml" <<YAML
 probes:

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -173,6 +174,40 @@ static int run_shout(struct probe_ctx *ctx)
 	return PROBE_FAILED;
 }
 
+/* Starts a daemon (fork, setsid, fork: a session of its own, outside the probe's process
+ * group) that sleeps for an hour, prints its pid as the value, and exits 0: the runner must not
+ * let it outlive the run. */
+static int run_daemon(struct probe_ctx *ctx)
+{
+	int p[2];
+	pid_t d = -1;
+	if (pipe(p) < 0)
+		return probe_failed(ctx, "pipe(): %s", strerror(errno));
+	pid_t c = fork();
+	if (c == 0) {
+		close(p[0]);
+		setsid();
+		pid_t g = fork();
+		if (g == 0) {
+			close(p[1]);
+			sleep(3600);
+			_exit(0);
+		}
+		if (write(p[1], &g, sizeof(g)) != sizeof(g))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	if (c < 0 || read(p[0], &d, sizeof(d)) != sizeof(d))
+		return probe_failed(ctx, "the daemon did not start");
+	close(p[0]);
+	waitpid(c, NULL, 0);
+	struct rec *r = rec_new(ctx, "value");
+	rec_value(r, (double)d);
+	rec_emit(r);
+	return PROBE_OK;
+}
+
 static const struct case_desc cases[] = {
 	{ "ok", "echoes its parameters", m_value, p_value, 0, run_ok },
 	{ "hang", "never returns (and forks a child that never returns)", m_value, p_none, 0,
@@ -190,6 +225,8 @@ static const struct case_desc cases[] = {
 	  run_transport },
 	{ "oom", "registers a FIFO, then runs out of memory (alloc.h's failure)", m_value, p_none,
 	  0, run_oom },
+	{ "daemon", "starts a daemon in a session of its own, prints its pid, exits 0", m_value,
+	  p_none, 0, run_daemon },
 	{ "shout", "writes 192 MiB to stderr, then its last words, and exits 1", m_value, p_none,
 	  0, run_shout },
 	{ NULL },
