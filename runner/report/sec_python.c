@@ -424,12 +424,26 @@ struct figure_row {
 	const char *metric, *unit, *what;
 };
 
+/* A cell of a figure table: row's figure for interpreter interp (NULL: any), a new string. */
+typedef char *figure_cell(json_t *records, const char *cas, const struct figure_row *row,
+			  const char *interp);
+
+/* The median over repetitions of row's metric. */
+static char *median_cell(json_t *records, const char *cas, const struct figure_row *row,
+			 const char *interp)
+{
+	char v[32];
+	fmt_value(med(records, "python", cas, NULL, row->metric, NULL, NULL, -1, interp),
+		  row->unit, v, sizeof(v));
+	return xasprintf("%s", v);
+}
+
 /* A table of python/cas figures, a row each, a column per interpreter (head: the first
  * column's header; one: the header of the only column when the run names no interpreter);
- * each cell the median over repetitions. */
+ * each cell what cell makes of it. */
 static void figure_table(struct report_ctx *ctx, struct cols *c, const char *cas,
 			 const char *head, const char *one, const struct figure_row *rows,
-			 size_t nrows)
+			 size_t nrows, figure_cell *cell)
 {
 	const char **hd = calloc(c->n + 1, sizeof(char *));
 	hd[0] = head;
@@ -439,12 +453,8 @@ static void figure_table(struct report_ctx *ctx, struct cols *c, const char *cas
 	char **cells = calloc(c->n + 1, sizeof(char *));
 	for (size_t m = 0; m < nrows; m++) {
 		cells[0] = (char *)rows[m].what;
-		for (size_t k = 0; k < c->n; k++) {
-			char v[32];
-			fmt_value(med(ctx->records, "python", cas, NULL, rows[m].metric, NULL, NULL,
-				      -1, col_name(c, k)), rows[m].unit, v, sizeof(v));
-			cells[k + 1] = xasprintf("%s", v);
-		}
+		for (size_t k = 0; k < c->n; k++)
+			cells[k + 1] = cell(ctx->records, cas, &rows[m], col_name(c, k));
 		doc_row(ctx->doc, (const char *const *)cells);
 		for (size_t k = 0; k < c->n; k++)
 			free(cells[k + 1]);
@@ -477,39 +487,19 @@ static const struct figure_row ld_rows[] = {
 };
 #define LD_HANDOVERS 8	/* the rows above that are hand-overs, with faults counted */
 
-/* "S / R": the minor page faults per hand-over of metric, sender and receiver (medians over
- * repetitions of the records' per-round medians). */
-static char *faults_cell(json_t *records, const char *metric, const char *interp)
+/* "S / R": the minor page faults per hand-over of row's metric, sender and receiver (medians
+ * over repetitions of the records' per-round medians). */
+static char *faults_cell(json_t *records, const char *cas, const struct figure_row *row,
+			 const char *interp)
 {
-	json_t *sel = select_matching(records, "python", "large_data", NULL, metric, NULL, NULL,
-				      -1, interp);
+	json_t *sel = select_matching(records, "python", cas, NULL, row->metric, NULL, NULL, -1,
+				      interp);
 	double s = report_median_field(sel, "facts", "sender_minor_faults");
 	double r = report_median_field(sel, "facts", "receiver_minor_faults");
 	json_decref(sel);
 	if (isnan(s) || isnan(r))
 		return xasprintf("—");
 	return xasprintf("%.0f / %.0f", s, r);
-}
-
-static void faults_table(struct report_ctx *ctx, struct cols *c)
-{
-	const char **hd = calloc(c->n + 1, sizeof(char *));
-	char **cells = calloc(c->n + 1, sizeof(char *));
-	hd[0] = "mechanism";
-	for (size_t k = 0; k < c->n; k++)
-		hd[k + 1] = col_name(c, k) ?: "minor faults, sender / receiver";
-	doc_table(ctx->doc, (int)c->n + 1, hd);
-	for (size_t m = 0; m < LD_HANDOVERS; m++) {
-		cells[0] = (char *)ld_rows[m].what;
-		for (size_t k = 0; k < c->n; k++)
-			cells[k + 1] = faults_cell(ctx->records, ld_rows[m].metric, col_name(c, k));
-		doc_row(ctx->doc, (const char *const *)cells);
-		for (size_t k = 0; k < c->n; k++)
-			free(cells[k + 1]);
-	}
-	doc_table_end(ctx->doc);
-	free(cells);
-	free(hd);
 }
 
 /* large_data: each mechanism's hand-over per interpreter, and the page faults in one. */
@@ -530,14 +520,15 @@ static void large_data(struct report_ctx *ctx, struct cols *c)
 			"its pages alone. The claims are judged on the reused block read in place, "
 			"copied out, and a fresh block.");
 	figure_table(ctx, c, "large_data", "mechanism", "p50", ld_rows,
-		     sizeof(ld_rows) / sizeof(ld_rows[0]));
+		     sizeof(ld_rows) / sizeof(ld_rows[0]), median_cell);
 	doc_p(ctx->doc, "Minor page faults in one hand-over, sender / receiver (getrusage, every "
 			"thread of the process; a page is 4 KiB, so 64 MiB is 16,384 pages): a "
 			"fresh block is faulted in on both sides. Where Pipe's receiver faults, it "
 			"does so although it reads with recv_bytes_into into its own buffer: those "
 			"are multiprocessing's own allocations (its Connection reads through "
 			"temporary bytes objects).");
-	faults_table(ctx, c);
+	figure_table(ctx, c, "large_data", "mechanism", "minor faults, sender / receiver", ld_rows,
+		     LD_HANDOVERS, faults_cell);
 }
 
 /* queue_put: did every put return with nobody consuming (the claim), and the longest put,
@@ -562,7 +553,7 @@ static void queue_put(struct report_ctx *ctx, struct cols *c)
 			"slowest): when it is as long with a consumer as without, it is not waiting "
 			"for one.");
 	figure_table(ctx, c, "queue_put", "figure", "median", rows,
-		     sizeof(rows) / sizeof(rows[0]));
+		     sizeof(rows) / sizeof(rows[0]), median_cell);
 }
 
 void report_python(struct report_ctx *ctx)
