@@ -69,7 +69,8 @@ TPROBE_SRC   := $(wildcard tests/probes/*.c)
 TPROBE_BINS  := $(TPROBE_SRC:tests/probes/%.c=$(BUILD)/tests/probes/%)
 CONFIG_H     := $(BUILD)/gen/have.h
 
-.PHONY: all deps deps-lint run test test-unit test-e2e test-report test-asan test-valgrind clean
+.PHONY: all deps deps-lint run test test-unit test-e2e test-report test-asan test-valgrind clean \
+	install uninstall
 all: $(BUILD)/ipcprobe $(PROBE_BINS) $(PY_PROBE_BINS)
 
 deps:
@@ -233,18 +234,30 @@ fuzz: fuzz-build
 PREFIX  ?= /usr/local
 LIBDIR_IPC := $(DESTDIR)$(PREFIX)/lib/ipcprobe
 .PHONY: install
+# Every path is quoted: a PREFIX or DESTDIR with a space in it installs there, and nothing
+# else is made (test_install.sh).  uninstall removes what install wrote, and the directories
+# made under PREFIX only when they are left empty (never PREFIX itself or above it).
 install: all
-	install -d $(LIBDIR_IPC)/bin/probes $(LIBDIR_IPC)/plots $(LIBDIR_IPC)/configs \
-		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 755 $(BUILD)/ipcprobe $(LIBDIR_IPC)/bin/ipcprobe
-	install -m 755 $(PROBE_BINS) $(PY_PROBE_BINS) $(LIBDIR_IPC)/bin/probes/
-	install -m 644 plots/*.gp $(LIBDIR_IPC)/plots/
-	install -m 644 configs/*.yaml $(LIBDIR_IPC)/configs/
-	ln -sf ../lib/ipcprobe/bin/ipcprobe $(DESTDIR)$(PREFIX)/bin/ipcprobe
-	install -m 644 doc/ipcprobe.1 $(DESTDIR)$(PREFIX)/share/man/man1/ipcprobe.1
+	install -d "$(LIBDIR_IPC)/bin/probes" "$(LIBDIR_IPC)/plots" "$(LIBDIR_IPC)/configs" \
+		"$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions"
+	install -m 755 $(BUILD)/ipcprobe "$(LIBDIR_IPC)/bin/ipcprobe"
+	install -m 755 $(PROBE_BINS) $(PY_PROBE_BINS) "$(LIBDIR_IPC)/bin/probes/"
+	install -m 644 plots/*.gp "$(LIBDIR_IPC)/plots/"
+	install -m 644 configs/*.yaml "$(LIBDIR_IPC)/configs/"
+	ln -sf ../lib/ipcprobe/bin/ipcprobe "$(DESTDIR)$(PREFIX)/bin/ipcprobe"
+	install -m 644 doc/ipcprobe.1 "$(DESTDIR)$(PREFIX)/share/man/man1/ipcprobe.1"
 	install -m 644 completions/ipcprobe.bash \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ipcprobe
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ipcprobe"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/ipcprobe" "$(DESTDIR)$(PREFIX)/share/man/man1/ipcprobe.1" \
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ipcprobe"
+	rm -rf "$(LIBDIR_IPC)"
+	@for d in share/bash-completion/completions share/bash-completion share/man/man1 \
+		share/man share bin lib; do \
+		rmdir "$(DESTDIR)$(PREFIX)/$$d" 2>/dev/null || true; \
+	done
 
 clean:
 	rm -rf $(BUILD) build-asan build-port build-fuzz build-musl build-musl-bare
