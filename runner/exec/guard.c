@@ -94,7 +94,18 @@ static void mark_incomplete(struct dirref d, pid_t runner, int ngroups)
 	if (!meta)	/* killed while starting, before run.json: say so in one */
 		meta = json_pack("{s:i, s:s}", "schema", 1, "status", "running");
 	const char *status = json_string_value(json_object_get(meta, "status"));
-	if (status && strcmp(status, "running") == 0) {
+	const char *report = json_string_value(json_object_get(meta, "report"));
+	if (status && strcmp(status, "running") && report && !strcmp(report, "pending")) {
+		/* The cases were over and their files whole; the report was being drawn. */
+		snprintf(reason, sizeof(reason), "the runner (pid %ld) died while drawing the report "
+			 "(killed?): every case run recorded is in records.jsonl; `ipcprobe report "
+			 "DIR` draws the report", (long)runner);
+		json_object_set_new(meta, "status", json_string("incomplete"));
+		json_object_set_new(meta, "reason", json_string(reason));
+		json_object_set_new(meta, "report", json_string("missing"));
+		if (write_json_at(d, "run.json", meta, err, sizeof(err)) < 0)
+			fprintf(stderr, "ipcprobe watchman: %s\n", err);
+	} else if (status && strcmp(status, "running") == 0) {
 		snprintf(reason, sizeof(reason), "the runner (pid %ld) died before the run ended "
 			 "(killed?); %d probe group(s) were stopped and swept; the records written "
 			 "before are in records.jsonl.partial", (long)runner, ngroups);

@@ -260,20 +260,27 @@ static int end_run(struct run *R, size_t done, size_t total)
 							 "free space");
 	/* The machine's own state moved (sentinel.h): decided over the whole run. */
 	json_object_set_new(R->meta, "sentinel", sentinel_judge(R->cases));
+	/* The watchman stays until the report is drawn: killed meanwhile, the run directory
+	 * must not say complete with no report in it (guard.c reads "report"). */
+	json_object_set_new(R->meta, "report", json_string("pending"));
 	int rc = finish(R, why[0] ? "incomplete" : "complete", why[0] ? why : NULL);
 	if (write_summaries(R, &R->summary) < 0)
 		rc = -1;
-	guard_finish();
 	progress_summary(R, R->summary);
 	if (why[0])
 		printf("run incomplete: %s\n", why);
 	int stopped_before_report = exec_stop_signal;
-	if (report_write_at(rundir_ref(&R->store), err, sizeof(err)) < 0) {
+	int drawn = report_write_at(rundir_ref(&R->store), err, sizeof(err)) == 0;
+	if (!drawn) {
 		fprintf(stderr, "ipcprobe run: report: %s\n", err);
 		rc = -1;
 	}
+	json_object_set_new(R->meta, "report", json_string(drawn ? "written" : "failed"));
 	if (!stopped_before_report && exec_stop_signal)
-		report_interrupted(R);
+		report_interrupted(R);	/* writes run.json */
+	else if (write_meta(R) < 0)
+		rc = -1;
+	guard_finish();
 	printf("results: %s/records.jsonl\nrun:     %s/run.json\nreport:  %s/report.html\n",
 	       R->store.dir, R->store.dir, R->store.dir);
 	return rc;

@@ -92,4 +92,23 @@ grep -q "gnuplot.*failed" "$tmp/out" && { cat "$tmp/out"; fail "a stop while dra
 grep -q "not drawn: interrupted by signal 15" "$tmp/rep/report.html" || fail "the report does not say the chart was not drawn"
 grep -q '"status": "incomplete"' "$tmp/rep/run.json" || fail "run.json says complete after a stop while drawing"
 grep -q "while drawing the report; every case was measured" "$tmp/rep/run.json" || fail "run.json does not say why"
+
+# SIGKILL while the report is drawn (issue 28 item 11): run.json said "complete" with no report
+# in the directory, the watchman already gone.  It now stays until the report is drawn, and
+# marks the run incomplete, saying the report is missing and how to draw it.
+rm -f "$tmp/gnuplot-started"
+PATH="$tmp/bin:$PATH" "$BUILD/ipcprobe" run "$tmp/r.yaml" -o "$tmp/rep9" > "$tmp/out" 2>&1 &
+pid=$!
+h_wait_alive $pid "the report's gnuplot (SIGKILL)" test -e "$tmp/gnuplot-started"
+kill -KILL $pid
+wait $pid
+h_wait "the watchman marking run.json" grep -qs '"report": "missing"' "$tmp/rep9/run.json"
+python3 - "$tmp/rep9/run.json" <<'PY' || fail "a run killed while drawing its report is not marked so"
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["status"] == "incomplete" and m["report"] == "missing", (m["status"], m.get("report"))
+assert "died while drawing the report" in m["reason"] and "ipcprobe report" in m["reason"], m["reason"]
+PY
+# A run that ends whole says its report was written.
+grep -q '"report": "written"' "$tmp/linger/run.json" || fail "run.json does not say the report was written"
 echo "test_signals: ok"
