@@ -78,6 +78,31 @@ sweep:
 	sweep_group(pgid, ipc_run_token(), ipc_run_secret(), NULL);
 }
 
+/* The case runs' entries the runner appended as they ended (RUN_CASES_PARTIAL), whole lines
+ * only, into meta's "cases" when it has none; the file removed once they are in run.json. */
+#define CASES_MAX_BYTES ((size_t)1 << 30)
+static void cases_from_journal(struct dirref d, json_t *meta)
+{
+	char err[PATH_MAX + 256];
+	size_t len;
+	json_t *cases = json_object_get(meta, "cases");
+	if (json_array_size(cases))
+		return;
+	char *text = read_file_at(d, RUN_CASES_PARTIAL, CASES_MAX_BYTES, RF_NOFOLLOW, &len, err,
+				  sizeof(err));
+	if (!text)
+		return;
+	json_t *got = json_array();
+	for (char *p = text, *nl; (nl = memchr(p, '\n', len - (size_t)(p - text))); p = nl + 1) {
+		json_t *e = json_loadb(p, (size_t)(nl - p), 0, NULL);
+		if (json_is_object(e))
+			json_array_append(got, e);
+		json_decref(e);
+	}
+	free(text);
+	json_object_set_new(meta, "cases", got);
+}
+
 /* Mark run.json incomplete if the runner left it "running": in the run directory the runner
  * held open, whatever has become of its path since. */
 static void mark_incomplete(struct dirref d, pid_t runner, int ngroups)
@@ -111,10 +136,13 @@ static void mark_incomplete(struct dirref d, pid_t runner, int ngroups)
 			 "before are in records.jsonl.partial", (long)runner, ngroups);
 		json_object_set_new(meta, "status", json_string("incomplete"));
 		json_object_set_new(meta, "reason", json_string(reason));
-		if (write_json_at(d, "run.json", meta, err, sizeof(err)) < 0)
+		cases_from_journal(d, meta);
+		if (write_json_at(d, "run.json", meta, err, sizeof(err)) < 0) {
 			fprintf(stderr, "ipcprobe watchman: %s\n", err);
-		else
+		} else {
+			unlinkat(d.fd, RUN_CASES_PARTIAL, 0);
 			fprintf(stderr, "ipcprobe watchman: %s: run incomplete: %s\n", d.path, reason);
+		}
 	}
 	json_decref(meta);
 }

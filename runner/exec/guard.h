@@ -11,6 +11,9 @@
 /* The file in the run directory that keeps space for the runner's final files (run.c); the
  * watchman removes it too. */
 #define RUN_SPACE_RESERVE ".space-reserve"
+/* The case runs' entries of run.json, a line each as they end (rundir.c), so that a killed
+ * run's run.json can be given them: the watchman puts them in and removes the file. */
+#define RUN_CASES_PARTIAL "cases.jsonl.partial"
 
 /* Fork the watchman for the run in the directory held open as dirfd (dir: its path, for
  * messages).  0, or -1 with errno (the run goes on unguarded). */

@@ -383,6 +383,7 @@ int run_case(struct run *R, size_t i, int rep, size_t done, size_t total)
 		json_object_set(entry, "strays_killed", C.strays);
 	json_decref(C.strays);
 	json_array_append_new(R->cases, entry);
+	rundir_append_case(&R->store, entry);
 	json_decref(C.first_ok);
 	json_decref(C.status_rec);
 	sched_note_case(&R->sched, i, status, json_is_true(json_object_get(machine, "disturbed")),

@@ -168,6 +168,8 @@ static int finish(struct run *R, const char *status, const char *reason)
 				      "timeout", R->counts[ST_TIMEOUT]));
 	if (write_meta(R) < 0)
 		rc = -1;
+	else
+		rundir_drop_cases(&R->store);
 	return rc;
 }
 

@@ -197,7 +197,7 @@ static int make_default_dir(struct rundir *D, const char *output_root)
 int rundir_create(struct rundir *D, const char *opt_dir, const char *output_root)
 {
 	int made = 1;
-	D->fd = D->logs = D->records = -1;
+	D->fd = D->logs = D->records = D->cases = -1;
 	int rc = opt_dir ? make_given_dir(D, opt_dir, &made) : make_default_dir(D, output_root);
 	if (rc == 0)
 		rc = reserve_space(D);
@@ -214,6 +214,8 @@ int rundir_create(struct rundir *D, const char *opt_dir, const char *output_root
 		fprintf(stderr, "ipcprobe run: cannot create %s/logs: %s\n", D->dir, strerror(errno));
 		return -1;
 	}
+	D->cases = openat(D->fd, RUN_CASES_PARTIAL,
+			  O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
 	D->records = openat(D->fd, PARTIAL,
 			    O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (D->records < 0) {
@@ -259,6 +261,31 @@ void rundir_append(struct rundir *D, json_t *r)
 			PARTIAL, strerror(D->write_errno));
 	}
 	free(line);
+}
+
+void rundir_append_case(struct rundir *D, json_t *entry)
+{
+	char *line = D->cases >= 0 ? json_dumps(entry, JSON_COMPACT | JSON_REAL_PRECISION(17)) :
+				     NULL;
+	if (!line)
+		return;
+	size_t len = strlen(line);
+	line[len] = '\n';
+	if (write_all(D->cases, line, len + 1) < 0) {
+		fprintf(stderr, "ipcprobe run: writing %s/%s: %s; a killed run's run.json would "
+				"lack its cases\n", D->dir, RUN_CASES_PARTIAL, strerror(errno));
+		close(D->cases);
+		D->cases = -1;
+	}
+	free(line);
+}
+
+void rundir_drop_cases(struct rundir *D)
+{
+	if (D->cases >= 0)
+		close(D->cases);
+	D->cases = -1;
+	unlinkat(D->fd, RUN_CASES_PARTIAL, 0);
 }
 
 int rundir_write_json(const struct rundir *D, const char *name, json_t *v)

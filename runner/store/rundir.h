@@ -17,6 +17,7 @@ struct rundir {
 	int fd;				/* the run directory, held open: every file is made in it */
 	int logs;			/* its logs/ */
 	int records;			/* records.jsonl.partial */
+	int cases;			/* cases.jsonl.partial (exec/guard.h), or -1 */
 	off_t records_len;		/* its whole lines so far */
 	int write_errno;		/* why records could not be written (the run stops), or 0 */
 };
@@ -33,6 +34,11 @@ int rundir_open_log(const struct rundir *D, const char *name);
 /* Append one record as one write() of one line.  A write that fails (a full disk) is taken
  * back, said on stderr, and sets write_errno; later appends do nothing. */
 void rundir_append(struct rundir *D, json_t *r);
+/* Append a case run's run.json entry to cases.jsonl.partial, one write() of one line: what a
+ * killed run's watchman puts into run.json.  Best effort: a failed write is said once. */
+void rundir_append_case(struct rundir *D, json_t *entry);
+/* run.json holds every case now: remove cases.jsonl.partial. */
+void rundir_drop_cases(struct rundir *D);
 /* Write D->dir/name (run.json, summary.json, gbench.json) whole.  0, or -1 after saying why on stderr. */
 int rundir_write_json(const struct rundir *D, const char *name, json_t *v);
 /* Give back the reserve and rename the records file to records.jsonl.  0 or -1. */
