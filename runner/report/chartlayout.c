@@ -46,6 +46,14 @@ static int key_rows(int entries, size_t longest, double width)
 	return (entries + cols - 1) / cols;
 }
 
+/* A plot area at least want high, and tall enough for gnuplot to stack a key of rows rows:
+ * it lets a key have no more rows than fit the plot's height, and would add columns. */
+static double plot_height(double want, int rows)
+{
+	double need = (rows + 1) * KEY_LINE + 8;
+	return need > want ? need : want;
+}
+
 /* The key at the left under a, its entries stacked in key_rows rows. */
 static void put_key(FILE *f, const struct area *a, double h)
 {
@@ -179,23 +187,25 @@ static double panel_places(struct panel *p, int np, int xlabel, double lm, doubl
 	if (np == 1) {
 		struct area *a = &p[0].a;
 		*a = (struct area){ .l = lm, .r = CANVAS_W - 20, .t = TITLE_H + 8 };
-		a->b = a->t + PLOT_H;
-		a->key_y = a->b + TICKS_H + (xlabel ? XLABEL_H : 0) + 6;
 		a->key_rows = key_rows(p[0].entries, p[0].longest, a->r - a->l + 40);
+		a->b = a->t + plot_height(PLOT_H, a->key_rows);
+		a->key_y = a->b + TICKS_H + (xlabel ? XLABEL_H : 0) + 6;
 		return a->key_y + a->key_rows * KEY_LINE + 12;
 	}
 	double gap = 28 + tl, pw = (CANVAS_W - 16 - lm - gap) / 2, y = PANELS_TOP;
 	for (int row = 0; row * 2 < np; row++) {
 		int last_row = row * 2 + 2 >= np, rows = 1;
 		for (int k = row * 2; k < row * 2 + 2 && k < np; k++) {
+			p[k].a.key_rows = key_rows(p[k].entries, p[k].longest, pw + 12);
+			rows = p[k].a.key_rows > rows ? p[k].a.key_rows : rows;
+		}
+		for (int k = row * 2; k < row * 2 + 2 && k < np; k++) {
 			struct area *a = &p[k].a;
 			a->l = lm + (k % 2) * (pw + gap);
 			a->r = a->l + pw;
 			a->t = y + 26;
-			a->b = a->t + PANEL_H;
+			a->b = a->t + plot_height(PANEL_H, rows);
 			a->key_y = a->b + TICKS_H + (last_row && xlabel ? XLABEL_H : 0) + 4;
-			a->key_rows = key_rows(p[k].entries, p[k].longest, pw + 12);
-			rows = a->key_rows > rows ? a->key_rows : rows;
 		}
 		y = p[row * 2].a.key_y + rows * KEY_LINE + 16;
 	}
@@ -318,14 +328,14 @@ static void bars_layout(FILE *f, const struct chart *c, const struct chart_data 
 	chart_value_axis(c, d, BARS_H, &a);
 	double tl = (double)ticks_len(&a) * CHAR_W + 14;
 	struct area ar = { .l = 30 + tl, .r = CANVAS_W - 20, .t = TITLE_H + 8 };
-	ar.b = ar.t + BARS_H;
+	ar.key_rows = key_rows(c->bars, bar_titles_len(c), ar.r - ar.l + 40);
+	ar.b = ar.t + plot_height(BARS_H, ar.key_rows);
 	int n = d->n ? d->n : 1;
 	double room = (ar.r - ar.l) / n, labels = TICKS_H;
 	int turn = ((double)d->longest + 1) * TEXT_W > room;
 	if (turn)	/* at 30 degrees: half their length down, and a line */
 		labels = (double)d->longest * TEXT_W * 0.5 + 14 + 12;
 	ar.key_y = ar.b + labels + 6;
-	ar.key_rows = key_rows(c->bars, bar_titles_len(c), ar.r - ar.l + 40);
 	double h = ar.key_y + ar.key_rows * KEY_LINE + 12;
 	put_canvas(f, c, h);
 	put_bar_titles(f, c);
@@ -347,9 +357,9 @@ static void hbars_layout(FILE *f, const struct chart *c, const struct chart_data
 	chart_value_axis(c, d, CANVAS_W - 28 - lm, &a);
 	row = row < 26 ? 26 : row;
 	struct area ar = { .l = lm, .r = CANVAS_W - 28, .t = TITLE_H + 8 };
-	ar.b = ar.t + n * row;
-	ar.key_y = ar.b + TICKS_H + XLABEL_H + 6;
 	ar.key_rows = key_rows(m, d->longest_col, CANVAS_W - 40);
+	ar.b = ar.t + plot_height(n * row, ar.key_rows);
+	ar.key_y = ar.b + TICKS_H + XLABEL_H + 6;
 	struct area key = ar;
 	int cols = key_cols(m, d->longest_col, CANVAS_W - 40);
 	if (cols * ((double)d->longest_col + KEY_SAMPLE) * CHAR_W > ar.r - ar.l)
