@@ -56,13 +56,20 @@ def png_size(path):
 
 
 def series_colours(svg):
-    """Each plot's name (its tooltip: the key entry) and the colour it is drawn in."""
+    """Each plot's name (its key entry, which is also its tooltip) and the colour it is
+    drawn in: the first colour in its group after the key entry's text."""
     out = {}
-    for m in re.finditer(r'<g id="gnuplot_plot_[^"]*" ><title>([^<]*)</title>(.*?)(?=<g id="gnuplot_plot_|</svg>)',
-                         svg, re.S):
-        c = re.search(r"(?:stroke|color)='(rgb\([^)]*\))'", m.group(2))
-        if c and not m.group(1).startswith("gnuplot_plot_"):
-            out.setdefault(m.group(1), re.sub(r"\s", "", c.group(1)))
+    for m in re.finditer(r'<g id="gnuplot_plot_[^"]*" ><title>([^<]*)</title>(.*?)'
+                         r'(?=<g id="gnuplot_plot_|</svg>)', svg, re.S):
+        name, body = m.group(1), m.group(2)
+        if name.startswith("gnuplot_plot_"):  # gnuplot's own tooltip: the key entry's text
+            t = re.match(r"\s*<g[^>]*>\s*<g[^>]*>\s*<text>([^<]*)</text>", body)
+            if not t:
+                continue
+            name = t.group(1)
+        c = re.search(r"(?:stroke|color)='(rgb\([^)]*\))'", body)
+        if c:
+            out.setdefault(name, re.sub(r"\s", "", c.group(1)))
     return out
 
 
@@ -79,11 +86,24 @@ def data_span(path):
     return lo, hi
 
 
+def layout_kind(plots, name):
+    """The kind the report's layout gave a chart (chart_kind in plots/NAME.opts), or None."""
+    try:
+        m = re.search(r'^chart_kind = "(\w+)"', read(os.path.join(plots, name + ".opts")), re.M)
+    except OSError:
+        return None
+    return m and m.group(1)
+
+
 def check_range(name, plots, problems):
-    opts = read(os.path.join(plots, name + ".opts"))
+    try:
+        opts = read(os.path.join(plots, name + ".opts"))
+    except OSError:
+        opts = ""
     log = re.search(r"^set logscale ([xy]) (\d+)", opts, re.M)
     rng = re.search(r"^set ([xy])range \[([-0-9.e+]+):([-0-9.e+]+)\]", opts, re.M)
-    div = float(re.search(r"^ydiv = (.*)$", opts, re.M).group(1))
+    div = re.search(r"^ydiv = (.*)$", opts, re.M)
+    div = float(div.group(1)) if div else 1.0
     if not log:
         return
     if not rng:
@@ -162,8 +182,9 @@ def in_order(a, b, lists):
 def item_names(d, name):
     """The series (blocks) or categories (rows) of a chart's data, in the order drawn."""
     dat = read(os.path.join(d, "plots", name + ".dat"))
-    kind = re.search(r'^chart_kind = "(\w+)"', read(os.path.join(d, "plots", name + ".opts")),
-                     re.M).group(1)
+    kind = layout_kind(os.path.join(d, "plots"), name)
+    if kind is None:
+        return None
     if kind == "lines":
         blocks = [b.strip() for b in re.split(r"\n\s*\n", dat) if b.strip()]
         return [shlex.split(b.splitlines()[0])[0] for b in blocks if not b.startswith("#")]
@@ -175,7 +196,12 @@ def check_order(d, charts, listing, problems):
     """Every chart's series and categories in the probes' order."""
     lists = probe_lists(listing)
     for name in charts:
-        names = [n for n in item_names(d, name) if not n.endswith("-floor")]
+        names = item_names(d, name)
+        if names is None:
+            problems.append("%s: no layout to read its series from (plots/%s.opts has no "
+                            "chart_kind)" % (name, name))
+            continue
+        names = [n for n in names if not n.endswith("-floor")]
         bad = [(a, b) for a, b in zip(names, names[1:]) if not in_order(a, b, lists)]
         if bad:
             problems.append("%s: not in the probes' order: %r before %r (all: %s)"
