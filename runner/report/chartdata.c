@@ -70,9 +70,10 @@ static int field_number(const char *f, size_t n, double *v)
 	return end != buf && !*end && isfinite(*v);
 }
 
-/* One line of data: its first field an x value (kept when it is a number), the others values
- * (their span kept). */
-static void data_line(struct chart_data *d, const char *line)
+/* One line of data: its first field an x value (kept when it is a number, and not of a floor:
+ * a reference line spans whatever x range the series have), the others values (their span
+ * kept). */
+static void data_line(struct chart_data *d, const char *line, int reference)
 {
 	const char *s = line, *f;
 	size_t n;
@@ -87,7 +88,7 @@ static void data_line(struct chart_data *d, const char *line)
 		int seen = 0;
 		for (int i = 0; k == 0 && i < d->nx; i++)
 			seen |= d->xs[i] == v;
-		if (k == 0 && !seen && d->nx < CHART_MAX_X)
+		if (k == 0 && !seen && !reference && d->nx < CHART_MAX_X)
 			d->xs[d->nx++] = v;
 	}
 }
@@ -134,6 +135,24 @@ static struct chart_item *new_item(struct chart_data *d, const char *line)
 	return it;
 }
 
+/* Series with no point (a header alone): nothing to draw, and gnuplot would warn of them. */
+static void drop_empty(struct chart_data *d)
+{
+	int kept = 0;
+	for (int i = 0; i < d->n; i++) {
+		const char *nl = strchr(d->items[i].text, '\n');
+		if (nl && nl[1])
+			d->items[kept++] = d->items[i];
+		else
+			free(d->items[i].text);
+	}
+	d->n = kept;
+	d->longest = 0;
+	for (int i = 0; i < d->n; i++)
+		if (chart_text_len(d->items[i].name) > d->longest)
+			d->longest = chart_text_len(d->items[i].name);
+}
+
 static int item_cmp(const void *a, const void *b)
 {
 	const struct chart_item *x = a, *y = b;
@@ -161,14 +180,16 @@ void chart_data_read(struct chart_data *d, const char *data, enum chart_kind kin
 			cur = new_item(d, line);
 			append(&cur->text, line, n);
 			if (kind != CHART_LINES)
-				data_line(d, line);
+				data_line(d, line, 0);
 		} else {
 			append(&cur->text, line, n);
-			data_line(d, line);
+			data_line(d, line, cur->st.reference);
 		}
 		blank = empty ? blank : 0;
 		line += n + (line[n] == '\n');
 	}
+	if (kind == CHART_LINES)
+		drop_empty(d);
 	qsort(d->items, (size_t)d->n, sizeof(*d->items), item_cmp);
 	for (int i = 1; i < d->nx; i++)	/* ascending: insertion sort of a few */
 		for (int k = i; k > 0 && d->xs[k - 1] > d->xs[k]; k--) {
@@ -294,4 +315,9 @@ void chart_value_axis(const struct chart *c, const struct chart_data *d, double 
 	if (a->log)
 		log_axis(d->lo / a->div, d->hi / a->div, c->kind != CHART_LINES, px,
 			 c->kind == CHART_HBARS ? 44 : 22, a);
+	else if (c->kind == CHART_LINES && d->lo == d->hi) {	/* one value: a range about it */
+		double v = d->hi / a->div, half = v ? fabs(v) / 10 : 1;
+		a->lo = v - half;
+		a->hi = v + half;
+	}
 }

@@ -187,7 +187,7 @@ static void claims_table(struct doc *d, struct run_in *r, int n)
 	json_decref(claims);
 }
 
-/* ---- grouped charts: a cluster per transport (or case label), a bar per run ----------- */
+/* ---- grouped charts: a cluster (a row) per transport or case label, a bar per run ------ */
 
 /* One chart: the figure probe/case/metric, with the parameter held (size, chunk) at one value
  * so that the bars compare like with like; clusters by transport, or when label is set by
@@ -471,8 +471,9 @@ static int group_chart(struct report_ctx *ctx, struct run_in *r, int n, const st
 static void grouped_charts(struct report_ctx *ctx, struct run_in *r, int n)
 {
 	int drawn = 0;
-	doc_p(ctx->doc, "One chart per figure: a cluster per transport (or case), a bar per run "
-			"in the colours of the key, each the median over the run's repetitions "
+	doc_p(ctx->doc, "One chart per figure: a row of bars per transport (or case), in the "
+			"probes' order, a bar per run in the colours of the key, each the median "
+			"over the run's repetitions "
 			"(a gap where a run lacks it). A chart appears when two runs or more "
 			"measured its figure; where sizes differ, the one most runs share is "
 			"drawn.");
