@@ -1,7 +1,7 @@
 #!/bin/sh
-# test_charts.sh - every chart of configs/default.yaml's report, and of a side-by-side report
-# of two runs, laid out without gnuplot squeezing it, ready for a write-up, and coloured and
-# ordered by series (issue 25 items 2 to 4).  From tests/fixtures/default-run, a real default
+# test_charts.sh - every chart of configs/default.yaml's report, of a side-by-side report of
+# two runs and of their history, laid out without gnuplot squeezing it, ready for a write-up,
+# and coloured and ordered by series (issue 25 items 2 to 4).  From tests/fixtures/default-run, a real default
 # run (one repetition; the python probe's records left out, it draws no chart), so no probe
 # runs.  tests/charts_check.py checks each report's plots/:
 #   - no gnuplot warning in any plots/*.log (and none said on stderr);
@@ -39,6 +39,11 @@ $check "$tmp/a" --charts "$single" --list "$tmp/list.json" || fail "the default 
 	{ cat "$tmp/out" "$tmp/err"; fail "the side-by-side report failed"; }
 grep "warning" "$tmp/err" && fail "the side-by-side report warned"
 $check "$tmp/side" --charts "$side" --list "$tmp/list.json" || fail "the side-by-side charts"
+# And over time (ipcprobe history): two equal runs, rows without a first value among them.
+"$BUILD/ipcprobe" history "$tmp/a" "$tmp/b" -o "$tmp/hist" > "$tmp/out" 2> "$tmp/err" ||
+	{ cat "$tmp/out" "$tmp/err"; fail "the history report failed"; }
+grep "warning" "$tmp/err" && fail "the history report warned"
+$check "$tmp/hist" --charts history || fail "the history chart"
 
 # Colour by name: the records reversed, fifo and unix-stream gone (every series after them
 # moves up a place), the charts drawn again: each series left keeps its colour.
