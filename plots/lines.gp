@@ -12,7 +12,7 @@ do for [fmt in "svg png"] {
 		set rmargin at screen p_right[p]
 		set tmargin at screen p_top[p]
 		set bmargin at screen p_bottom[p]
-		set key at screen p_left[p], p_key[p] left top vertical maxrows p_keyrows[p] \
+		set key at screen p_keyx[p], p_key[p] left top vertical maxrows p_keyrows[p] \
 			Left reverse samplen 2 spacing 1 nobox noopaque
 		set title p_title[p]
 		if (p_ylabel[p]) { set ylabel value_label } else { unset ylabel }

@@ -28,4 +28,4 @@ chart_h = 450
 chart_title = ""
 font_svg = "Helvetica,Arial,Liberation Sans,Nimbus Sans,DejaVu Sans,sans-serif,14"
 svg_term = 'set terminal svg size chart_w,chart_h fixed noenhanced font font_svg background rgb "white"'
-png_term = 'set terminal pngcairo size int(chart_w*1.5),int(chart_h*1.5) noenhanced font "Liberation Sans,14" fontscale 1.25 pointscale 1.5 linewidth 1.5 dashlength 1.5 background rgb "white"'
+png_term = 'set terminal pngcairo size int(chart_w*1.5),int(chart_h*1.5) noenhanced font "Liberation Sans,14" fontscale 1.13 pointscale 1.5 linewidth 1.5 dashlength 1.5 background rgb "white"'

@@ -29,7 +29,7 @@
 
 /* A plot area, in canvas units from the top left, and the key placed under it. */
 struct area {
-	double l, r, t, b, key_y;
+	double l, r, t, b, key_x, key_y;
 	int key_rows;
 };
 
@@ -58,7 +58,7 @@ static double plot_height(double want, int rows)
 static void put_key(FILE *f, const struct area *a, double h)
 {
 	fprintf(f, "set key at screen %.4f,%.4f left top vertical maxrows %d Left reverse "
-		   "samplen 2 spacing 1 nobox noopaque\n", a->l / CANVAS_W, 1 - a->key_y / h,
+		   "samplen 2 spacing 1 nobox noopaque\n", a->key_x / CANVAS_W, 1 - a->key_y / h,
 		a->key_rows < 1 ? 1 : a->key_rows);
 }
 
@@ -181,12 +181,22 @@ static int line_panels(const struct chart_data *d, struct panel *p, int *refs, i
 	return np;
 }
 
+/* Where the key of a right-hand panel starts: from lo (its tick labels' left) on, clear of
+ * the key of the panel at its left (left), at most at hi. */
+static double key_after(const struct panel *left, double lo, double hi)
+{
+	int cols = key_cols(left->entries, left->longest, left->a.r - left->a.l + 12);
+	double end = left->a.key_x + (cols - 1) * ((double)left->longest + KEY_SAMPLE) * CHAR_W +
+		     44 + (double)left->longest * TEXT_W + 12;
+	return end > hi ? hi : end > lo ? end : lo;
+}
+
 /* Where each panel goes: one across the canvas, or two a row; returns the canvas height. */
 static double panel_places(struct panel *p, int np, int xlabel, double lm, double tl)
 {
 	if (np == 1) {
 		struct area *a = &p[0].a;
-		*a = (struct area){ .l = lm, .r = CANVAS_W - 20, .t = TITLE_H + 8 };
+		*a = (struct area){ .l = lm, .r = CANVAS_W - 20, .t = TITLE_H + 8, .key_x = lm };
 		a->key_rows = key_rows(p[0].entries, p[0].longest, a->r - a->l + 40);
 		a->b = a->t + plot_height(PLOT_H, a->key_rows);
 		a->key_y = a->b + TICKS_H + (xlabel ? XLABEL_H : 0) + 6;
@@ -196,18 +206,22 @@ static double panel_places(struct panel *p, int np, int xlabel, double lm, doubl
 	for (int row = 0; row * 2 < np; row++) {
 		int last_row = row * 2 + 2 >= np, rows = 1;
 		for (int k = row * 2; k < row * 2 + 2 && k < np; k++) {
-			p[k].a.key_rows = key_rows(p[k].entries, p[k].longest, pw + 12);
+			/* the right one's key may start in the gap, under its tick labels */
+			double x = k % 2 ? lm + pw + gap - tl + 6 : lm;
+			p[k].a.key_rows = key_rows(p[k].entries, p[k].longest,
+						   k % 2 ? CANVAS_W - 8 - x : pw + 12);
 			rows = p[k].a.key_rows > rows ? p[k].a.key_rows : rows;
 		}
 		for (int k = row * 2; k < row * 2 + 2 && k < np; k++) {
 			struct area *a = &p[k].a;
 			a->l = lm + (k % 2) * (pw + gap);
 			a->r = a->l + pw;
+			a->key_x = k % 2 ? key_after(&p[k - 1], a->l - tl + 6, a->l) : a->l;
 			a->t = y + 26;
 			a->b = a->t + plot_height(PANEL_H, rows);
 			a->key_y = a->b + TICKS_H + (last_row && xlabel ? XLABEL_H : 0) + 4;
 		}
-		y = p[row * 2].a.key_y + rows * KEY_LINE + 16;
+		y = p[row * 2].a.key_y + rows * KEY_LINE + 24;
 	}
 	return y;
 }
@@ -224,13 +238,14 @@ static void put_array_d(FILE *f, const char *name, const double *v, int n, doubl
 /* The panels as arrays the script walks (lines.gp). */
 static void put_panels(FILE *f, const struct panel *p, int np, double h, int xlabel)
 {
-	double v[6][MAX_PANELS];
+	double v[7][MAX_PANELS];
 	for (int k = 0; k < np; k++) {
 		v[0][k] = p[k].a.l;
 		v[1][k] = p[k].a.r;
 		v[2][k] = p[k].a.t;
 		v[3][k] = p[k].a.b;
 		v[4][k] = p[k].a.key_y;
+		v[6][k] = p[k].a.key_x;
 		v[5][k] = p[k].a.key_rows < 1 ? 1 : p[k].a.key_rows;
 	}
 	fprintf(f, "npanels = %d\n", np);
@@ -239,6 +254,7 @@ static void put_panels(FILE *f, const struct panel *p, int np, double h, int xla
 	put_array_d(f, "p_top", v[2], np, h, 1);
 	put_array_d(f, "p_bottom", v[3], np, h, 1);
 	put_array_d(f, "p_key", v[4], np, h, 1);
+	put_array_d(f, "p_keyx", v[6], np, CANVAS_W, 0);
 	put_array_d(f, "p_keyrows", v[5], np, 1, 0);
 	fprintf(f, "array p_first[%d]\narray p_last[%d]\narray p_ylabel[%d]\narray p_xlabel[%d]\n"
 		   "array p_title[%d]\n", np, np, np, np, np);
@@ -336,6 +352,7 @@ static void bars_layout(FILE *f, const struct chart *c, const struct chart_data 
 	if (turn)	/* at 30 degrees: half their length down, and a line */
 		labels = (double)d->longest * TEXT_W * 0.5 + 14 + 12;
 	ar.key_y = ar.b + labels + 6;
+	ar.key_x = ar.l;
 	double h = ar.key_y + ar.key_rows * KEY_LINE + 12;
 	put_canvas(f, c, h);
 	put_bar_titles(f, c);
@@ -360,15 +377,15 @@ static void hbars_layout(FILE *f, const struct chart *c, const struct chart_data
 	ar.key_rows = key_rows(m, d->longest_col, CANVAS_W - 40);
 	ar.b = ar.t + plot_height(n * row, ar.key_rows);
 	ar.key_y = ar.b + TICKS_H + XLABEL_H + 6;
-	struct area key = ar;
 	int cols = key_cols(m, d->longest_col, CANVAS_W - 40);
+	ar.key_x = ar.l;
 	if (cols * ((double)d->longest_col + KEY_SAMPLE) * CHAR_W > ar.r - ar.l)
-		key.l = 20;	/* wider than the plot (runs' names are long): from the left */
+		ar.key_x = 20;	/* wider than the plot (runs' names are long): from the left */
 	double h = ar.key_y + ar.key_rows * KEY_LINE + 12;
 	put_canvas(f, c, h);
 	put_value_axis(f, c, &a, 'x');
 	put_margins(f, &ar, h);
-	put_key(f, &key, h);
+	put_key(f, &ar, h);
 	put_title(f, h);
 	fprintf(f, "nbars = %d\nbar_h = %.4f\nset yrange [%d.5:-0.5]\nunset ylabel\n"
 		   "set xlabel value_label\nset grid noytics xtics\nset ytics nomirror scale 0 (",
