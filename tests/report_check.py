@@ -5,7 +5,8 @@
   html5lib is missing that one check is skipped and said on stdout;
 - ids unique on the page, every in-page link (#x) has its target, a viewport meta;
 - the table of contents (#toc) links every section and every chart;
-- every chart's y axis in the unit its ticks use: the label names one unit ("round trip
+- every chart's y axis (its value axis: x for a chart of bars across, chart_kind "hbars" in
+  plots/NAME.opts) in the unit its ticks use: the label names one unit ("round trip
   (µs, log scale)"), every tick is a plain number in it, and the chart's data (plots/NAME.dat,
   in base units) drawn in that unit falls within the ticks;
 - with --order ID,ID,...: the sections come in that order, the last of them collapsed
@@ -124,6 +125,30 @@ def y_axis(texts):
     return (label[0] if label else None), [t for x, t in ends if abs(x - left) < 0.5]
 
 
+def x_axis(texts):
+    """For a chart drawn across (bars in rows, its value axis at the bottom): the x label (the
+    lowest middle-anchored text) and the x ticks (the row of middle-anchored texts above it)."""
+    rows = {}
+    for g, t in texts:
+        m = re.match(r"translate\(([-0-9.]+),([-0-9.]+)\)", g.get("transform", ""))
+        if g.get("text-anchor") == "middle" and m and "rotate" not in g.get("transform", ""):
+            rows.setdefault(round(float(m.group(2))), []).append(t)
+    ys = sorted(rows, reverse=True)
+    if len(ys) < 2 or len(rows[ys[0]]) != 1:
+        return None, []
+    return rows[ys[0]][0], rows[ys[1]]
+
+
+def chart_kind(plots, name):
+    """The kind the report's layout gave a chart (plots/NAME.opts: chart_kind = "...")."""
+    try:
+        with open(os.path.join(plots, name + ".opts"), encoding="utf-8") as f:
+            m = re.search(r'^chart_kind = "(\w+)"', f.read(), re.M)
+        return m.group(1) if m else None
+    except OSError:
+        return None
+
+
 def data_span(path):
     """The smallest positive and the largest value of a chart's data file (every field but
     the first of each line, as the report writes them)."""
@@ -146,9 +171,10 @@ def check_chart(fig, plots, problems):
         problems.append("a chart without its anchor (figure id chart-NAME): %r" % fig["id"])
         fig["id"] = "chart-?"
     name = fig["id"][len("chart-"):]
-    label, ticks = y_axis(fig["texts"])
+    across = chart_kind(plots, name) == "hbars"  # the value axis is x
+    label, ticks = x_axis(fig["texts"]) if across else y_axis(fig["texts"])
     if not label:
-        problems.append("%s: no y axis label" % fig["id"])
+        problems.append("%s: no %s axis label" % (fig["id"], "x (value)" if across else "y"))
         return None
     named = [u for u in UNITS if re.search(r"(^|[(\s])" + re.escape(u) + r"[,)]", label)]
     unit = max(named, key=len) if named else None

@@ -13,6 +13,8 @@
 #include "common/util.h"
 #include "common/vocab.h"
 #include "exec/exec.h"
+#include "report/chartdata.h"
+#include "report/chartlayout.h"
 #include "report/charts.h"
 #include "report/doc.h"
 
@@ -115,35 +117,109 @@ static int chart_outcome(struct report_ctx *ctx, int st, const char *gp, const c
 	return -1;
 }
 
-/* plots/<script>.gp and style.gp as absolute paths (gnuplot starts in the private
+/* plots/<script>.gp, style.gp and lines.gp as absolute paths (gnuplot starts in the private
  * directory); 0, or -1 with the reason in ctx->err. */
-static int script_paths(struct report_ctx *ctx, const char *script, char *gp, char *style,
-			size_t len)
+static int script_paths(struct report_ctx *ctx, const char *script, char (*p)[PATH_MAX + 64])
 {
+	static const char *const names[3] = { NULL, "style", "lines" };
 	char cwd[PATH_MAX] = "";
 	const char *self = self_dir(NULL);
 	if (self[0] != '/' && !getcwd(cwd, sizeof(cwd)))
 		cwd[0] = '\0';
-	snprintf(gp, len, "%s%s%s/../plots/%s.gp", cwd, cwd[0] ? "/" : "", self, script);
-	snprintf(style, len, "%s%s%s/../plots/style.gp", cwd, cwd[0] ? "/" : "", self);
-	if (!strchr(gp, '\''))
+	for (int i = 0; i < 3; i++)
+		snprintf(p[i], sizeof(p[i]), "%s%s%s/../plots/%s.gp", cwd, cwd[0] ? "/" : "", self,
+			 names[i] ? names[i] : script);
+	if (!strchr(p[0], '\''))
 		return 0;
 	if (!ctx->err[0])
 		snprintf(ctx->err, sizeof(ctx->err), "charts: the path of ipcprobe's plot scripts "
-			 "contains a quote; gnuplot cannot be told it: %.900s", gp);
+			 "contains a quote; gnuplot cannot be told it: %.900s", p[0]);
 	return -1;
 }
 
-int report_plot(struct report_ctx *ctx, const char *script, const char *name, const char *data)
+/* Text for XML, escaped. */
+static void put_xml(FILE *f, const char *s)
 {
-	char gp[PATH_MAX + 64], style[PATH_MAX + 64], file[256], exprs[3 * PATH_MAX + 512];
-	char tmp[64], log[96];
-	snprintf(file, sizeof(file), "%s.dat", name);
-	if (report_plot_file(ctx, file, data) < 0 || script_paths(ctx, script, gp, style,
-								  sizeof(gp)) < 0)
+	for (; *s; s++)
+		fputs(*s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" :
+		      *s == '"' ? "&quot;" : (char[2]){ *s, 0 }, f);
+}
+
+/* The SVG gnuplot drew, made fit to stand alone: its <title> the chart's (gnuplot's is
+ * "Gnuplot"), its <desc> the caption, and each plot's tooltip its key entry instead of
+ * "gnuplot_plot_1a".  Written in the private directory tmp, before it is moved. */
+static void svg_finish(int tmp, const struct chart *c)
+{
+	char file[256], err[256];
+	snprintf(file, sizeof(file), "%s.svg", c->name);
+	char *svg = read_file_at((struct dirref){ tmp, NULL }, file, 64 << 20, RF_NOFOLLOW, NULL,
+				 err, sizeof(err));
+	if (!svg)
+		return;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	for (const char *s = svg; *s;) {
+		const char *e;
+		if (!strncmp(s, "<title>Gnuplot</title>", 22)) {
+			fputs("<title>", f);
+			put_xml(f, c->title);
+			fputs("</title>", f);
+			s += 22;
+		} else if (!strncmp(s, "<desc>", 6) && (e = strstr(s, "</desc>"))) {
+			fputs("<desc>", f);
+			put_xml(f, c->alt);
+			fprintf(f, ". %.*s</desc>", (int)(e - s - 6), s + 6);
+			s = e + 7;
+		} else if (!strncmp(s, "<title>gnuplot_plot_", 20) && (e = strstr(s, "</title>"))) {
+			const char *t = strstr(e, "<text>"), *end;
+			const char *mark = strstr(e, "<path"), *use = strstr(e, "<use");
+			if (use && (!mark || use < mark))
+				mark = use;
+			if (t && (!mark || t < mark) && (end = strstr(t, "</text>")))
+				fprintf(f, "<title>%.*s</title>", (int)(end - t - 6), t + 6);
+			else
+				fprintf(f, "%.*s", (int)(e + 8 - s), s);
+			s = e + 8;
+		} else {
+			fputc(*s++, f);
+		}
+	}
+	fclose(f);
+	write_file_at((struct dirref){ tmp, NULL }, file, out, len, err, sizeof(err));
+	free(out);
+	free(svg);
+}
+
+/* Whatever gnuplot said (its log, in the private directory tmp) on stderr, naming the chart:
+ * a chart it had to squeeze is a fault to see, not to find later in plots/. */
+static void say_warnings(struct report_ctx *ctx, int tmp, const char *name)
+{
+	char file[256], err[256];
+	size_t len = 0;
+	snprintf(file, sizeof(file), "%s.log", name);
+	char *log = read_file_at((struct dirref){ tmp, NULL }, file, 1 << 20, RF_NOFOLLOW, &len,
+				 err, sizeof(err));
+	if (log && len) {
+		int lines = 0;
+		for (size_t i = 0; i < len; i++)
+			lines += log[i] == '\n';
+		fprintf(stderr, "ipcprobe: warning: chart %s: gnuplot said %d line%s, the first: "
+				"%.*s (all in %s/plots/%s)\n", name, lines, lines == 1 ? "" : "s",
+			(int)strcspn(log, "\n"), log, ctx->dir, file);
+	}
+	free(log);
+}
+
+/* Draw c from plots/<name>.dat and .opts, already written: gnuplot in a private directory,
+ * its SVG finished and its warnings said there, then everything moved into plots/. */
+static int draw(struct report_ctx *ctx, const struct chart *c)
+{
+	char p[3][PATH_MAX + 64], exprs[4 * PATH_MAX + 512], tmp[64], log[96];
+	if (script_paths(ctx, c->script, p) < 0)
 		return -1;
 	if (exec_stop_signal)	/* the run is being stopped: no more charts, no failure */
-		return chart_outcome(ctx, -1, gp, name);
+		return chart_outcome(ctx, -1, p[0], c->name);
 	int plots = plots_open(ctx), cwd = -1;
 	if (plots < 0)
 		return -1;
@@ -155,66 +231,58 @@ int report_plot(struct report_ctx *ctx, const char *script, const char *name, co
 		close(plots);
 		return -1;
 	}
-	snprintf(log, sizeof(log), "%s.log", name);
-	/* opts: grouped.gp's options file, written beside the data by the report. */
+	snprintf(log, sizeof(log), "%s.log", c->name);
+	/* opts: the layout (chartlayout.c), written beside the data by the report. */
 	snprintf(exprs, sizeof(exprs), "datafile='../%s.dat'; outbase='%s'; style='%s'; "
-		 "opts='../%s.opts'", name, name, style, name);
-	int st = run_gnuplot(cwd, gp, exprs, log);
+		 "lines='%s'; opts='../%s.opts'", c->name, c->name, p[1], p[2], c->name);
+	int st = run_gnuplot(cwd, p[0], exprs, log);
+	if (st == 0) {
+		svg_finish(cwd, c);
+		say_warnings(ctx, cwd, c->name);
+	}
 	close(cwd);
-	move_chart_files(plots, tmp, name);
+	move_chart_files(plots, tmp, c->name);
 	close(plots);
-	return chart_outcome(ctx, st, gp, name);
+	return chart_outcome(ctx, st, p[0], c->name);
 }
 
-/* The smallest positive and the largest number of one line of a chart's data into *lo and
- * *hi: every field but the first (the x value or the label, which may be "quoted words");
- * header and comment lines have none. */
-static void line_span(const char *s, double *lo, double *hi)
+/* Under a chart, its files: for a write-up (SVG, PNG) and to check it (its data). */
+static void chart_links(struct report_ctx *ctx, const char *name)
 {
-	s += strspn(s, " \t");
-	if (*s == '#' || *s == '\n' || !*s)
-		return;
-	s += *s == '"' ? strcspn(s + 1, "\"\n") + 2 : strcspn(s, " \t\n");
-	while (*s && *s != '\n') {
-		char *end;
-		s += strspn(s, " \t");
-		double v = strtod(s, &end);
-		if (end != s && strchr(" \t\n", *end) && isfinite(v) && !(v <= *hi))
-			*hi = v;
-		if (end != s && strchr(" \t\n", *end) && isfinite(v) && v > 0 && !(v >= *lo))
-			*lo = v;
-		s += strcspn(s, " \t\n");
+	char h[3][300], l[3][300];
+	static const char *const ext[3] = { "svg", "png", "dat" };
+	const char *hrefs[3], *labels[3];
+	for (int i = 0; i < 3; i++) {
+		snprintf(h[i], sizeof(h[i]), "plots/%s.%s", name, ext[i]);
+		snprintf(l[i], sizeof(l[i]), "%s.%s", name, ext[i]);
+		hrefs[i] = h[i];
+		labels[i] = l[i];
 	}
+	doc_links(ctx->doc, "This chart as a file, to use as it is (SVG, PNG), and the data it "
+			    "was drawn from (base units):", 3, hrefs, labels);
 }
 
-/* The value that picks a chart's unit: the largest on a linear axis; on a log axis the middle
- * of the decades drawn (their geometric mean), so that 100 ns to 2 ms reads 0.1 to 2000 µs,
- * not 0.0001 to 2 ms. */
-static double data_scale(const char *data, int log)
+int report_chart(struct report_ctx *ctx, const struct chart *c, const char *data)
 {
-	double lo = NAN, hi = NAN;
-	for (const char *line = data; line; line = strchr(line, '\n')) {
-		line += *line == '\n';
-		line_span(line, &lo, &hi);
-	}
-	if (isnan(hi))
-		return 1;
-	return log && lo > 0 && hi > 0 ? sqrt(lo * hi) : hi;
-}
-
-int report_plot_axis(struct report_ctx *ctx, const char *script, const char *name,
-		     const char *data, const char *what, const char *unit, int log)
-{
+	struct chart_data d;
 	char file[256];
-	double div;
-	const char *shown = axis_unit(unit, data_scale(data, log), &div);
-	/* ydiv: the data stay in base units in NAME.dat; the script draws them over ydiv. */
-	char *text = xasprintf("ydiv = %.17g\nset ylabel \"%s (%s%s)\"\nset format y \"%%g\"\n",
-			       div, what, shown, log ? ", log scale" : "");
-	snprintf(file, sizeof(file), "%s.opts", name);
-	int rc = report_plot_file(ctx, file, text);
-	free(text);
-	return rc < 0 ? -1 : report_plot(ctx, script, name, data);
+	chart_data_read(&d, data, c->kind);
+	char *dat = chart_data_text(&d, c->kind), *opts = chart_layout(c, &d);
+	chart_data_free(&d);
+	snprintf(file, sizeof(file), "%s.dat", c->name);
+	int rc = report_plot_file(ctx, file, dat);
+	snprintf(file, sizeof(file), "%s.opts", c->name);
+	if (rc == 0)
+		rc = report_plot_file(ctx, file, opts);
+	free(dat);
+	free(opts);
+	if (rc == 0)
+		rc = draw(ctx, c);
+	if (rc == 0) {
+		doc_chart(ctx->doc, report_dir(ctx), c->name, c->alt);
+		chart_links(ctx, c->name);
+	}
+	return rc;
 }
 
 void report_warn_skipped(const struct report_ctx *ctx)

@@ -216,6 +216,24 @@ void doc_link(struct doc *d, const char *text, const char *href, const char *lab
 	sb_printf(&d->md, "%s [%s](%s).\n\n", text, label, href);
 }
 
+void doc_links(struct doc *d, const char *text, int n, const char *const *hrefs,
+	       const char *const *labels)
+{
+	sb_puts(&d->html, "<p>");
+	sb_html(&d->html, text);
+	sb_puts(&d->md, text);
+	for (int i = 0; i < n; i++) {
+		sb_puts(&d->html, i ? " · <a href=\"" : " <a href=\"");
+		sb_html(&d->html, hrefs[i]);
+		sb_puts(&d->html, "\">");
+		sb_html(&d->html, labels[i]);
+		sb_puts(&d->html, "</a>");
+		sb_printf(&d->md, "%s[%s](%s)", i ? " · " : " ", labels[i], hrefs[i]);
+	}
+	sb_puts(&d->html, ".</p>\n");
+	sb_puts(&d->md, ".\n\n");
+}
+
 void doc_p(struct doc *d, const char *fmt, ...)
 {
 	struct sbuf t = { 0 };

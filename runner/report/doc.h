@@ -30,6 +30,9 @@ void doc_details(struct doc *d, const char *summary);
 void doc_details_end(struct doc *d);
 /* A paragraph: text, then a link to href labelled label, then a full stop. */
 void doc_link(struct doc *d, const char *text, const char *href, const char *label);
+/* The same with n links, apart by " · ". */
+void doc_links(struct doc *d, const char *text, int n, const char *const *hrefs,
+	       const char *const *labels);
 void doc_p(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A paragraph that must not be missed (an incomplete run, a warning). */
 void doc_warn(struct doc *d, const char *text);

@@ -97,10 +97,13 @@ int report_history(const char *const *dirs, int n, const char *match, const char
 	doc_table_end(d);
 	fclose(dat);
 	doc_p(d, "Lines in the chart are numbered as the rows of this table.");
-	if (json_array_size(keys) && n > 1 &&
-	    report_plot(&ctx, "history", "history", data) == 0)
-		doc_chart(d, report_dir(&ctx), "history",
-			  "Each figure over the runs, as a multiple of its first value");
+	static const struct chart hc = {
+		.script = "history", .name = "history", .kind = CHART_LINES,
+		.title = "Over the runs: each figure as a multiple of its first value",
+		.alt = "Each figure over the runs, as a multiple of its first value",
+		.what = "× first run", .xlabel = "run (in the order they started)" };
+	if (json_array_size(keys) && n > 1)
+		report_chart(&ctx, &hc, data);
 	free(data);
 	json_decref(keys);
 	int rc = report_save(&ctx, "ipcprobe: history", err, errlen);

@@ -187,7 +187,7 @@ static void claims_table(struct doc *d, struct run_in *r, int n)
 	json_decref(claims);
 }
 
-/* ---- grouped charts: a cluster per transport (or case label), a bar per run ----------- */
+/* ---- grouped charts: a cluster (a row) per transport or case label, a bar per run ------ */
 
 /* One chart: the figure probe/case/metric, with the parameter held (size, chunk) at one value
  * so that the bars compare like with like; clusters by transport, or when label is set by
@@ -405,21 +405,6 @@ static char *group_data(json_t *groups, struct run_in *r, int n, double div)
 	return data;
 }
 
-/* plots/<name>.opts, which grouped.gp loads: title, y label, x range, and a log scale when
- * the values span more than 100x.  0, or -1 with the reason in ctx->err. */
-static int group_opts(struct report_ctx *ctx, const char *name, const char *title,
-		      const char *ylabel, size_t ngroups, int logscale)
-{
-	char file[256];
-	char *text = xasprintf("set title \"%s\"\nset ylabel \"%s\"\nset xrange [-0.6:%zu.4]\n%s",
-			       title, ylabel, ngroups - 1,
-			       logscale ? "set logscale y 10\nset yrange [*:*]\n" : "");
-	snprintf(file, sizeof(file), "%s.opts", name);
-	int rc = report_plot_file(ctx, file, text);
-	free(text);
-	return rc;
-}
-
 /* The title of c's chart, naming the held value ("..., 64 B messages"). */
 static void group_title(const struct gchart *c, json_int_t held, char *buf, size_t len)
 {
@@ -451,13 +436,12 @@ static int group_draw(struct report_ctx *ctx, struct run_in *r, int n, const str
 		 direction && !strcmp(direction, "lower") ? " (lower is better)" : "",
 		 direction && !strcmp(direction, "higher") ? " (higher is better)" : "");
 	char *data = group_data(groups, r, n, div);
-	if (group_opts(ctx, c->name, title, ylabel, json_object_size(groups), logscale) == 0 &&
-	    report_plot(ctx, "grouped", c->name, data) == 0) {
-		snprintf(alt, sizeof(alt), "%s: a cluster per %s, a bar per run (numbered as "
-			 "in the runs table)", title, c->label ? "case" : "transport");
-		doc_chart(ctx->doc, report_dir(ctx), c->name, alt);
-		drawn = 1;
-	}
+	snprintf(alt, sizeof(alt), "%s: a row of bars per %s, a bar per run (numbered as in the "
+		 "runs table)", title, c->label ? "case" : "transport");
+	/* The values are already in the axis' unit (shown), which the label names. */
+	const struct chart gc = { .script = "grouped", .name = c->name, .kind = CHART_HBARS,
+				  .title = title, .alt = alt, .what = ylabel, .log = logscale };
+	drawn = report_chart(ctx, &gc, data) == 0;
 	free(data);
 	return drawn;
 }
@@ -487,8 +471,9 @@ static int group_chart(struct report_ctx *ctx, struct run_in *r, int n, const st
 static void grouped_charts(struct report_ctx *ctx, struct run_in *r, int n)
 {
 	int drawn = 0;
-	doc_p(ctx->doc, "One chart per figure: a cluster per transport (or case), a bar per run "
-			"in the colours of the key, each the median over the run's repetitions "
+	doc_p(ctx->doc, "One chart per figure: a row of bars per transport (or case), in the "
+			"probes' order, a bar per run in the colours of the key, each the median "
+			"over the run's repetitions "
 			"(a gap where a run lacks it). A chart appears when two runs or more "
 			"measured its figure; where sizes differ, the one most runs share is "
 			"drawn.");

@@ -210,10 +210,16 @@ void report_capacity(struct report_ctx *ctx)
 	}
 	doc_table_end(ctx->doc);
 	fclose(f);
-	if (bars && report_plot_axis(ctx, "capacity", "capacity", data, "capacity", "bytes", 1) == 0)
-		doc_chart(ctx->doc, report_dir(ctx), "capacity",
-			  "Capacity per transport: measured (solid) and OS-reported (light), at the "
-			  "default size and raised to the unprivileged maximum; log scale");
+	static const char *const titles[] = { "default, measured", "default, OS reports",
+					      "raised, measured", "raised, OS reports" };
+	static const struct chart cc = {
+		.script = "capacity", .name = "capacity", .kind = CHART_BARS,
+		.title = "How much each transport holds before a non-blocking writer gets EAGAIN",
+		.alt = "Capacity per transport: measured (solid) and OS-reported (light), at the "
+		       "default size and raised to the unprivileged maximum; log scale",
+		.what = "capacity", .unit = "bytes", .log = 1, .bars = 4, .bar_titles = titles };
+	if (bars)
+		report_chart(ctx, &cc, data);
 	free(data);
 	json_decref(trs);
 	json_decref(recs);

@@ -110,19 +110,27 @@ static void transport_rows(struct report_ctx *ctx, struct lat_table *T, const ch
 static void latency_charts(struct report_ctx *ctx, struct lat_table *T, const char *data,
 			   const char *cdf)
 {
-	if (report_plot_axis(ctx, "latency", "latency", data, "round trip", "ns", 1) == 0)
-		doc_chart(ctx->doc, report_dir(ctx), "latency",
-			  "Round-trip latency by message size: p50 with a whisker to p99, one line "
-			  "per transport (and value of every parameter that varies), the cache-line "
-			  "floor for reference; log-log");
-	if (T->cdf_blocks && report_plot_axis(ctx, "percentiles", "latency_percentiles", cdf,
-						 "round trip", "ns", 1) == 0) {
-		char sz[32], alt[200];
+	static const struct chart lat = {
+		.script = "latency", .name = "latency", .kind = CHART_LINES,
+		.title = "Round-trip latency between two processes, by message size",
+		.alt = "Round-trip latency by message size: p50 with a whisker to p99, one line "
+		       "per transport (and value of every parameter that varies), the cache-line "
+		       "floor for reference; log-log",
+		.what = "round trip", .unit = "ns", .log = 1, .x_unit = "bytes",
+		.xlabel = "message size" };
+	report_chart(ctx, &lat, data);
+	if (T->cdf_blocks) {
+		char sz[32], alt[200], title[120];
+		fmt_value((double)T->cdf_size, "bytes", sz, sizeof(sz));
 		snprintf(alt, sizeof(alt), "The distribution of round trips at %s: min, p50, p90, "
 					   "p99, p99.9 and max per transport (and varying parameter); "
-					   "log scale",
-			 fmt_value((double)T->cdf_size, "bytes", sz, sizeof(sz)));
-		doc_chart(ctx->doc, report_dir(ctx), "latency_percentiles", alt);
+					   "log scale", sz);
+		snprintf(title, sizeof(title), "How the round trips of %s messages are distributed",
+			 sz);
+		const struct chart pc = { .script = "percentiles", .name = "latency_percentiles",
+					  .kind = CHART_LINES, .title = title, .alt = alt,
+					  .what = "round trip", .unit = "ns", .log = 1 };
+		report_chart(ctx, &pc, cdf);
 	}
 }
 

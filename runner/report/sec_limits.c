@@ -54,7 +54,7 @@ void report_limits(struct report_ctx *ctx)
 	size_t dlen = 0;
 	int rows = 0;
 	FILE *dat = open_memstream(&data, &dlen);
-	fprintf(dat, "# label measured reported (bytes)\n");
+	fprintf(dat, "# label measured reported (bytes)\n\"limit\" \"measured\" \"OS reports\"\n");
 	json_array_foreach(recs, i, r) {
 		if (json_integer_value(json_object_get(r, "rep")) != 0)
 			continue;	/* limits are facts: one repetition shows them */
@@ -91,9 +91,8 @@ void report_limits(struct report_ctx *ctx)
 		if (!strcmp(unit, "bytes") && json_is_number(json_object_get(r, "value"))) {
 			char label[160];
 			const char *tr = json_string_value(json_object_get(r, "transport"));
-			snprintf(label, sizeof(label), "\"%s%s%s%s%s\"",
-				 json_string_value(json_object_get(r, "metric")), tr ? " " : "",
-				 tr ? tr : "", cond[0] ? ", " : "",
+			snprintf(label, sizeof(label), "\"%s%s%s%s%s\"", tr ? tr : "", tr ? " " : "",
+				 json_string_value(json_object_get(r, "metric")), cond[0] ? ", " : "",
 				 !strncmp(cond, "SO_SNDBUF", 9) ? "raised" : cond);
 			fprintf(dat, "%s %.0f ", label, json_number_value(json_object_get(r, "value")));
 			if (json_is_object(os))
@@ -105,10 +104,14 @@ void report_limits(struct report_ctx *ctx)
 	}
 	doc_table_end(ctx->doc);
 	fclose(dat);
-	if (rows && report_plot_axis(ctx, "limits", "limits", data, "size", "bytes", 1) == 0)
-		doc_chart(ctx->doc, report_dir(ctx), "limits",
-			  "Each size limit measured by trying (dark) against what the OS reports "
-			  "(light); log scale");
+	static const struct chart lc = {
+		.script = "limits", .name = "limits", .kind = CHART_HBARS,
+		.title = "Largest message or queue, measured by trying, and what the OS reports",
+		.alt = "Each size limit measured by trying (dark) against what the OS reports "
+		       "(light); log scale",
+		.what = "size", .unit = "bytes", .log = 1 };
+	if (rows)
+		report_chart(ctx, &lc, data);
 	free(data);
 	json_decref(recs);
 }

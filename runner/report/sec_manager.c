@@ -126,8 +126,12 @@ static void manager_chart(struct report_ctx *ctx, double tp[3][3][MAX_CLIENTS],
 	char alt[160];
 	snprintf(alt, sizeof(alt), "Aggregate %s operations per second by client count: through "
 				   "the broker, under a process-shared mutex, atomic", ops[op]);
-	if (report_plot_axis(ctx, "manager", "manager", data, "operations", "ops_per_s", 1) == 0)
-		doc_chart(ctx->doc, report_dir(ctx), "manager", alt);
+	const struct chart mc = {
+		.script = "manager", .name = "manager", .kind = CHART_LINES, .alt = alt,
+		.title = "Operations per second by client processes: broker against shared memory",
+		.what = "operations", .unit = "ops_per_s", .log = 1, .x_unit = "count",
+		.xlabel = "client processes" };
+	report_chart(ctx, &mc, data);
 	free(data);
 }
 

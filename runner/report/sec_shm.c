@@ -203,11 +203,15 @@ void report_shm(struct report_ctx *ctx)
 			rows += handover_row(ctx, dat, wakes[w], places[pl]);
 	doc_table_end(ctx->doc);
 	fclose(dat);
-	if (rows && report_plot_axis(ctx, "handover", "shm_handover", data, "round trip",
-					   "ns", 1) == 0)
-		doc_chart(ctx->doc, report_dir(ctx), "shm_handover",
-			  "Hand-over round trip through shared memory by wake-up mechanism: p50 and "
-			  "p99; log scale");
+	static const char *const titles[] = { "p50", "p99" };
+	static const struct chart hc = {
+		.script = "handover", .name = "shm_handover", .kind = CHART_BARS,
+		.title = "Handing shared memory to another process: round trip by wake-up",
+		.alt = "Hand-over round trip through shared memory by wake-up mechanism: p50 and "
+		       "p99; log scale",
+		.what = "round trip", .unit = "ns", .log = 1, .bars = 2, .bar_titles = titles };
+	if (rows)
+		report_chart(ctx, &hc, data);
 	free(data);
 	doc_h3(ctx->doc, "Where a shared-memory ring overtakes the kernel's copies");
 	crossover(ctx, "shm-futex");

@@ -182,11 +182,15 @@ void report_throughput(struct report_ctx *ctx)
 	if (points)
 		fprintf(f, "\n\n");
 	fclose(f);
-	if (json_array_size(trs) && report_plot_axis(ctx, "throughput", "throughput", data,
-						     "bandwidth", "bytes_per_s", 1) == 0)
-		doc_chart(ctx->doc, report_dir(ctx), "throughput",
-			  "One-way bandwidth by chunk size, one line per transport, the memcpy floor "
-			  "at each chunk size for reference; log-log");
+	static const struct chart tc = {
+		.script = "throughput", .name = "throughput", .kind = CHART_LINES,
+		.title = "One-way bandwidth between two processes, by chunk size",
+		.alt = "One-way bandwidth by chunk size, one line per transport, the memcpy floor "
+		       "at each chunk size for reference; log-log",
+		.what = "bandwidth", .unit = "bytes_per_s", .log = 1, .x_unit = "bytes",
+		.xlabel = "chunk size" };
+	if (json_array_size(trs))
+		report_chart(ctx, &tc, data);
 	free(data);
 	free(notes);
 	json_decref(trs);
