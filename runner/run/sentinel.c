@@ -21,6 +21,7 @@
 
 #define WARMUP 5
 
+#ifdef HAVE_SCHED_SETAFFINITY	/* without a placement there is nothing to time */
 /* The child: pinned to cpu, it echoes every byte read on in to out until in ends. */
 static void echo_child(int in, int out, int cpu)
 {
@@ -82,7 +83,6 @@ static double pipe_rtt(int cpu)
  * CPU mask given back after; NAN when the placement cannot be had. */
 static double placed_rtt(const char *placement)
 {
-#ifdef HAVE_SCHED_SETAFFINITY
 	int cpus[2];
 	char why[160];
 	cpu_set_t saved;
@@ -94,11 +94,14 @@ static double placed_rtt(const char *placement)
 		m = pipe_rtt(cpus[1]);
 	sched_setaffinity(0, sizeof(saved), &saved);
 	return m;
+}
 #else
+static double placed_rtt(const char *placement)
+{
 	(void)placement;
 	return NAN;
-#endif
 }
+#endif
 
 static json_t *num_or_null(double v)
 {
