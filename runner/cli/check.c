@@ -23,13 +23,14 @@ static void print_plan(const struct config *cfg)
 	}
 }
 
-/* One config: "FILE: ok: ..." (and its plan), or its errors on stderr.  0, or -1. */
+/* One config: "FILE: ok: ..." (and its plan), or every error in it on stderr, each as
+ * FILE:LINE:COLUMN: KEY: message (config.h).  0, or -1. */
 static int check_one(const char *path, int plan)
 {
 	struct config cfg;
-	char err[2048];
+	char err[CONFIG_ERRLEN];
 	if (config_load(path, &cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "%s\n", err);	/* every error found, one a line */
 		return -1;
 	}
 	printf("%s: ok: %zu cases x %d repetitions = %zu case runs\n", path, cfg.ncases,

@@ -122,7 +122,8 @@ const struct cmd_spec cmd_specs[] = {
 	  "Exit status: 0 every case measured or unsupported, 1 a case failed or timed out,\n"
 	  "2 bad usage or a bad config (nothing written), 128+N stopped by signal N.\n" },
 	{ "check", "CONFIG... [options]", "validate configs without running anything",
-	  "Validate configs without running anything.\n",
+	  "Validate configs without running anything; every error of a config is said, one a\n"
+	  "line, each as FILE:LINE:COLUMN: KEY: message (the first 20, then how many more).\n",
 	  OC_CONFIG, check_opts, "Exit status: 0 every config is valid, 2 one is not (said on stderr).\n" },
 	{ "list", "[PROBE] [options]", "probes, their cases, metrics, transports and parameters",
 	  "The probes, their cases, metrics, transports and parameters.\n", OC_PROBE, list_opts,

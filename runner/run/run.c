@@ -391,8 +391,13 @@ static int apply_overrides(struct run *R, const struct run_args *A)
 static int load_config(struct run *R, const struct run_args *A, char *err, size_t errlen)
 {
 	if (config_load_params(A->config, A->params, A->nparams, &R->cfg, err, errlen) < 0) {
-		fprintf(stderr, "%s%s\n", A->nparams && !strncmp(err, "--param", 7) ?
-			"ipcprobe run: " : "", err);
+		/* Every error, one a line; one of an override names the command too. */
+		for (const char *e = err; *e;) {
+			size_t l = strcspn(e, "\n");
+			fprintf(stderr, "%s%.*s\n", !strncmp(e, "--param", 7) ? "ipcprobe run: " : "",
+				(int)l, e);
+			e += l + (e[l] == '\n');
+		}
 		return -1;
 	}
 	if (R->cfg.merged_cases && !R->quiet)
@@ -424,7 +429,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct run R;
 	struct run_args A = { 0 };
-	char err[2048];
+	char err[CONFIG_ERRLEN];
 	memset(&R, 0, sizeof(R));
 	int stop = 0, rc = parse_args(argc, argv, &A, &R, &stop);
 	if (stop)

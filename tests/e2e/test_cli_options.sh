@@ -120,6 +120,56 @@ grep -q 'did you mean' "$tmp/err" && fail "frobnicate got a suggestion: $(head -
 # A value that looks like an option is the option's value: --filter -x filters by "-x".
 expect 2 'matches none of the 1 cases' "$IPC" run "$tmp/tiny.yaml" -o "$tmp/r3" --filter -x
 
+# check says every error of a config in one pass, each as FILE:LINE:COLUMN: KEY: message, in
+# the order it reads them (three typos: three errors, one run); a wrong value does not hide
+# the next key's, nor a wrong entry the next entry's.
+cat >"$tmp/typos.yaml" <<'YAML'
+name: typos
+repetitons: 3
+probes:
+  - probe: capacity
+    cases: [pipe_buf]
+    transports: [pipe, tcp]
+  - probe: latency
+    cases: [roundtrip]
+    params: {sise: 64}
+YAML
+"$IPC" check "$tmp/typos.yaml" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] || fail "check of three typos exits $rc, not 2"
+printf '%s\n' \
+	"$tmp/typos.yaml:2:1: repetitons: unknown key; did you mean repetitions?" \
+	"$tmp/typos.yaml:6:24: probes[0].transports: transport \"tcp\" is not run by the selected cases" \
+	"$tmp/typos.yaml:9:14: probes[1].params.sise: no selected case of latency has this parameter; did you mean size?" \
+	>"$tmp/want"
+python3 -c '
+import sys
+want, got = (open(f).read().splitlines() for f in sys.argv[1:])
+assert len(got) == len(want) and all(g.startswith(w) for g, w in zip(got, want))
+' "$tmp/want" "$tmp/err" || fail "check of three typos says: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] && fail "check of a bad config wrote on stdout"
+# run refuses the same config with the same errors.
+"$IPC" run "$tmp/typos.yaml" -o "$tmp/r4" >/dev/null 2>"$tmp/err2"
+[ $? -eq 2 ] && cmp -s "$tmp/err" "$tmp/err2" || fail "run of three typos says: $(cat "$tmp/err2")"
+# At most 20 errors are said, then how many more there were.
+python3 -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("probes:\n")
+    for i in range(25):
+        f.write("  - probe: capacity\n    cases: [pipe_buf]\n    timeout: %dz\n" % i)
+' "$tmp/many.yaml"
+"$IPC" check "$tmp/many.yaml" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "check of 25 errors does not exit 2"
+[ "$(grep -c "^$tmp/many.yaml:[0-9]*:14: probes\[[0-9]*\].timeout: unknown unit" "$tmp/err")" -eq 20 ] ||
+	fail "check of 25 errors: not the first 20: $(cat "$tmp/err")"
+tail -1 "$tmp/err" | grep -qx "$tmp/many.yaml: 5 more errors not shown (the first 20 are above)" ||
+	fail "check of 25 errors ends: $(tail -1 "$tmp/err")"
+# Two configs, one bad: the good one is checked, each bad one's errors said (exit 2).
+"$IPC" check "$tmp/tiny.yaml" "$tmp/typos.yaml" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "tiny.yaml: ok" "$tmp/out" && [ "$(wc -l <"$tmp/err")" -eq 3 ] ||
+	fail "check GOOD BAD: $(cat "$tmp/out" "$tmp/err")"
+
 # The man page and the completion say what the table says: gen-options rewrites their
 # generated regions; any difference is a hand edit or a table change without `make docs`.
 for f in doc/ipcprobe.1 completions/ipcprobe.bash; do
