@@ -71,7 +71,7 @@ CONFIG_H     := $(BUILD)/gen/have.h
 
 .PHONY: all deps deps-lint run test test-unit test-e2e test-report test-asan test-valgrind clean \
 	install uninstall
-all: $(BUILD)/ipcprobe $(PROBE_BINS) $(PY_PROBE_BINS)
+all: $(BUILD)/ipcprobe $(BUILD)/gen-options $(PROBE_BINS) $(PY_PROBE_BINS)
 
 deps:
 	@sh tests/deps.sh $(DEB_PKGS)
@@ -148,6 +148,17 @@ FORCE:
 
 $(BUILD)/ipcprobe: $(BUILD)/runner/cli/main.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(YAML) $(JANSSON) $(LIBRT) -lm
+
+# The man page's synopsis and option lists and the bash completion's words are written from
+# the option table (runner/common/options.c) by doc/gen_options.c: `make docs` writes them into
+# doc/ipcprobe.1 and completions/ipcprobe.bash, which stay whole files in the tree (read and
+# installed as they are); tests/e2e/test_cli_options.sh fails when either differs from it.
+$(BUILD)/gen-options: $(BUILD)/doc/gen_options.o $(BUILD)/librunner.a $(BUILD)/libprobe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(YAML) $(JANSSON) $(LIBRT) -lm
+
+.PHONY: docs
+docs: $(BUILD)/gen-options
+	$(BUILD)/gen-options --write doc/ipcprobe.1 completions/ipcprobe.bash
 
 $(BUILD)/tests/probes/%: $(BUILD)/tests/probes/%.o $(BUILD)/libprobe.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON) $(LIBRT) -lm

@@ -2,9 +2,11 @@
  * and show what a run would execute.  For editing configs, for CI lint steps, and for the
  * fuzzer's crashers (every one must come back as a clean error). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/options.h"
 #include "config/config.h"
 
 static void print_plan(const struct config *cfg)
@@ -21,32 +23,47 @@ static void print_plan(const struct config *cfg)
 	}
 }
 
+/* One config: "FILE: ok: ..." (and its plan), or every error in it on stderr, each as
+ * FILE:LINE:COLUMN: KEY: message (config.h).  0, or -1. */
+static int check_one(const char *path, int plan)
+{
+	struct config cfg;
+	char err[CONFIG_ERRLEN];
+	if (config_load(path, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);	/* every error found, one a line */
+		return -1;
+	}
+	printf("%s: ok: %zu cases x %d repetitions = %zu case runs\n", path, cfg.ncases,
+	       cfg.repetitions, cfg.ncases * (size_t)cfg.repetitions);
+	if (plan)
+		print_plan(&cfg);
+	config_free(&cfg);
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
-	int plan = 0, bad = 0, n = 0;
-	char err[2048];
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--plan") == 0)
-			plan = 1;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--plan") == 0)
-			continue;
-		struct config cfg;
-		n++;
-		if (config_load(argv[i], &cfg, err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s\n", err);
-			bad++;
-			continue;
+	struct opt_iter it;
+	const char *v;
+	int plan = 0, bad = 0, n = 0, c;
+	char **paths = calloc((size_t)argc, sizeof(*paths));
+	if (!paths)
+		abort();
+	opt_begin(&it, argc, argv);
+	while ((c = opt_next(&it, &v)) != OPT_END) {
+		if (c == OPT_STOP) {
+			free(paths);
+			return it.status;
 		}
-		printf("%s: ok: %zu cases x %d repetitions = %zu case runs\n", argv[i], cfg.ncases,
-		       cfg.repetitions, cfg.ncases * (size_t)cfg.repetitions);
-		if (plan)
-			print_plan(&cfg);
-		config_free(&cfg);
+		if (c == OPT_PLAN)
+			plan = 1;
+		else if (c == OPT_ARG)
+			paths[n++] = (char *)v;
 	}
-	if (n == 0) {
-		fprintf(stderr, "usage: ipcprobe check CONFIG... [--plan]\n");
-		return EXIT_BAD_INPUT;
-	}
+	for (int i = 0; i < n; i++)
+		bad += check_one(paths[i], plan) < 0;
+	free(paths);
+	if (n == 0)
+		return opt_bad_usage("check", "no CONFIG given");
 	return bad ? EXIT_BAD_INPUT : EXIT_ALL_OK;
 }

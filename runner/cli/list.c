@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/options.h"
 #include "catalog/probes.h"
 
 static const char *str(json_t *o, const char *key)
@@ -51,19 +52,21 @@ static void print_probe(const struct probe_info *p)
 
 int cmd_list(int argc, char **argv)
 {
-	int as_json = 0;
-	const char *only = NULL;
+	int as_json = 0, c;
+	const char *only = NULL, *v;
 	char err[1024];
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+	struct opt_iter it;
+	opt_begin(&it, argc, argv);
+	while ((c = opt_next(&it, &v)) != OPT_END) {
+		if (c == OPT_STOP)
+			return it.status;
+		if (c == OPT_JSON)
 			as_json = 1;
-		else if (!only && argv[i][0] != '-')
-			only = argv[i];
-		else {
-			fprintf(stderr, "ipcprobe list: unexpected argument %s\n"
-					"usage: ipcprobe list [PROBE] [--json]\n", argv[i]);
-			return EXIT_BAD_INPUT;
-		}
+		else if (c == OPT_ARG && !only)
+			only = v;
+		else if (c == OPT_ARG)
+			return opt_bad_usage("list", "unexpected argument %s (one PROBE, or none: "
+					     "every probe)", v);
 	}
 	json_t *all = json_array();
 	int rc = EXIT_ALL_OK;

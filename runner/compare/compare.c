@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "common/exit.h"
+#include "common/options.h"
 #include "compare/compare.h"
 #include "ci.h"
 #include "compare/mwu.h"
@@ -369,15 +370,7 @@ static void judge_all(struct comparison *c, double threshold, json_t *results,
 							    "it measured anything"));
 }
 
-static int bad_usage(const char *msg)
-{
-	fprintf(stderr, "ipcprobe compare: %s\nusage: ipcprobe compare BASE NEW [--threshold 10%%] "
-			"[--format text|markdown|json] [--allow-incomplete] [--allow-missing] "
-			"[--allow-disturbed]\n"
-			"       ipcprobe compare BASE... --vs NEW... [options]   several runs a side, "
-			"each run's repetitions added to its side's\n", msg);
-	return EXIT_BAD_INPUT;
-}
+#define bad_usage(...) opt_bad_usage("compare", __VA_ARGS__)
 
 struct compare_opts {
 	struct sides sd;
@@ -386,44 +379,64 @@ struct compare_opts {
 	int allow_incomplete, allow_missing, allow_disturbed;
 };
 
-/* The command line into o: `BASE NEW`, or `BASE... --vs NEW...`.  0, or bad usage's status. */
-static int parse_compare_args(int argc, char **argv, struct compare_opts *o)
+/* One option of compare's (options.c) into o; *side becomes 1 at --vs.  0, or bad usage's
+ * status. */
+static int take_option(int id, const char *v, struct compare_opts *o, int *side)
 {
-	int side = 0, vs = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
-			char *end;
-			o->threshold = strtod(argv[++i], &end) / 100;
-			/* written so that nan% and inf% fail it too */
-			if (end == argv[i] || (*end && strcmp(end, "%")) ||
-			    !(o->threshold >= 0 && o->threshold <= 100))
-				return bad_usage("--threshold takes a percentage, e.g. 10%");
-		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			o->format = argv[++i];
-			if (strcmp(o->format, "text") && strcmp(o->format, "markdown") &&
-			    strcmp(o->format, "json"))
-				return bad_usage("--format is text, markdown or json");
-		} else if (!strcmp(argv[i], "--allow-incomplete")) {
-			o->allow_incomplete = 1;
-		} else if (!strcmp(argv[i], "--allow-missing")) {
-			o->allow_missing = 1;
-		} else if (!strcmp(argv[i], "--allow-disturbed")) {
-			o->allow_disturbed = 1;
-		} else if (!strcmp(argv[i], "--vs") && !vs) {
-			vs = 1, side = 1;
-		} else if (argv[i][0] != '-') {
-			o->sd.dirs[side][o->sd.n[side]++] = argv[i];
-		} else {
-			return bad_usage("unexpected argument");
-		}
+	char *end;
+	switch (id) {
+	case OPT_THRESHOLD:
+		o->threshold = strtod(v, &end) / 100;
+		/* written so that nan% and inf% fail it too */
+		if (end == v || (*end && strcmp(end, "%")) ||
+		    !(o->threshold >= 0 && o->threshold <= 100))
+			return bad_usage("--threshold takes a percentage, e.g. 10%%");
+		return 0;
+	case OPT_FORMAT:	/* one of its choices (args.c checks) */
+		o->format = v;
+		return 0;
+	case OPT_ALLOW_INCOMPLETE:
+		o->allow_incomplete = 1;
+		return 0;
+	case OPT_ALLOW_MISSING:
+		o->allow_missing = 1;
+		return 0;
+	case OPT_ALLOW_DISTURBED:
+		o->allow_disturbed = 1;
+		return 0;
+	case OPT_VS:
+		if (*side)
+			return bad_usage("--vs given twice: it divides BASE's runs from NEW's");
+		*side = 1;
+		return 0;
 	}
-	if (!vs) {	/* BASE NEW: the second directory is NEW */
+	return bad_usage("an option the table has and compare does not");
+}
+
+/* The command line into o: `BASE NEW`, or `BASE... --vs NEW...`.  0, or the exit status in
+ * *rc (bad usage said on stderr, or --help printed). */
+static int parse_compare_args(int argc, char **argv, struct compare_opts *o, int *rc)
+{
+	struct opt_iter it;
+	const char *v;
+	int side = 0, c;
+	*rc = 0;
+	opt_begin(&it, argc, argv);
+	while ((c = opt_next(&it, &v)) != OPT_END) {
+		if (c == OPT_STOP)
+			return *rc = it.status, -1;
+		if (c == OPT_ARG)
+			o->sd.dirs[side][o->sd.n[side]++] = v;
+		else if ((*rc = take_option(c, v, o, &side)))
+			return -1;
+	}
+	if (!side) {	/* BASE NEW: the second directory is NEW */
 		if (o->sd.n[0] != 2)
-			return bad_usage("two run directories are needed");
+			return *rc = bad_usage("two run directories are needed"), -1;
 		o->sd.dirs[1][0] = o->sd.dirs[0][1];
 		o->sd.n[0] = o->sd.n[1] = 1;
 	} else if (!o->sd.n[0] || !o->sd.n[1]) {
-		return bad_usage("--vs needs one run directory or more on each side");
+		return *rc = bad_usage("--vs needs one run directory or more on each side"), -1;
 	}
 	return 0;
 }
@@ -492,8 +505,8 @@ int cmd_compare(int argc, char **argv)
 	o.sd.dirs[1] = calloc(argc, sizeof(char *));
 	if (!o.sd.dirs[0] || !o.sd.dirs[1])
 		abort();
-	int rc = parse_compare_args(argc, argv, &o);
-	if (rc) {
+	int rc;
+	if (parse_compare_args(argc, argv, &o, &rc) < 0) {
 		free(o.sd.dirs[0]);
 		free(o.sd.dirs[1]);
 		return rc;

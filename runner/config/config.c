@@ -108,70 +108,74 @@ static char *default_name(const char *path)
 /* "order: plan" keeps the config's order in each round (shuffled is the default);
  * "precision: 2%" asks for each timing's interval to be that narrow; "max_time: 60s" bounds
  * what a case may spend trying (it is required with precision: a noisy case would otherwise
- * repeat for ever); "seed: N" replays a run's order. */
-static int load_precision(struct loader *L, yaml_node_t *root)
+ * repeat for ever); "seed: N" replays a run's order.  Each is said when wrong, and the others
+ * checked all the same. */
+static void load_precision(struct loader *L, yaml_node_t *root)
 {
 	struct config *cfg = L->cfg;
 	yaml_node_t *p = load_lookup(L, root, "precision"), *t = load_lookup(L, root, "max_time");
-	yaml_node_t *s = load_lookup(L, root, "seed");
+	yaml_node_t *s = load_lookup(L, root, "seed"), *o = load_lookup(L, root, "order");
 	char *end;
 	if (p) {
 		const char *v = scalar(p);
 		double d = v ? strtod(v, &end) : 0;
 		if (!v || end == v || strcmp(end, "%") || !(d > 0 && d < 100))
-			return load_fail(L, p, "precision", "expected a percentage between 0%% and "
-					 "100%% such as 2%% (the 95%% interval's half-width against "
-					 "the median), got %s", v ? v : node_kind(p));
-		cfg->precision = d / 100;
+			load_fail(L, p, "precision", "expected a percentage between 0%% and 100%% such "
+				  "as 2%% (the 95%% interval's half-width against the median), got %s",
+				  v ? v : node_kind(p));
+		else
+			cfg->precision = d / 100;
 		if (!t)
-			return load_fail(L, p, "max_time", "missing: precision needs max_time, the "
-					 "longest a case may spend reaching it (e.g. max_time: 60s)");
+			load_fail(L, p, "max_time", "missing: precision needs max_time, the longest a "
+				  "case may spend reaching it (e.g. max_time: 60s)");
 	}
 	if (t && !p)
-		return load_fail(L, t, "max_time", "max_time bounds the repetitions that precision "
-				 "asks for; give precision too (e.g. precision: 2%%)");
-	if (t && load_timeout(L, t, "max_time", &cfg->max_time_ns) < 0)
-		return -1;
-	yaml_node_t *o = load_lookup(L, root, "order");
+		load_fail(L, t, "max_time", "max_time bounds the repetitions that precision asks "
+			  "for; give precision too (e.g. precision: 2%%)");
+	else if (t)
+		load_timeout(L, t, "max_time", &cfg->max_time_ns);
 	if (o && (!scalar(o) || (strcmp(scalar(o), "shuffled") && strcmp(scalar(o), "plan"))))
-		return load_fail(L, o, "order", "expected shuffled (the default: each round in a "
-				 "fresh random order) or plan (the config's order), got %s",
-				 scalar(o) ? scalar(o) : node_kind(o));
-	cfg->plan_order = o && !strcmp(scalar(o), "plan");
+		load_fail(L, o, "order", "expected shuffled (the default: each round in a fresh "
+			  "random order) or plan (the config's order), got %s",
+			  scalar(o) ? scalar(o) : node_kind(o));
+	else
+		cfg->plan_order = o && !strcmp(scalar(o), "plan");
 	if (s) {
 		const char *v = scalar(s);
 		errno = 0;
 		unsigned long long x = v ? strtoull(v, &end, 10) : 0;
 		if (!v || end == v || *end || v[0] == '-' || errno == ERANGE)
-			return load_fail(L, s, "seed", "expected a non-negative integer below 2^64 "
-					 "(the seed a run.json names, to replay its order), got %s",
-					 v ? v : node_kind(s));
-		cfg->seed = x;
-		cfg->has_seed = 1;
+			load_fail(L, s, "seed", "expected a non-negative integer below 2^64 (the seed "
+				  "a run.json names, to replay its order), got %s", v ? v : node_kind(s));
+		else
+			cfg->seed = x, cfg->has_seed = 1;
 	}
-	return 0;
 }
 
-static int load_top(struct loader *L, yaml_node_t *root)
+/* name: a run name (default: the file's); repetitions: 1 to 1000 (default 1). */
+static void load_name_reps(struct loader *L, yaml_node_t *root)
 {
 	struct config *cfg = L->cfg;
 	char e[512];
-	if (root->type != YAML_MAPPING_NODE)
-		return load_fail(L, root, "(top level)", "expected a mapping with name, repetitions, "
-						    "timeout, output and probes; got %s", node_kind(root));
-	if (load_check_mapping(L, root, "", top_keys) < 0)
-		return -1;
-
 	yaml_node_t *n = load_lookup(L, root, "name");
+	const char *bad = NULL;
 	if (n && (!scalar(n) || !*scalar(n)))
-		return load_fail(L, n, "name", "expected a run name, got %s", n ? node_kind(n) : "nothing");
-	for (const char *c = n ? scalar(n) : ""; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return load_fail(L, n, "name", "a run name cannot contain control characters "
-						  "(they would reach the terminal raw)");
-	if (n && strpbrk(scalar(n), "/\\"))
-		return load_fail(L, n, "name", "a run name cannot contain a slash, got \"%s\"", scalar(n));
-	cfg->name = n ? xstrdup(scalar(n)) : default_name(L->path);
+		load_fail(L, n, "name", "expected a run name, got %s", node_kind(n));
+	else if (n) {
+		for (const char *c = scalar(n); *c && !bad; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				bad = c;
+		if (bad)
+			load_fail(L, n, "name", "a run name cannot contain control characters (they "
+				  "would reach the terminal raw)");
+		else if (strpbrk(scalar(n), "/\\"))
+			load_fail(L, n, "name", "a run name cannot contain a slash, got \"%s\"",
+				  scalar(n));
+		else
+			cfg->name = xstrdup(scalar(n));
+	}
+	if (!cfg->name)
+		cfg->name = default_name(L->path);
 
 	cfg->repetitions = 1;
 	n = load_lookup(L, root, "repetitions");
@@ -179,45 +183,71 @@ static int load_top(struct loader *L, yaml_node_t *root)
 		static const struct param_desc reps = { "repetitions", PT_INT, "1", "1", "1000" };
 		struct param_value v;
 		if (!scalar(n))
-			return load_fail(L, n, "repetitions", "expected an integer, got %s", node_kind(n));
-		if (param_parse(&reps, scalar(n), &v, e, sizeof(e)) < 0)
-			return load_fail(L, n, "repetitions", "%s", e);
-		cfg->repetitions = (int)v.i;
+			load_fail(L, n, "repetitions", "expected an integer, got %s", node_kind(n));
+		else if (param_parse(&reps, scalar(n), &v, e, sizeof(e)) < 0)
+			load_fail(L, n, "repetitions", "%s", e);
+		else
+			cfg->repetitions = (int)v.i;
 	}
+}
 
-	if (load_precision(L, root) < 0)
-		return -1;
+/* timeout (default 60 s) and output (a relative directory that stays below; default
+ * results). */
+static void load_timeout_output(struct loader *L, yaml_node_t *root)
+{
+	struct config *cfg = L->cfg;
 	cfg->timeout_ns = DEFAULT_TIMEOUT_NS;
-	n = load_lookup(L, root, "timeout");
+	yaml_node_t *n = load_lookup(L, root, "timeout");
 	if (n && load_timeout(L, n, "timeout", &cfg->timeout_ns) < 0)
-		return -1;
+		cfg->timeout_ns = DEFAULT_TIMEOUT_NS;	/* the entries' default, meanwhile */
 
 	n = load_lookup(L, root, "output");
 	if (n && (!scalar(n) || !*scalar(n)))
-		return load_fail(L, n, "output", "expected a directory path, got %s", node_kind(n));
-	if (n && !path_stays_below(scalar(n)))
-		return load_fail(L, n, "output", "expected a relative directory without \"..\" (a config "
-					    "writes below where ipcprobe runs; choose any other place "
-					    "with -o DIR), got \"%s\"", scalar(n));
-	cfg->output = xstrdup(n ? scalar(n) : "results");
+		load_fail(L, n, "output", "expected a directory path, got %s", node_kind(n));
+	else if (n && !path_stays_below(scalar(n)))
+		load_fail(L, n, "output", "expected a relative directory without \"..\" (a config "
+			  "writes below where ipcprobe runs; choose any other place with -o DIR), "
+			  "got \"%s\"", scalar(n));
+	cfg->output = xstrdup(n && scalar(n) && *scalar(n) ? scalar(n) : "results");
+}
 
-	n = load_lookup(L, root, "probes");
-	if (!n)
-		return load_fail(L, root, "probes", "missing; list the probes to run, e.g. "
-					       "\"probes: [{probe: capacity}]\"");
-	if (n->type != YAML_SEQUENCE_NODE)
-		return load_fail(L, n, "probes", "expected a list of probe entries, got %s", node_kind(n));
+/* probes: a list of entries, each checked (and its errors said) whatever the others had. */
+static void load_probes(struct loader *L, yaml_node_t *root)
+{
+	yaml_node_t *n = load_lookup(L, root, "probes");
+	if (!n) {
+		load_fail(L, root, "probes", "missing; list the probes to run, e.g. "
+			  "\"probes: [{probe: capacity}]\"");
+		return;
+	}
+	if (n->type != YAML_SEQUENCE_NODE) {
+		load_fail(L, n, "probes", "expected a list of probe entries, got %s", node_kind(n));
+		return;
+	}
 	int i = 0;
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++, i++)
-		if (load_entry(L, load_node(L, *it), i, cfg->timeout_ns) < 0)
-			return -1;
+	for (yaml_node_item_t *it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top && !L->fatal; it++, i++)
+		load_entry(L, load_node(L, *it), i, L->cfg->timeout_ns);
 	if (i == 0)
-		return load_fail(L, n, "probes", "empty list; name at least one probe");
-	if (cfg->ncases == 0)
-		return load_fail(L, n, "probes", "the entries select no case to run (check cases and "
-					    "transports)");
-	cfg->json = to_json(L, root, 0);
+		load_fail(L, n, "probes", "empty list; name at least one probe");
+	else if (L->cfg->ncases == 0 && !L->nerr)
+		load_fail(L, n, "probes", "the entries select no case to run (check cases and "
+			  "transports)");
+}
+
+static int load_top(struct loader *L, yaml_node_t *root)
+{
+	if (root->type != YAML_MAPPING_NODE)
+		return load_fail(L, root, "(top level)", "expected a mapping with name, repetitions, "
+				 "timeout, output and probes; got %s", node_kind(root));
+	load_check_mapping(L, root, "", top_keys);
+	load_name_reps(L, root);
+	load_precision(L, root);
+	load_timeout_output(L, root);
+	load_probes(L, root);
+	if (L->nerr)
+		return -1;
+	L->cfg->json = to_json(L, root, 0);
 	return 0;
 }
 
@@ -307,6 +337,8 @@ static int load_text(const char *path, const char *text, size_t len,
 	int rc = -1;
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->path = xstrdup(path);
+	if (errlen)
+		err[0] = '\0';	/* the errors are added to it, one a line (loader.c) */
 	if (prescan(path, text, len, err, errlen) < 0 ||
 	    load_overrides_parse(&L, params, nparams) < 0)
 		goto free_cfg;
@@ -332,6 +364,7 @@ static int load_text(const char *path, const char *text, size_t len,
 						  "at least \"probes\"");
 	else
 		rc = load_top(&L, root) < 0 ? -1 : load_overrides_finish(&L);
+	load_errors_end(&L);
 	yaml_document_delete(&L.doc);
 delete_parser:
 	yaml_parser_delete(&parser);

@@ -30,8 +30,16 @@ struct config {
 	size_t merged_cases;	/* cases the --param overrides made identical to another, dropped */
 };
 
-/* Load, validate and expand path.  Returns 0, or -1 with exactly one message in err of the
- * form "FILE:LINE:COLUMN: KEY: what was expected, what was found[; did you mean X?]". */
+/* The errors of one config said at most (after them, a line says how many more there were),
+ * and an err buffer that holds them. */
+#define CONFIG_MAX_ERRORS 20
+#define CONFIG_ERRLEN (CONFIG_MAX_ERRORS * 1200 + 512)
+
+/* Load, validate and expand path.  Returns 0, or -1 with every error found (the first
+ * CONFIG_MAX_ERRORS, as many as errlen holds), one a line, in err, each of the form
+ * "FILE:LINE:COLUMN: KEY: what was expected, what was found[; did you mean X?]": the file is
+ * walked whole, as a compiler reads a source, not stopped at its first mistake.  A file that
+ * cannot be read or parsed as YAML, or cannot be checked here, has one message. */
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 /* The same, with `run --param KEY=VALUE[,VALUE...]` overrides: each parameter's values in
  * place of the config's in every entry whose selected cases have it, checked like the YAML's;

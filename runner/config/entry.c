@@ -93,8 +93,8 @@ static int entry_probe(struct loader *L, struct entry *E, yaml_node_t *en)
 		return load_fail(L, pn, key, "expected a probe name, got %s", node_kind(pn));
 	E->probe = probes_get(scalar(pn), e, sizeof(e));
 	if (!E->probe && probes_env_failure()) {	/* not the config's fault: no line */
-		snprintf(L->err, L->errlen, "%s: cannot check the config here: %s", L->path, e);
-		return -1;
+		L->fatal = 1;
+		return load_note(L, "%s: cannot check the config here: %s", L->path, e);
 	}
 	if (!E->probe)
 		return load_fail(L, pn, key, "%s", e);
@@ -115,23 +115,23 @@ static int entry_cases(struct loader *L, struct entry *E, yaml_node_t *en)
 			E->cases[E->ncases++] = json_array_get(all_cases, k);
 		return 0;
 	}
-	int n = load_scalars(L, cn, key, items, MAX_LIST);
-	if (n < 0)
-		return -1;
+	int n = load_scalars(L, cn, key, items, MAX_LIST), rc = n < 0 ? -1 : 0;
 	for (int k = 0; k < n; k++) {
 		json_t *c = probe_find_case(E->probe, scalar(items[k]));
+		int j = 0;
+		while (c && j < E->ncases && E->cases[j] != c)
+			j++;
 		if (!c)
-			return load_fail(L, items[k], key, "probe %s has no case \"%s\"%s (cases: %s)",
-					 E->probe->name, scalar(items[k]),
-					 did_you_mean(scalar(items[k]), case_names, dym, sizeof(dym)),
-					 join_names(case_names, list, sizeof(list)));
-		for (int j = 0; j < E->ncases; j++)
-			if (E->cases[j] == c)
-				return load_fail(L, items[k], key, "case \"%s\" listed twice",
-						 scalar(items[k]));
-		E->cases[E->ncases++] = c;
+			rc = load_fail(L, items[k], key, "probe %s has no case \"%s\"%s (cases: %s)",
+				       E->probe->name, scalar(items[k]),
+				       did_you_mean(scalar(items[k]), case_names, dym, sizeof(dym)),
+				       join_names(case_names, list, sizeof(list)));
+		else if (j < E->ncases)
+			rc = load_fail(L, items[k], key, "case \"%s\" listed twice", scalar(items[k]));
+		else
+			E->cases[E->ncases++] = c;
 	}
-	return 0;
+	return rc;
 }
 
 /* probes[i].transports: each run by at least one selected case. */
@@ -144,7 +144,7 @@ static int entry_transports(struct loader *L, struct entry *E, yaml_node_t *en)
 		return 0;
 	E->ntrs = load_scalars(L, tn, key, E->trs, MAX_LIST);
 	if (E->ntrs < 0)
-		return -1;
+		return E->ntrs = 0, -1;
 	const char *offered[MAX_LIST * 4] = { NULL };
 	int no = 0;
 	for (int c = 0; c < E->ncases; c++) {
@@ -153,6 +153,7 @@ static int entry_transports(struct loader *L, struct entry *E, yaml_node_t *en)
 		json_array_foreach(json_object_get(E->cases[c], "transports"), ti, t)
 			add_name(offered, &no, MAX_LIST * 4, json_string_value(t));
 	}
+	int rc = 0;
 	for (int k = 0; k < E->ntrs; k++) {
 		const char *tr = scalar(E->trs[k]);
 		int any = 0;
@@ -163,12 +164,11 @@ static int entry_transports(struct loader *L, struct entry *E, yaml_node_t *en)
 		if (no == 0)
 			return load_fail(L, E->trs[k], key, "the selected cases of %s take no transport",
 					 E->probe->name);
-		return load_fail(L, E->trs[k], key, "transport \"%s\" is not run by the selected "
-				 "cases%s (they run on: %s)", tr,
-				 did_you_mean(tr, offered, dym, sizeof(dym)),
-				 join_names(offered, list, sizeof(list)));
+		rc = load_fail(L, E->trs[k], key, "transport \"%s\" is not run by the selected cases%s "
+			       "(they run on: %s)", tr, did_you_mean(tr, offered, dym, sizeof(dym)),
+			       join_names(offered, list, sizeof(list)));
 	}
-	return 0;
+	return rc;
 }
 
 /* probes[i].interpreters: only for a script probe, each an interpreter's name. */
@@ -184,13 +184,13 @@ static int entry_interpreters(struct loader *L, struct entry *E, yaml_node_t *en
 					     "(python) take interpreters", E->probe->name);
 	E->ninterps = load_scalars(L, in, key, E->interps, MAX_LIST);
 	if (E->ninterps < 0)
-		return -1;
+		return E->ninterps = 0, -1;
+	int rc = 0;
 	for (int k = 0; k < E->ninterps; k++)
 		if (!interpreter_name_ok(scalar(E->interps[k])))
-			return load_fail(L, E->interps[k], key, "expected an interpreter's name "
-					 "(python3, python3.11, pypy3), got \"%s\"",
-					 scalar(E->interps[k]));
-	return 0;
+			rc = load_fail(L, E->interps[k], key, "expected an interpreter's name (python3, "
+				       "python3.11, pypy3), got \"%s\"", scalar(E->interps[k]));
+	return rc;
 }
 
 /* Is pname a parameter of a selected case?  If not, say so, with those there are. */
@@ -219,19 +219,22 @@ static int param_known(struct loader *L, struct entry *E, yaml_node_t *at, const
 static int param_values_valid(struct loader *L, struct entry *E, int k, const char *pkey)
 {
 	char e[1024];
+	int rc = 0;
 	for (int v = 0; v < E->nvals[k]; v++) {
 		for (int c = 0; c < E->ncases; c++) {
 			json_t *jp = case_find_param(E->cases[c], E->keys[k]), *cj;
 			char *ct;
 			if (!jp)
 				continue;
-			if (param_canonical(jp, scalar(E->vals[k][v]), &ct, &cj, e, sizeof(e)) < 0)
-				return load_fail(L, E->vals[k][v], pkey, "%s", e);
+			if (param_canonical(jp, scalar(E->vals[k][v]), &ct, &cj, e, sizeof(e)) < 0) {
+				rc = load_fail(L, E->vals[k][v], pkey, "%s", e);
+				break;	/* the next value: this one is said */
+			}
 			free(ct);
 			json_decref(cj);
 		}
 	}
-	return 0;
+	return rc;
 }
 
 /* probes[i].params: each a parameter of a selected case, each value valid, none twice. */
@@ -247,25 +250,29 @@ static int entry_params(struct loader *L, struct entry *E, yaml_node_t *en)
 				 node_kind(params));
 	if (load_check_mapping(L, params, key, NULL) < 0)
 		return -1;
+	int rc = 0;
 	for (yaml_node_pair_t *p = params->data.mapping.pairs.start;
-	     p < params->data.mapping.pairs.top; p++) {
+	     p < params->data.mapping.pairs.top; p++) {	/* each said, each on its own */
 		const char *pname = scalar(load_node(L, p->key));
 		char pkey[256];
 		snprintf(pkey, sizeof(pkey), "%s.%s", key, pname);
 		if (E->nkeys >= MAX_KEYS)
 			return load_fail(L, load_node(L, p->key), pkey, "more than %d parameters",
 					 MAX_KEYS);
-		if (param_known(L, E, load_node(L, p->key), pname, pkey) < 0)
-			return -1;
+		if (param_known(L, E, load_node(L, p->key), pname, pkey) < 0) {
+			rc = -1;
+			continue;
+		}
 		E->keys[E->nkeys] = pname;
 		E->nvals[E->nkeys] = load_scalars(L, load_node(L, p->value), pkey, E->vals[E->nkeys],
 						  MAX_LIST);
 		if (E->nvals[E->nkeys] < 0 || param_values_valid(L, E, E->nkeys, pkey) < 0 ||
 		    refuse_repeated_values(L, E, E->nkeys, pkey) < 0)
-			return -1;
-		E->nkeys++;
+			rc = -1;
+		else
+			E->nkeys++;
 	}
-	return 0;
+	return rc;
 }
 
 /* Does a selected case of E have parameter pname? */
@@ -281,11 +288,16 @@ static int entry_has_param(const struct entry *E, const char *pname)
  * selected cases have the parameter; checked as the YAML's are. */
 static int entry_overrides(struct loader *L, struct entry *E)
 {
+	int rc = 0;
 	for (int o = 0; o < L->novr; o++) {
 		struct param_override *ov = &L->ovr[o];
 		char pkey[256];
 		if (!entry_has_param(E, ov->key))
 			continue;
+		if (ov->refused) {	/* said at the entry that first took it */
+			ov->used++;
+			continue;
+		}
 		int k = 0;
 		while (k < E->nkeys && strcmp(E->keys[k], ov->key))
 			k++;
@@ -296,12 +308,14 @@ static int entry_overrides(struct loader *L, struct entry *E)
 		E->nvals[k] = ov->nvals;
 		for (int v = 0; v < ov->nvals; v++)
 			E->vals[k][v] = &ov->vals[v];
-		if (param_values_valid(L, E, k, pkey) < 0 || refuse_repeated_values(L, E, k, pkey) < 0)
-			return -1;
+		if (param_values_valid(L, E, k, pkey) < 0 || refuse_repeated_values(L, E, k, pkey) < 0) {
+			ov->refused = 1;
+			rc = -1;
+		}
 		E->nkeys += k == E->nkeys;
 		ov->used++;
 	}
-	return 0;
+	return rc;
 }
 
 /* The checked entry handed to the plan (plan/plan.c); its error pointed at its node. */
@@ -363,22 +377,28 @@ static int refuse_planned_twice(struct loader *L, const struct entry *E, yaml_no
 int load_entry(struct loader *L, yaml_node_t *en, int i, int64_t timeout_ns)
 {
 	struct entry E;
+	int before = L->nerr;
 	memset(&E, 0, sizeof(E));
 	E.timeout_ns = timeout_ns;
 	snprintf(E.where, sizeof(E.where), "probes[%d]", i);
 	if (en->type != YAML_MAPPING_NODE)
 		return load_fail(L, en, E.where, "expected a mapping with a probe key, got %s",
 				 node_kind(en));
-	if (load_check_mapping(L, en, E.where, entry_keys) < 0 || entry_probe(L, &E, en) < 0 ||
-	    entry_cases(L, &E, en) < 0 || entry_transports(L, &E, en) < 0)
+	load_check_mapping(L, en, E.where, entry_keys);
+	/* The cases depend on the probe, and the transports and parameters on the cases: a
+	 * wrong one ends the entry.  The rest is checked whatever the others had. */
+	if (entry_probe(L, &E, en) < 0 || entry_cases(L, &E, en) < 0)
 		return -1;
+	entry_transports(L, &E, en);
 	yaml_node_t *ton = load_lookup(L, en, "timeout");
 	char key[160];
 	snprintf(key, sizeof(key), "%s.timeout", E.where);
 	if (ton && load_timeout(L, ton, key, &E.timeout_ns) < 0)
-		return -1;
-	if (entry_interpreters(L, &E, en) < 0 || entry_params(L, &E, en) < 0 ||
-	    entry_overrides(L, &E) < 0)
+		E.timeout_ns = timeout_ns;
+	entry_interpreters(L, &E, en);
+	entry_params(L, &E, en);
+	entry_overrides(L, &E);
+	if (L->nerr > before)
 		return -1;
 	size_t first = L->cfg->ncases;
 	return expand(L, &E) < 0 ? -1 : refuse_planned_twice(L, &E, en, first);

@@ -9,9 +9,27 @@
 #include "common/suggest.h"
 #include "param.h"
 
+/* Room kept in err for load_errors_end()'s last line. */
+#define ERR_RESERVE 160
+
+/* One error's line into L->err, when it is among the first CONFIG_MAX_ERRORS and fits. */
+static int add_error(struct loader *L, const char *line)
+{
+	size_t l = strlen(L->err), n = strlen(line);
+	L->nerr++;
+	if (L->shown < CONFIG_MAX_ERRORS && l + n + 2 + ERR_RESERVE <= L->errlen) {
+		snprintf(L->err + l, L->errlen - l, "%s%s", l ? "\n" : "", line);
+		L->shown++;
+	} else if (!L->shown) {	/* a small buffer still gets the first error, cut */
+		snprintf(L->err, L->errlen, "%s", line);
+		L->shown++;
+	}
+	return -1;
+}
+
 int load_fail(struct loader *L, const yaml_node_t *at, const char *key, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], line[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -19,12 +37,31 @@ int load_fail(struct loader *L, const yaml_node_t *at, const char *key, const ch
 	/* A value of a --param override: the option is where it was given. */
 	for (int k = 0; k < L->novr; k++)
 		if (at >= L->ovr[k].vals && at < L->ovr[k].vals + L->ovr[k].nvals) {
-			snprintf(L->err, L->errlen, "--param %s: %s: %s", L->ovr[k].arg, key, msg);
-			return -1;
+			snprintf(line, sizeof(line), "--param %s: %s: %s", L->ovr[k].arg, key, msg);
+			return add_error(L, line);
 		}
-	snprintf(L->err, L->errlen, "%s:%zu:%zu: %s: %s", L->path,
+	snprintf(line, sizeof(line), "%s:%zu:%zu: %s: %s", L->path,
 		 at ? at->start_mark.line + 1 : 1, at ? at->start_mark.column + 1 : 1, key, msg);
-	return -1;
+	return add_error(L, line);
+}
+
+int load_note(struct loader *L, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return add_error(L, line);
+}
+
+void load_errors_end(struct loader *L)
+{
+	size_t l = strlen(L->err);
+	if (L->nerr > L->shown)
+		snprintf(L->err + l, L->errlen - l, "%s%s: %d more error%s not shown (the first %d "
+			 "are above)", l ? "\n" : "", L->path, L->nerr - L->shown,
+			 L->nerr - L->shown == 1 ? "" : "s", L->shown);
 }
 
 const char *node_kind(const yaml_node_t *n)
@@ -46,33 +83,37 @@ const char *node_kind(const yaml_node_t *n)
 int load_check_mapping(struct loader *L, const yaml_node_t *map, const char *where,
 			 const char *const *allowed)
 {
+	int rc = 0;
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = load_node(L, p->key);
 		const char *name = scalar(k);
 		char path[256];
-		if (!name)
-			return load_fail(L, k, where, "expected a key name, got %s", node_kind(k));
-		snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", name);
-		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
-			const char *prev = scalar(load_node(L, q->key));
-			if (prev && strcmp(prev, name) == 0)
-				return load_fail(L, k, path, "duplicate key (first given on line %zu)",
-					    load_node(L, q->key)->start_mark.line + 1);
-		}
-		if (!allowed)
+		if (!name) {
+			rc = load_fail(L, k, where, "expected a key name, got %s", node_kind(k));
 			continue;
-		int ok = 0;
-		for (int i = 0; allowed[i]; i++)
+		}
+		snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", name);
+		yaml_node_pair_t *q = map->data.mapping.pairs.start;
+		while (q < p && !(scalar(load_node(L, q->key)) &&
+				  !strcmp(scalar(load_node(L, q->key)), name)))
+			q++;
+		if (q < p) {
+			rc = load_fail(L, k, path, "duplicate key (first given on line %zu)",
+				       load_node(L, q->key)->start_mark.line + 1);
+			continue;
+		}
+		int ok = !allowed;
+		for (int i = 0; allowed && allowed[i]; i++)
 			ok |= strcmp(allowed[i], name) == 0;
 		if (!ok) {
 			char list[256], dym[128];
-			return load_fail(L, k, path, "unknown key%s (expected one of %s)",
-					 did_you_mean(name, allowed, dym, sizeof(dym)),
-					 join_names(allowed, list, sizeof(list)));
+			rc = load_fail(L, k, path, "unknown key%s (expected one of %s)",
+				       did_you_mean(name, allowed, dym, sizeof(dym)),
+				       join_names(allowed, list, sizeof(list)));
 		}
 	}
-	return 0;
+	return rc;
 }
 
 yaml_node_t *load_lookup(struct loader *L, const yaml_node_t *map, const char *key)

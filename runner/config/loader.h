@@ -1,6 +1,13 @@
 /* loader.h - what the config room's files share while one config is read: the libyaml
- * document, the one error message, the entry being validated, and helpers that name
- * FILE:LINE:COLUMN for every node.  Internal to runner/config/ and runner/plan/. */
+ * document, the errors said so far, the entry being validated, and helpers that name
+ * FILE:LINE:COLUMN for every node.  Internal to runner/config/ and runner/plan/.
+ *
+ * Every error is said and the walk goes on, as a compiler's does: a check that fails records
+ * its message (load_fail) and returns -1, and its caller carries on with what does not depend
+ * on the value refused (the other top-level keys, the other entries, an entry's transports and
+ * parameters after a bad timeout, the other values of a list), never with what does (an
+ * entry's cases when its probe is not known, its parameters when a case is not).  A config
+ * with errors is refused whole, with its first CONFIG_MAX_ERRORS errors in err, one a line. */
 #ifndef IPCPROBE_LOADER_H
 #define IPCPROBE_LOADER_H
 
@@ -24,6 +31,7 @@ struct param_override {
 	yaml_node_t vals[MAX_LIST];
 	int nvals;
 	int used;			/* the entries it was put in */
+	int refused;			/* a value of it was refused: said once, not per entry */
 };
 
 struct loader {
@@ -36,6 +44,9 @@ struct loader {
 	struct param_override *ovr;	/* the --param overrides, or none */
 	int novr;
 	json_t *planned;		/* each planned case's identity -> the entry that planned it */
+	int nerr;			/* errors found */
+	int shown;			/* ... of them in err */
+	int fatal;			/* the config cannot be checked here at all: stop */
 };
 
 
@@ -70,11 +81,17 @@ static inline const char *scalar(const yaml_node_t *n)
 /* "a scalar", "a list", "a mapping": what was found, for messages. */
 const char *node_kind(const yaml_node_t *n);
 
-/* Record the one error: "FILE:LINE:COL: KEY: message" (at NULL: line 1).  Always -1. */
+/* Record an error: "FILE:LINE:COL: KEY: message" (at NULL: line 1; at a --param value:
+ * "--param ARG: KEY: message").  Always -1. */
 int load_fail(struct loader *L, const yaml_node_t *at, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Record an error as it is worded (no place in the file).  Always -1. */
+int load_note(struct loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* After the walk: when more errors were found than err holds, a last line says how many. */
+void load_errors_end(struct loader *L);
 /* Check a mapping: keys are scalars, none twice (libyaml accepts duplicates silently), each
- * one of allowed (NULL: any), with a "did you mean" for a near miss. */
+ * one of allowed (NULL: any), with a "did you mean" for a near miss.  Every bad key is said;
+ * -1 when there was one. */
 int load_check_mapping(struct loader *L, const yaml_node_t *map, const char *where,
 		       const char *const *allowed);
 /* The value of key in map, or NULL. */

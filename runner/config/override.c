@@ -93,10 +93,9 @@ static int no_case_takes(struct loader *L, const struct param_override *o)
 			add_name(names, &n, 64, k);
 	}
 	join_names(names, known, sizeof(known));
-	snprintf(L->err, L->errlen, "--param %s: no case of %s has the parameter %s%s (the "
-		 "planned cases have: %s)", o->arg, L->path, o->key,
-		 did_you_mean(o->key, names, dym, sizeof(dym)), known[0] ? known : "none");
-	return -1;
+	return load_note(L, "--param %s: no case of %s has the parameter %s%s (the planned cases "
+			 "have: %s)", o->arg, L->path, o->key,
+			 did_you_mean(o->key, names, dym, sizeof(dym)), known[0] ? known : "none");
 }
 
 /* Keep the first of each set of identical cases, in the plan's order. */
@@ -122,9 +121,12 @@ static size_t merge_identical(struct config *cfg)
 
 int load_overrides_finish(struct loader *L)
 {
+	int rc = 0;
 	for (int k = 0; k < L->novr; k++)
 		if (!L->ovr[k].used)
-			return no_case_takes(L, &L->ovr[k]);
+			rc = no_case_takes(L, &L->ovr[k]);
+	if (rc < 0)
+		return -1;
 	if (L->novr)
 		L->cfg->merged_cases = merge_identical(L->cfg);
 	return 0;

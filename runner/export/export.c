@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/exit.h"
+#include "common/options.h"
 #include "common/util.h"
 #include "common/vocab.h"
 #include "export/export.h"
@@ -246,15 +247,6 @@ json_t *export_gbench(json_t *recs, json_t *meta, FILE *say)
 			 benchmarks);
 }
 
-static int export_usage(void)
-{
-	fprintf(stderr, "usage: ipcprobe export --format gbench DIR\n"
-			"       ipcprobe export --format github-action-benchmark "
-			"[--direction smaller|bigger] DIR\n"
-			"       ipcprobe export --format csv DIR\n");
-	return EXIT_BAD_INPUT;
-}
-
 /* Write the chosen format of recs to stdout; what it left out, on stderr. */
 static void export_write(const char *format, const char *direction, json_t *recs, json_t *meta)
 {
@@ -272,22 +264,28 @@ static void export_write(const char *format, const char *direction, json_t *recs
 
 int cmd_export(int argc, char **argv)
 {
-	const char *format = NULL, *dir = NULL, *direction = "smaller";
+	const char *format = NULL, *dir = NULL, *direction = "smaller", *v;
 	char err[1024];
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--format") && i + 1 < argc)
-			format = argv[++i];
-		else if (!strcmp(argv[i], "--direction") && i + 1 < argc)
-			direction = argv[++i];
-		else if (argv[i][0] != '-' && !dir)
-			dir = argv[i];
-		else
-			return export_usage();
+	struct opt_iter it;
+	int c;
+	opt_begin(&it, argc, argv);
+	while ((c = opt_next(&it, &v)) != OPT_END) {	/* args.c checks the choices */
+		if (c == OPT_STOP)
+			return it.status;
+		if (c == OPT_FORMAT)
+			format = v;
+		else if (c == OPT_DIRECTION)
+			direction = v;
+		else if (c == OPT_ARG && !dir)
+			dir = v;
+		else if (c == OPT_ARG)
+			return opt_bad_usage("export", "unexpected argument %s (one run DIR is "
+					     "exported)", v);
 	}
-	if (!format || !dir || (strcmp(format, "gbench") && strcmp(format, "csv") &&
-				strcmp(format, "github-action-benchmark")) ||
-	    (strcmp(direction, "smaller") && strcmp(direction, "bigger")))
-		return export_usage();
+	if (!format)
+		return opt_bad_usage("export", "no --format given");
+	if (!dir)
+		return opt_bad_usage("export", "no run DIR given");
 	json_t *recs = records_load_run(dir, NULL, err, sizeof(err)), *meta = NULL;
 	if (recs)
 		meta = records_load_meta(dir, err, sizeof(err));

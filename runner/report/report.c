@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/exit.h"
+#include "common/options.h"
 #include "common/util.h"
 #include "common/vocab.h"
 #include "report/charts.h"
@@ -356,24 +357,49 @@ static int refuse_run_dir_as_out(const char *cmd, const char *out)
 	return 0;
 }
 
+/* The operands (at most max) and -o of report or history (options.c) into dirs, *out and
+ * *match.  The count of operands, or -1 with the exit status in *rc (bad usage said on stderr,
+ * or --help printed). */
+static int parse_dirs(int argc, char **argv, const char **dirs, int max, const char **out,
+		      const char **match, int *rc)
+{
+	struct opt_iter it;
+	const char *v;
+	int n = 0, c;
+	opt_begin(&it, argc, argv);
+	while ((c = opt_next(&it, &v)) != OPT_END) {
+		if (c == OPT_STOP) {
+			*rc = it.status;
+			return -1;
+		}
+		if (c == 'o')
+			*out = v;
+		else if (c == OPT_MATCH)
+			*match = v;
+		else if (c == OPT_ARG && n < max)
+			dirs[n++] = v;
+		else if (c == OPT_ARG) {
+			*rc = opt_bad_usage(argv[0], "more than %d run directories", max);
+			return -1;
+		}
+	}
+	return n;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	char err[1024];
-	const char *dirs[64], *out = NULL;
-	int n = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-o") && i + 1 < argc)
-			out = argv[++i];
-		else if (argv[i][0] != '-' && n < 64)
-			dirs[n++] = argv[i];
-		else
-			n = 0, i = argc;
-	}
-	if (n == 0 || (n > 1 && !out) || (n == 1 && out)) {
-		fprintf(stderr, "usage: ipcprobe report DIR              the report of one run, in DIR\n"
-				"       ipcprobe report DIR DIR... -o OUT  runs side by side, in OUT\n");
-		return EXIT_BAD_INPUT;
-	}
+	const char *dirs[64], *out = NULL, *match = NULL;
+	int rc, n = parse_dirs(argc, argv, dirs, 64, &out, &match, &rc);
+	if (n < 0)
+		return rc;
+	if (n == 0)
+		return opt_bad_usage("report", "no run directory given");
+	if (n > 1 && !out)
+		return opt_bad_usage("report", "several runs need -o OUT, where their report goes");
+	if (n == 1 && out)
+		return opt_bad_usage("report", "-o OUT is for several runs; one run's report is "
+				     "written in its own directory");
 	if (n > 1) {
 		if (refuse_run_dir_as_out("report", out))
 			return EXIT_BAD_INPUT;
@@ -384,11 +410,11 @@ int cmd_report(int argc, char **argv)
 		printf("%s/report.html\n%s/report.md\n", out, out);
 		return EXIT_ALL_OK;
 	}
-	if (report_write(argv[1], err, sizeof(err)) < 0) {
+	if (report_write(dirs[0], err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipcprobe report: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	printf("%s/report.html\n%s/report.md\n", argv[1], argv[1]);
+	printf("%s/report.html\n%s/report.md\n", dirs[0], dirs[0]);
 	return EXIT_ALL_OK;
 }
 
@@ -396,21 +422,12 @@ int cmd_history(int argc, char **argv)
 {
 	char err[1024];
 	const char *dirs[256], *out = NULL, *match = NULL;
-	int n = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-o") && i + 1 < argc)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--match") && i + 1 < argc)
-			match = argv[++i];
-		else if (argv[i][0] != '-' && n < 256)
-			dirs[n++] = argv[i];
-		else
-			n = 0, i = argc;
-	}
-	if (n == 0 || !out) {
-		fprintf(stderr, "usage: ipcprobe history DIR... -o OUT [--match TEXT]\n");
-		return EXIT_BAD_INPUT;
-	}
+	int rc, n = parse_dirs(argc, argv, dirs, 256, &out, &match, &rc);
+	if (n < 0)
+		return rc;
+	if (n == 0 || !out)
+		return opt_bad_usage("history", n ? "-o OUT is needed: where the history goes" :
+				     "no run directory given");
 	if (refuse_run_dir_as_out("history", out))
 		return EXIT_BAD_INPUT;
 	if (report_history(dirs, n, match, out, err, sizeof(err)) < 0) {
@@ -420,4 +437,3 @@ int cmd_history(int argc, char **argv)
 	printf("%s/report.html\n%s/report.md\n", out, out);
 	return EXIT_ALL_OK;
 }
-

@@ -23,7 +23,7 @@
 
 #include "cleanup.h"
 #include "common/exit.h"
-#include "common/usage.h"
+#include "common/options.h"
 #include "run/run.h"
 #include "run/sentinel.h"
 #include "store/rundir.h"
@@ -212,12 +212,7 @@ static void report_interrupted(struct run *R)
 	printf("run incomplete: %s\n", why);
 }
 
-static int usage(const char *why)
-{
-	if (why)
-		fprintf(stderr, "ipcprobe run: %s\n", why);
-	return usage_print("run", stderr);
-}
+#define usage(...) opt_bad_usage("run", __VA_ARGS__)
 
 /* Everything before the first case: signals, the run token and secret, the run directory
  * claimed, the watchman, run.json saying "running".  0, or -1 (said on stderr). */
@@ -333,43 +328,68 @@ struct run_args {
 	int nparams;
 };
 
-/* A value after an option (argv[*i]), or NULL when there is none. */
-static const char *option_value(int argc, char **argv, int *i)
+/* One option of run's (options.c) into A and R->quiet.  0, or bad usage's status. */
+static int take_option(int id, const char *v, struct run_args *A, struct run *R)
 {
-	return *i + 1 < argc ? argv[++*i] : NULL;
+	char *end;
+	long n;
+	switch (id) {
+	case 'q':
+		R->quiet = 1;
+		return 0;
+	case 'o':
+		A->out = v;
+		return 0;
+	case OPT_FILTER:
+		A->filter = v;
+		return 0;
+	case OPT_EXPORT_JSON:
+		A->export_json = v;
+		return 0;
+	case OPT_PARAM:
+		if (A->nparams == PLAN_MAX_KEYS)
+			return usage("more than 32 --param options");
+		A->params[A->nparams++] = v;
+		return 0;
+	case OPT_REPETITIONS:
+		n = strtol(v, &end, 10);
+		if (*end || end == v || n < 1 || n > 100000)
+			return usage("--repetitions takes a whole number from 1 to 100000");
+		A->repetitions = (int)n;
+		return 0;
+	}
+	return usage("an option the table has and run does not");
 }
 
-/* argv into A and R->quiet.  0, or bad usage's status (said on stderr). */
-static int parse_args(int argc, char **argv, struct run_args *A, struct run *R)
+/* argv into A and R->quiet (getopt_long, from options.c's table).  0, or the exit status:
+ * bad usage (said on stderr), or 0 after --help. */
+static int parse_args(int argc, char **argv, struct run_args *A, struct run *R, int *stop)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = NULL;
-		if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-			R->quiet = 1;
-		else if (!strcmp(a, "-o") && (v = option_value(argc, argv, &i)))
-			A->out = v;
-		else if (!strcmp(a, "--filter") && (v = option_value(argc, argv, &i)))
-			A->filter = v;
-		else if (!strcmp(a, "--export-json") && (v = option_value(argc, argv, &i)))
-			A->export_json = v;
-		else if (!strcmp(a, "--param") && (v = option_value(argc, argv, &i))) {
-			if (A->nparams == PLAN_MAX_KEYS)
-				return usage("more than 32 --param options");
-			A->params[A->nparams++] = v;
+	struct opt_iter it;
+	const char *v;
+	int c, rc;
+	opt_begin(&it, argc, argv);
+	while ((c = opt_next(&it, &v)) != OPT_END) {
+		if (c == OPT_STOP) {
+			*stop = 1;
+			return it.status;
 		}
-		else if (!strcmp(a, "--repetitions") && (v = option_value(argc, argv, &i))) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || end == v || n < 1 || n > 100000)
-				return usage("--repetitions takes a whole number from 1 to 100000");
-			A->repetitions = (int)n;
-		} else if (a[0] != '-' && !A->config)
-			A->config = a;
+		if (c != OPT_ARG)
+			rc = take_option(c, v, A, R);
+		else if (!A->config)
+			A->config = v, rc = 0;
 		else
-			return usage(v || a[0] != '-' ? "unexpected argument" : "unknown option or "
-				     "missing value");
+			rc = usage("unexpected argument %s (one CONFIG is run)", v);
+		if (rc) {
+			*stop = 1;
+			return rc;
+		}
 	}
-	return A->config ? 0 : usage("no CONFIG given");
+	if (!A->config) {
+		*stop = 1;
+		return usage("no CONFIG given");
+	}
+	return 0;
 }
 
 /* The overrides into R->cfg, after config_load: the filter, the repetitions.  0, or -1. */
@@ -387,8 +407,13 @@ static int apply_overrides(struct run *R, const struct run_args *A)
 static int load_config(struct run *R, const struct run_args *A, char *err, size_t errlen)
 {
 	if (config_load_params(A->config, A->params, A->nparams, &R->cfg, err, errlen) < 0) {
-		fprintf(stderr, "%s%s\n", A->nparams && !strncmp(err, "--param", 7) ?
-			"ipcprobe run: " : "", err);
+		/* Every error, one a line; one of an override names the command too. */
+		for (const char *e = err; *e;) {
+			size_t l = strcspn(e, "\n");
+			fprintf(stderr, "%s%.*s\n", !strncmp(e, "--param", 7) ? "ipcprobe run: " : "",
+				(int)l, e);
+			e += l + (e[l] == '\n');
+		}
 		return -1;
 	}
 	if (R->cfg.merged_cases && !R->quiet)
@@ -420,11 +445,11 @@ int cmd_run(int argc, char **argv)
 {
 	struct run R;
 	struct run_args A = { 0 };
-	char err[2048];
+	char err[CONFIG_ERRLEN];
 	memset(&R, 0, sizeof(R));
-	int bad = parse_args(argc, argv, &A, &R);
-	if (bad)
-		return bad;
+	int stop = 0, rc = parse_args(argc, argv, &A, &R, &stop);
+	if (stop)
+		return rc;
 	if (load_config(&R, &A, err, sizeof(err)) < 0)
 		return EXIT_BAD_INPUT;
 	sched_init(&R.sched, &R.cfg);
@@ -440,7 +465,7 @@ int cmd_run(int argc, char **argv)
 	if (!R.quiet)
 		print_plan(&R);
 	run_rounds(&R, &done, &total);
-	int rc = end_run(&R, done, total);
+	rc = end_run(&R, done, total);
 	if (A.export_json && run_export_json(&R, A.export_json) < 0)
 		rc = -1;
 	sched_free(&R.sched);
